@@ -1,0 +1,44 @@
+# Apoyo: the two commands a new machine needs are `make run` and `make test`.
+PYTHON ?= python3.11
+PORT ?= 8000
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test test-unit test-browser lint format bench demo clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON) --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo --if-empty
+	APOYO_DEBUG=1 ./scripts/serve.sh $(PORT)
+
+test: setup
+	$(PY) -m pytest -m "not browser" -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	@echo "Aún no hay benchmarks: llegan con la carga masiva y la compulsa."
+
+clean:
+	rm -rf $(VENV) .tools

@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OPL_ADMIN = "opl_admin", "Administrador OPL"
+    OPL_CAPTURIST = "opl_capturist", "Capturista OPL"
+    OPL_REVIEWER = "opl_reviewer", "Revisor OPL"
+    ASPIRANT = "aspirant", "Aspirante"
+    AUXILIARY = "auxiliary", "Auxiliar"
+    INE_DERFE = "ine_derfe", "INE – DERFE"
+    INE_UTVOPL = "ine_utvopl", "INE – UTVOPL"
+    INE_AREA = "ine_area", "INE – Área"
+
+
+OPL_ROLES = frozenset({Role.OPL_ADMIN, Role.OPL_CAPTURIST, Role.OPL_REVIEWER})
+INE_ROLES = frozenset({Role.INE_DERFE, Role.INE_UTVOPL, Role.INE_AREA})
+# Roles whose work is bounded by one entity (state).
+STATE_BOUND_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}
+
+
+class User(AbstractUser):
+    """A person who logs in. The role says what they do; `state` bounds where (OPL roles)."""
+
+    role = models.CharField("rol", max_length=20, choices=Role.choices)
+    state = models.ForeignKey(
+        "geo.State",
+        verbose_name="entidad",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Ámbito territorial de los usuarios del OPL.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "usuario"
+        verbose_name_plural = "usuarios"
+
+    @property
+    def is_opl(self):
+        return self.role in OPL_ROLES
+
+    @property
+    def is_opl_admin(self):
+        return self.role == Role.OPL_ADMIN
+
+    @property
+    def can_capture(self):
+        return self.role in {Role.OPL_ADMIN, Role.OPL_CAPTURIST, Role.OPL_REVIEWER}
+
+    @property
+    def is_aspirant(self):
+        return self.role == Role.ASPIRANT
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class AccessLog(models.Model):
+    """Who saw or exported citizens' personal data, and when (LGPDPPSO art. 31: security measures)."""
+
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("fecha y hora", auto_now_add=True, db_index=True)
+    action = models.CharField("acción", max_length=40)
+    object_type = models.CharField("tipo de objeto", max_length=40)
+    object_id = models.CharField("objeto", max_length=40, blank=True)
+    detail = models.CharField("detalle", max_length=300, blank=True)
+    address = models.GenericIPAddressField("dirección IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "acceso a datos personales"
+        verbose_name_plural = "accesos a datos personales"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"

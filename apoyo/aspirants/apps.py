@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AspirantsConfig(AppConfig):
+    name = "apoyo.aspirants"
+    verbose_name = "Aspirantes"

@@ -1,0 +1,187 @@
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from apoyo.accounts.scoping import scoped_manager
+
+
+class Process(models.Model):
+    """An electoral process of one entity, e.g. Proceso Electoral Local 2020-2021 in Sonora."""
+
+    code = models.CharField("clave", max_length=30, unique=True)
+    name = models.CharField("nombre", max_length=200)
+    state = models.ForeignKey("geo.State", verbose_name="entidad", on_delete=models.PROTECT)
+    roll_cut_date = models.DateField(
+        "fecha de corte de la Lista Nominal",
+        null=True,
+        blank=True,
+        help_text="Normalmente el 31 de agosto del año previo a la elección.",
+    )
+    # Régimen de excepción: when off, paper cédulas are accepted from the whole territory.
+    has_paper_regime = models.BooleanField(
+        "aplica régimen de excepción",
+        default=False,
+        help_text="Si se activa, los apoyos en papel solo valen en los municipios y secciones listados.",
+    )
+    paper_regime_municipalities = models.ManyToManyField(
+        "geo.Municipality",
+        verbose_name="municipios del régimen de excepción",
+        blank=True,
+        related_name="+",
+    )
+    paper_regime_sections = models.ManyToManyField(
+        "geo.Section",
+        verbose_name="secciones del régimen de excepción",
+        blank=True,
+        related_name="+",
+    )
+
+    objects = scoped_manager(state_path="state")
+
+    class Meta:
+        verbose_name = "proceso electoral"
+        verbose_name_plural = "procesos electorales"
+        ordering = ["-roll_cut_date", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScopeType(models.TextChoices):
+    STATE = "state", "Entidad"
+    MUNICIPALITY = "municipality", "Municipio"
+    LOCAL_DISTRICT = "local_district", "Distrito local"
+    FEDERAL_DISTRICT = "federal_district", "Distrito federal"
+
+
+class DispersionUnit(models.TextChoices):
+    STATE = "state", "Entidad"
+    MUNICIPALITY = "municipality", "Municipio"
+    LOCAL_DISTRICT = "local_district", "Distrito local"
+    FEDERAL_DISTRICT = "federal_district", "Distrito federal"
+    SECTION = "section", "Sección"
+
+
+# How a section reaches the unit of each scope or dispersion type.
+SECTION_FIELD_BY_UNIT = {
+    "state": "state__number",
+    "municipality": "municipality__number",
+    "local_district": "local_district__number",
+    "federal_district": "federal_district__number",
+    "section": "number",
+}
+
+
+class Office(models.Model):
+    """A cargo sought in a process: its territory (ámbito), collection period and threshold."""
+
+    process = models.ForeignKey(
+        Process, verbose_name="proceso", on_delete=models.PROTECT, related_name="offices"
+    )
+    code = models.CharField("clave", max_length=30)
+    name = models.CharField("nombre", max_length=200)
+    scope_type = models.CharField("ámbito", max_length=20, choices=ScopeType.choices)
+    scope_number = models.PositiveIntegerField(
+        "número del ámbito",
+        null=True,
+        blank=True,
+        help_text="Clave INE del municipio o número del distrito; vacío para la entidad.",
+    )
+    collection_start = models.DateField("inicio de la obtención de apoyo")
+    collection_end = models.DateField("fin de la obtención de apoyo")
+    threshold_percent = models.DecimalField(
+        "porcentaje de apoyo requerido",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    dispersion_unit = models.CharField(
+        "unidad de dispersión", max_length=20, choices=DispersionUnit.choices, blank=True
+    )
+    dispersion_min_units = models.PositiveIntegerField(
+        "unidades mínimas", null=True, blank=True
+    )
+    dispersion_min_units_fraction = models.DecimalField(
+        "fracción mínima de unidades",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Por ejemplo 0.5 para la mitad de las unidades del ámbito.",
+    )
+    dispersion_min_percent = models.DecimalField(
+        "porcentaje mínimo por unidad",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    objects = scoped_manager(state_path="process__state")
+
+    class Meta:
+        verbose_name = "cargo"
+        verbose_name_plural = "cargos"
+        ordering = ["process", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "code"], name="office_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(collection_end__gte=models.F("collection_start")),
+                name="office_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.scope_type == ScopeType.STATE:
+            self.scope_number = None
+        elif self.scope_number is None:
+            errors["scope_number"] = "Indique la clave del municipio o el número del distrito."
+        if self.collection_start and self.collection_end:
+            if self.collection_end < self.collection_start:
+                errors["collection_end"] = "El fin del periodo no puede ser anterior al inicio."
+        if self.dispersion_unit:
+            has_min_units = self.dispersion_min_units is not None
+            has_fraction = self.dispersion_min_units_fraction is not None
+            if has_min_units == has_fraction:
+                errors["dispersion_min_units"] = (
+                    "Indique las unidades mínimas o la fracción mínima de unidades (solo una)."
+                )
+            if self.dispersion_min_percent is None:
+                errors["dispersion_min_percent"] = "Indique el porcentaje mínimo por unidad."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_dispersion_rule(self):
+        return bool(self.dispersion_unit)
+
+    def in_collection_period(self, day):
+        return self.collection_start <= day <= self.collection_end
+
+    def territory_sections(self):
+        """The sections inside this office's ámbito."""
+        from apoyo.geo.models import Section
+
+        sections = Section.objects.filter(state=self.process.state_id)
+        if self.scope_type == ScopeType.STATE:
+            return sections
+        return sections.filter(**{SECTION_FIELD_BY_UNIT[self.scope_type]: self.scope_number})
+
+    def scope_label(self):
+        if self.scope_type == ScopeType.STATE:
+            return str(self.process.state)
+        return f"{self.get_scope_type_display()} {self.scope_number}"
+
+
+def required_supports(percent, nominal_list):
+    """Supports required: ceil(percent/100 × Lista Nominal); thresholds round up to whole supports."""
+    return math.ceil(Decimal(percent) * nominal_list / 100)

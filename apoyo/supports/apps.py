@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupportsConfig(AppConfig):
+    name = "apoyo.supports"
+    verbose_name = "Apoyos ciudadanos"

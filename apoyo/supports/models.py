@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from apoyo.accounts.scoping import scoped_manager
+
+
+class Inconsistency(models.Model):
+    """A tipo de inconsistencia of the mesa de control. National codes have no state; an OPL may add its own."""
+
+    code = models.CharField("clave", max_length=40, unique=True)
+    name = models.CharField("descripción", max_length=200)
+    state = models.ForeignKey(
+        "geo.State",
+        verbose_name="entidad",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Vacío: tipo del catálogo nacional, visible para todos los OPL.",
+    )
+    active = models.BooleanField("vigente", default=True)
+
+    class Meta:
+        verbose_name = "tipo de inconsistencia"
+        verbose_name_plural = "tipos de inconsistencia"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+def inconsistencies_for_state(state_id):
+    """The catalogue an OPL works with: the national codes plus its own."""
+    return Inconsistency.objects.filter(Q(state__isnull=True) | Q(state=state_id), active=True)
+
+
+class Channel(models.TextChoices):
+    MANUAL = "manual", "Captura manual (OPL)"
+    BULK = "bulk", "Carga masiva (OPL)"
+    ASPIRANT = "aspirant", "Pre-captura del aspirante"
+    APP = "app", "Aplicación móvil"
+
+
+PAPER_CHANNELS = frozenset({Channel.MANUAL, Channel.BULK, Channel.ASPIRANT})
+
+
+class Status(models.TextChoices):
+    PENDING_REVIEW = "pending_review", "Pendiente de revisión"
+    PRELIMINARY = "preliminary", "Preliminar"
+    CHECKED = "checked", "Verificado"
+    WITHDRAWN = "withdrawn", "Retirado"
+
+
+class Cedula(models.Model):
+    """A paper cédula de apoyo ciudadano; its folio is the número de referencia."""
+
+    aspirant = models.ForeignKey(
+        "aspirants.Aspirant", verbose_name="aspirante", on_delete=models.PROTECT, related_name="cedulas"
+    )
+    reference = models.CharField("número de referencia", max_length=40)
+    date = models.DateField("fecha de la cédula")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("registrada", default=timezone.now)
+
+    objects = scoped_manager(state_path="aspirant__office__process__state", aspirant_path="aspirant")
+
+    class Meta:
+        verbose_name = "cédula de apoyo ciudadano"
+        verbose_name_plural = "cédulas de apoyo ciudadano"
+        ordering = ["aspirant", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["aspirant", "reference"], name="cedula_unique_reference")
+        ]
+
+    def __str__(self):
+        return f"Cédula {self.reference}"
+
+
+class Support(models.Model):
+    """One citizen's support for one aspirant, whatever channel it came through."""
+
+    aspirant = models.ForeignKey(
+        "aspirants.Aspirant",
+        verbose_name="aspirante",
+        on_delete=models.PROTECT,
+        related_name="supports",
+    )
+    cedula = models.ForeignKey(
+        Cedula,
+        verbose_name="cédula",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supports",
+    )
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
+    name = models.CharField("nombre", max_length=120)
+    paternal_surname = models.CharField("apellido paterno", max_length=120, blank=True)
+    maternal_surname = models.CharField("apellido materno", max_length=120, blank=True)
+    elector_key = models.CharField("clave de elector", max_length=18)
+    ocr = models.CharField("OCR", max_length=13, blank=True)
+    inconsistency = models.ForeignKey(
+        Inconsistency,
+        verbose_name="tipo de inconsistencia",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    comment = models.CharField("comentario", max_length=500, blank=True)
+    support_date = models.DateField("fecha del apoyo")
+    captured_at = models.DateTimeField("capturado", default=timezone.now)
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="capturó",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField("estado", max_length=20, choices=Status.choices)
+    withdrawn_at = models.DateTimeField("retirado", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.CharField("motivo del retiro", max_length=300, blank=True)
+
+    objects = scoped_manager(state_path="aspirant__office__process__state", aspirant_path="aspirant")
+
+    class Meta:
+        verbose_name = "apoyo ciudadano"
+        verbose_name_plural = "apoyos ciudadanos"
+        ordering = ["-captured_at", "-id"]
+        constraints = [
+            # A withdrawn support stays on record but no longer blocks capturing the row again.
+            models.UniqueConstraint(
+                fields=["cedula", "elector_key"],
+                condition=~Q(status="withdrawn"),
+                name="support_unique_in_cedula",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["aspirant", "elector_key"], name="support_aspirant_key"),
+            models.Index(fields=["elector_key"], name="support_key"),
+            models.Index(fields=["aspirant", "status"], name="support_aspirant_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.elector_key} ({self.aspirant.code})"
+
+    @property
+    def reference(self):
+        return self.cedula.reference if self.cedula_id else ""
+
+    @property
+    def is_paper(self):
+        return self.channel in PAPER_CHANNELS
+
+    @property
+    def is_withdrawn(self):
+        return self.status == Status.WITHDRAWN
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Captura"
+    CORRECTED = "corrected", "Corrección"
+    WITHDRAWN = "withdrawn", "Retiro"
+
+
+class SupportChange(models.Model):
+    """One line of a support's history: who changed what, when, from which value to which."""
+
+    support = models.ForeignKey(Support, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField("fecha y hora", default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="usuario", null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("acción", max_length=20, choices=ChangeAction.choices)
+    field = models.CharField("campo", max_length=40, blank=True)
+    old_value = models.CharField("valor anterior", max_length=500, blank=True)
+    new_value = models.CharField("valor nuevo", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "cambio de un apoyo"
+        verbose_name_plural = "historial de apoyos"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.field}"

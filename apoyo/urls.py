@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apoyo.accounts.urls")),
+    path("", include("apoyo.supports.urls")),
+    path("administracion/", include("apoyo.processes.urls")),
+    path("django-admin/", admin.site.urls),
+]
