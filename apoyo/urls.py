@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("apoyo.accounts.urls")),
     path("", include("apoyo.supports.urls")),
     path("administracion/", include("apoyo.processes.urls")),
+    path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
     path("django-admin/", admin.site.urls),
 ]

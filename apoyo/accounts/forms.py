@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from .models import OPL_ROLES, Role, User
+
+# Aspirant accounts are made from the aspirant's page, which links them to their aspirant.
+MANAGEABLE_ROLES = [(r.value, r.label) for r in Role if r in OPL_ROLES]
+
+
+class UserForm(forms.ModelForm):
+    """An OPL administrator's form for the users of their own entity."""
+
+    password = forms.CharField(
+        label="Contraseña",
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Al crear es obligatoria; al editar, déjela vacía para conservar la actual.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "is_active"]
+        labels = {"username": "Usuario", "is_active": "Activo"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = MANAGEABLE_ROLES
+        self.fields["first_name"].required = True
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not password and self.instance.pk is None:
+            raise forms.ValidationError("Indique una contraseña inicial.")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data["password"]:
+            user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user

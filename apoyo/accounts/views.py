@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.generic import CreateView, ListView, UpdateView
+
+from .forms import UserForm
+from .models import OPL_ROLES, Role, User
+from .permissions import OplAdminRequiredMixin
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role == Role.ASPIRANT:
+        return redirect("supports:portal")
+    if user.role in OPL_ROLES:
+        return redirect("supports:dashboard")
+    return render(request, "accounts/home.html")
+
+
+class StateUsersMixin(OplAdminRequiredMixin):
+    """An OPL administrator manages only the users of their own entity."""
+
+    model = User
+    form_class = UserForm
+    success_url = reverse_lazy("user_list")
+
+    def get_queryset(self):
+        return User.objects.filter(state=self.request.user.state_id, is_superuser=False)
+
+
+class UserList(StateUsersMixin, ListView):
+    template_name = "accounts/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("role", "username")
+
+
+class UserCreate(StateUsersMixin, CreateView):
+    template_name = "accounts/user_form.html"
+
+    def form_valid(self, form):
+        form.instance.state_id = self.request.user.state_id
+        messages.success(self.request, f"Usuario {form.instance.username} creado.")
+        return super().form_valid(form)
+
+
+class UserUpdate(StateUsersMixin, UpdateView):
+    template_name = "accounts/user_form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Usuario {form.instance.username} actualizado.")
+        return super().form_valid(form)

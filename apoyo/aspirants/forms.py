@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from apoyo.accounts.models import User
+from apoyo.processes.models import Office
+
+from .models import Aspirant
+
+
+class AspirantForm(forms.ModelForm):
+    """An aspirant of the administrator's entity, with an optional aspirant-portal account."""
+
+    username = forms.CharField(
+        label="Usuario del portal",
+        required=False,
+        max_length=150,
+        help_text="Opcional: crea la cuenta con la que el aspirante consulta sus apoyos.",
+    )
+    password = forms.CharField(
+        label="Contraseña inicial del portal", required=False, widget=forms.PasswordInput
+    )
+
+    class Meta:
+        model = Aspirant
+        fields = ["office", "code", "name", "paternal_surname", "maternal_surname", "email"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.visible_to(user).select_related("process")
+        self.fields["office"].label_from_instance = lambda o: f"{o.process.code} · {o.name}"
+        if self.instance.user_id:
+            del self.fields["username"]
+            del self.fields["password"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        office, code = cleaned.get("office"), cleaned.get("code")
+        if office and code:
+            same_code = Aspirant.objects.filter(office__process=office.process_id, code=code)
+            if same_code.exclude(pk=self.instance.pk).exists():
+                self.add_error("code", "Ya existe un aspirante con esa clave en el proceso.")
+        username = cleaned.get("username")
+        if username:
+            if User.objects.filter(username=username).exists():
+                self.add_error("username", "Ese nombre de usuario ya está en uso.")
+            password = cleaned.get("password")
+            if not password:
+                self.add_error("password", "Indique la contraseña inicial.")
+            else:
+                try:
+                    validate_password(password)
+                except forms.ValidationError as error:
+                    self.add_error("password", error)
+        return cleaned

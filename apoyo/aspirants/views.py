@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from apoyo.accounts.permissions import OplAdminRequiredMixin
+
+from .forms import AspirantForm
+from .models import Aspirant
+from .services import save_aspirant
+
+
+class AspirantList(OplAdminRequiredMixin, View):
+    def get(self, request):
+        aspirants = Aspirant.objects.visible_to(request.user).select_related(
+            "office__process", "user"
+        )
+        office = request.GET.get("office")
+        if office and office.isdigit():
+            aspirants = aspirants.filter(office=office)
+        return render(request, "aspirants/aspirant_list.html", {"aspirants": aspirants})
+
+
+class AspirantEdit(OplAdminRequiredMixin, View):
+    """Register (pk None) or edit an aspirant of the administrator's entity."""
+
+    def get(self, request, pk=None):
+        aspirant = self.get_aspirant(request, pk)
+        return self.render(request, AspirantForm(instance=aspirant, user=request.user), aspirant)
+
+    def post(self, request, pk=None):
+        aspirant = self.get_aspirant(request, pk)
+        form = AspirantForm(request.POST, instance=aspirant, user=request.user)
+        if not form.is_valid():
+            return self.render(request, form, aspirant, status=400)
+        data = form.cleaned_data
+        aspirant = save_aspirant(form.instance, data.get("username"), data.get("password"))
+        messages.success(request, f"Aspirante {aspirant.code} guardado.")
+        return redirect("aspirants:list")
+
+    def get_aspirant(self, request, pk):
+        if pk is None:
+            return None
+        return get_object_or_404(Aspirant.objects.visible_to(request.user), pk=pk)
+
+    def render(self, request, form, aspirant, status=200):
+        context = {"form": form, "aspirant": aspirant}
+        return render(request, "aspirants/aspirant_form.html", context, status=status)

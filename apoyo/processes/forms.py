@@ -1,0 +1,108 @@
+from django import forms
+
+from apoyo.geo.models import Municipality, Section
+
+from .models import Office, Process
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProcessForm(forms.ModelForm):
+    class Meta:
+        model = Process
+        fields = ["code", "name", "roll_cut_date"]
+        widgets = {"roll_cut_date": DateInput()}
+
+
+class PaperRegimeForm(forms.ModelForm):
+    """The régimen de excepción: where paper cédulas count (DOMAIN.md, captura manual)."""
+
+    sections_text = forms.CharField(
+        label="Secciones adicionales",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Números de sección separados por comas o espacios.",
+    )
+
+    class Meta:
+        model = Process
+        fields = ["has_paper_regime", "paper_regime_municipalities"]
+        widgets = {"paper_regime_municipalities": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state = self.instance.state_id
+        self.fields["paper_regime_municipalities"].queryset = Municipality.objects.filter(
+            state=state
+        )
+        numbers = self.instance.paper_regime_sections.values_list("number", flat=True)
+        self.initial["sections_text"] = ", ".join(str(n) for n in numbers)
+
+    def clean_sections_text(self):
+        raw = self.cleaned_data["sections_text"].replace(",", " ").split()
+        if not all(token.isdigit() for token in raw):
+            raise forms.ValidationError("Escriba solo números de sección.")
+        numbers = {int(token) for token in raw}
+        sections = list(Section.objects.filter(state=self.instance.state_id, number__in=numbers))
+        missing = numbers - {s.number for s in sections}
+        if missing:
+            listed = ", ".join(str(n) for n in sorted(missing))
+            raise forms.ValidationError(f"Estas secciones no existen en la entidad: {listed}.")
+        return sections
+
+    def save(self, commit=True):
+        process = super().save(commit=commit)
+        if commit:
+            process.paper_regime_sections.set(self.cleaned_data["sections_text"])
+        return process
+
+
+class OfficeForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = [
+            "code",
+            "name",
+            "scope_type",
+            "scope_number",
+            "collection_start",
+            "collection_end",
+            "threshold_percent",
+            "dispersion_unit",
+            "dispersion_min_units",
+            "dispersion_min_units_fraction",
+            "dispersion_min_percent",
+        ]
+        widgets = {"collection_start": DateInput(), "collection_end": DateInput()}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.process = process
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        others = Office.objects.filter(process=self.instance.process, code=code)
+        if code and others.exclude(pk=self.instance.pk).exists():
+            self.add_error("code", "Ya existe un cargo con esa clave en el proceso.")
+        if not self.errors:
+            self.check_scope_exists(cleaned)
+        return cleaned
+
+    def check_scope_exists(self, cleaned):
+        scope_type, number = cleaned.get("scope_type"), cleaned.get("scope_number")
+        if scope_type == "state" or number is None:
+            return
+        state = self.instance.process.state
+        units = {
+            "municipality": state.municipalities,
+            "local_district": state.local_districts,
+            "federal_district": state.federal_districts,
+        }[scope_type]
+        if not units.filter(number=number).exists():
+            self.add_error("scope_number", f"No existe ese ámbito con número {number} en {state}.")

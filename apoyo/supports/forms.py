@@ -1,0 +1,99 @@
+from django import forms
+
+from apoyo.aspirants.models import Aspirant
+from apoyo.processes.models import Office, Process
+
+from .models import Channel, Status, inconsistencies_for_state
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CedulaOpenForm(forms.Form):
+    """Pick process, office and aspirant, then open a cédula by its folio."""
+
+    process = forms.ModelChoiceField(label="Proceso electoral", queryset=Process.objects.none())
+    office = forms.ModelChoiceField(label="Cargo", queryset=Office.objects.none())
+    aspirant = forms.ModelChoiceField(label="Aspirante", queryset=Aspirant.objects.none())
+    reference = forms.CharField(
+        label="Número de referencia (folio de la cédula)", max_length=40, required=False
+    )
+    date = forms.DateField(label="Fecha de la cédula", widget=DateInput(), required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        processes = Process.objects.visible_to(user)
+        self.fields["process"].queryset = processes
+        process_id = self.data.get("process") or self.initial.get("process")
+        offices = Office.objects.visible_to(user).filter(process=process_id or 0)
+        self.fields["office"].queryset = offices
+        office_id = self.data.get("office") or self.initial.get("office")
+        aspirants = Aspirant.objects.visible_to(user).filter(office__in=offices, office=office_id or 0)
+        self.fields["aspirant"].queryset = aspirants
+
+
+class SupportRowForm(forms.Form):
+    """The eight fields of INE's manual capture module; the cédula supplies folio and date."""
+
+    NOMBRE = forms.CharField(label="Nombre(s)", required=False, max_length=200)
+    APELLIDO_PATERNO = forms.CharField(label="Apellido paterno", required=False, max_length=200)
+    APELLIDO_MATERNO = forms.CharField(label="Apellido materno", required=False, max_length=200)
+    CLAVE_ELECTOR = forms.CharField(label="Clave de elector", required=False, max_length=40)
+    OCR = forms.CharField(label="OCR", required=False, max_length=40)
+    TIPO_INCONSISTENCIA = forms.ChoiceField(label="Tipo de inconsistencia", required=False)
+    COMENTARIO = forms.CharField(label="Comentario", required=False, max_length=500)
+
+    def __init__(self, state_id, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = inconsistencies_for_state(state_id).values_list("code", "name")
+        self.fields["TIPO_INCONSISTENCIA"].choices = [("", "Sin inconsistencia")] + [
+            (code, f"{code} – {name}") for code, name in codes
+        ]
+        for name in ("CLAVE_ELECTOR", "OCR"):
+            self.fields[name].widget.attrs.update(
+                {"autocapitalize": "characters", "spellcheck": "false", "class": "mono"}
+            )
+        self.fields["OCR"].widget.attrs["inputmode"] = "numeric"
+
+    def add_row_errors(self, errors):
+        for error in errors:
+            self.add_error(error.column if error.column in self.fields else None, error.message)
+
+
+class CorrectionForm(SupportRowForm):
+    FECHA_APOYO = forms.DateField(label="Fecha del apoyo", required=False, widget=DateInput())
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo del retiro",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Quedará en el historial del apoyo. El apoyo no se borra y deja de contar.",
+    )
+
+
+class SupportFilterForm(forms.Form):
+    q = forms.CharField(label="Buscar (folio, clave o nombre)", required=False)
+    office = forms.ModelChoiceField(label="Cargo", queryset=Office.objects.none(), required=False)
+    aspirant = forms.ModelChoiceField(
+        label="Aspirante", queryset=Aspirant.objects.none(), required=False
+    )
+    channel = forms.ChoiceField(label="Canal", required=False)
+    status = forms.ChoiceField(label="Estado", required=False)
+    inconsistency = forms.ChoiceField(label="Inconsistencia", required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.visible_to(user).select_related("process")
+        self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user)
+        self.fields["channel"].choices = [("", "Todos")] + list(Channel.choices)
+        self.fields["status"].choices = [("", "Todos")] + list(Status.choices)
+        codes = inconsistencies_for_state(user.state_id).values_list("code", flat=True)
+        self.fields["inconsistency"].choices = [("", "Todas"), ("none", "Sin inconsistencia")] + [
+            (code, code) for code in codes
+        ]

@@ -1,0 +1,251 @@
+"""Capture, correction and withdrawal of supports. Views, commands and the API call these."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Cedula,
+    ChangeAction,
+    Channel,
+    Inconsistency,
+    Status,
+    Support,
+    SupportChange,
+    inconsistencies_for_state,
+)
+from .rules import (
+    RowError,
+    elector_key_warnings,
+    normalize_text,
+    validate_support_row,
+)
+
+# The fields a correction may change, with the cédula column that validates each.
+CORRECTABLE_FIELDS = {
+    "name": "NOMBRE",
+    "paternal_surname": "APELLIDO_PATERNO",
+    "maternal_surname": "APELLIDO_MATERNO",
+    "elector_key": "CLAVE_ELECTOR",
+    "ocr": "OCR",
+    "inconsistency": "TIPO_INCONSISTENCIA",
+    "comment": "COMENTARIO",
+    "support_date": "FECHA_APOYO",
+}
+
+
+@dataclass
+class CaptureResult:
+    support: Support | None = None
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def catalogue_codes(state_id):
+    return set(inconsistencies_for_state(state_id).values_list("code", flat=True))
+
+
+def collection_period(office):
+    return (office.collection_start, office.collection_end)
+
+
+def open_cedula(user, aspirant, reference, date):
+    """Find or register the cédula with this folio for the aspirant.
+
+    Its date must fall inside the office's collection period (DOMAIN.md: the period bounds which
+    supports are accepted). Returns (cedula, errors).
+    """
+    reference = normalize_text(reference)
+    errors = []
+    if not reference:
+        errors.append(RowError("NUMERO_REFERENCIA", "Indique el número de referencia de la cédula."))
+    office = aspirant.office
+    if date is None:
+        errors.append(RowError("FECHA_APOYO", "Indique la fecha de la cédula."))
+    elif not office.in_collection_period(date):
+        errors.append(RowError("FECHA_APOYO", period_message(office)))
+    if errors:
+        return None, errors
+    cedula, _ = Cedula.objects.get_or_create(
+        aspirant=aspirant, reference=reference, defaults={"date": date, "created_by": user}
+    )
+    return cedula, []
+
+
+def period_message(office):
+    return (
+        "La fecha está fuera del periodo de obtención de apoyo del cargo "
+        f"({office.collection_start:%d/%m/%Y} a {office.collection_end:%d/%m/%Y})."
+    )
+
+
+def capture_support(user, cedula, values, channel=Channel.MANUAL):
+    """Capture one row of a paper cédula with the shared validator (CONTRACT.md upload_supports).
+
+    `values` maps the cédula columns (NOMBRE, CLAVE_ELECTOR, ...) to what was typed. The same clave
+    twice in one cédula is refused; the same clave in another cédula of the aspirant, or letters
+    that disagree with the names, only warn.
+    """
+    office = cedula.aspirant.office
+    raw = dict(values, NUMERO_REFERENCIA=cedula.reference)
+    raw.setdefault("FECHA_APOYO", cedula.date)
+    row, errors = validate_support_row(
+        raw,
+        inconsistency_codes=catalogue_codes(office.process.state_id),
+        period=collection_period(office),
+        default_date=cedula.date,
+    )
+    if errors:
+        return CaptureResult(errors=errors)
+    active = Support.objects.exclude(status=Status.WITHDRAWN).filter(
+        aspirant=cedula.aspirant, elector_key=row.elector_key
+    )
+    if active.filter(cedula=cedula).exists():
+        message = "Esta clave de elector ya está capturada en esta cédula."
+        return CaptureResult(errors=[RowError("CLAVE_ELECTOR", message)])
+    warnings = elector_key_warnings(
+        row.elector_key, row.name, row.paternal_surname, row.maternal_surname
+    )
+    warnings += repeated_key_warnings(active)
+    with transaction.atomic():
+        support = Support.objects.create(
+            aspirant=cedula.aspirant,
+            cedula=cedula,
+            channel=channel,
+            name=row.name,
+            paternal_surname=row.paternal_surname,
+            maternal_surname=row.maternal_surname,
+            elector_key=row.elector_key,
+            ocr=row.ocr,
+            inconsistency=inconsistency_by_code(row.inconsistency_code),
+            comment=row.comment,
+            support_date=row.support_date,
+            captured_by=user,
+            status=Status.PRELIMINARY if channel == Channel.MANUAL else Status.PENDING_REVIEW,
+        )
+        SupportChange.objects.create(support=support, user=user, action=ChangeAction.CREATED)
+    return CaptureResult(support=support, warnings=warnings)
+
+
+def repeated_key_warnings(active_supports_of_key):
+    references = sorted({s.cedula.reference for s in active_supports_of_key.select_related("cedula") if s.cedula_id})
+    if not references:
+        return []
+    return [
+        "La misma clave de elector ya está capturada para este aspirante "
+        f"(cédula {', '.join(references)}); solo uno de sus apoyos podrá contar."
+    ]
+
+
+def inconsistency_by_code(code):
+    return Inconsistency.objects.get(code=code) if code else None
+
+
+def support_values(support):
+    """A support's current data as cédula columns, the input of the shared validator."""
+    return {
+        "NUMERO_REFERENCIA": support.reference or "-",
+        "NOMBRE": support.name,
+        "APELLIDO_PATERNO": support.paternal_surname,
+        "APELLIDO_MATERNO": support.maternal_surname,
+        "CLAVE_ELECTOR": support.elector_key,
+        "OCR": support.ocr,
+        "TIPO_INCONSISTENCIA": support.inconsistency.code if support.inconsistency_id else "",
+        "COMENTARIO": support.comment,
+        "FECHA_APOYO": support.support_date,
+    }
+
+
+def correct_support(user, support, changes):
+    """Correct a support's data; every changed field is kept in its history (old and new value).
+
+    `changes` maps cédula columns to new values. The corrected row passes the same validator as a
+    new capture. Withdrawn supports cannot be corrected.
+    """
+    if support.is_withdrawn:
+        return CaptureResult(errors=[RowError("", "Un apoyo retirado no puede corregirse.")])
+    office = support.aspirant.office
+    raw = support_values(support) | changes
+    row, errors = validate_support_row(
+        raw,
+        inconsistency_codes=catalogue_codes(office.process.state_id),
+        period=collection_period(office),
+        default_date=support.support_date,
+    )
+    if errors:
+        return CaptureResult(errors=errors)
+    if support.cedula_id:
+        twin = Support.objects.exclude(status=Status.WITHDRAWN).exclude(pk=support.pk)
+        if twin.filter(cedula=support.cedula, elector_key=row.elector_key).exists():
+            message = "Esta clave de elector ya está capturada en la misma cédula."
+            return CaptureResult(errors=[RowError("CLAVE_ELECTOR", message)])
+    new_values = {
+        "name": row.name,
+        "paternal_surname": row.paternal_surname,
+        "maternal_surname": row.maternal_surname,
+        "elector_key": row.elector_key,
+        "ocr": row.ocr,
+        "inconsistency": inconsistency_by_code(row.inconsistency_code),
+        "comment": row.comment,
+        "support_date": row.support_date,
+    }
+    history = []
+    for name, new in new_values.items():
+        old = getattr(support, name)
+        if old == new:
+            continue
+        history.append(
+            SupportChange(
+                support=support,
+                user=user,
+                action=ChangeAction.CORRECTED,
+                field=Support._meta.get_field(name).verbose_name,
+                old_value=display(old),
+                new_value=display(new),
+            )
+        )
+        setattr(support, name, new)
+    if history:
+        with transaction.atomic():
+            support.save(update_fields=list(new_values))
+            SupportChange.objects.bulk_create(history)
+    warnings = elector_key_warnings(
+        row.elector_key, row.name, row.paternal_surname, row.maternal_surname
+    )
+    return CaptureResult(support=support, warnings=warnings)
+
+
+def display(value):
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Inconsistency):
+        return value.code
+    return str(value)
+
+
+def withdraw_support(user, support, reason):
+    """Withdraw a support with a reason. It is never deleted and never counts again."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        return [RowError("", "Indique el motivo del retiro.")]
+    if support.is_withdrawn:
+        return [RowError("", "El apoyo ya estaba retirado.")]
+    previous = support.get_status_display()
+    with transaction.atomic():
+        support.status = Status.WITHDRAWN
+        support.withdrawn_at = timezone.now()
+        support.withdrawn_by = user
+        support.withdrawal_reason = reason[:300]
+        support.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        SupportChange.objects.create(
+            support=support,
+            user=user,
+            action=ChangeAction.WITHDRAWN,
+            field="estado",
+            old_value=previous,
+            new_value=f"Retirado: {reason[:300]}",
+        )
+    return []

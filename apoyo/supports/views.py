@@ -1,0 +1,313 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from apoyo.accounts.audit import log_access
+from apoyo.accounts.permissions import (
+    AspirantRequiredMixin,
+    CaptureRequiredMixin,
+    OplAdminRequiredMixin,
+)
+from apoyo.aspirants.models import Aspirant
+from apoyo.processes.models import Process
+
+from . import services
+from .forms import CedulaOpenForm, CorrectionForm, SupportFilterForm, SupportRowForm, WithdrawForm
+from .models import Cedula, Channel, Inconsistency, Status, Support
+from .rules import normalize_text
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, settings.APOYO_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def search_supports(queryset, text):
+    """Search by folio, clave de elector or name (any word of the name, in any order)."""
+    text = normalize_text(text)
+    if not text:
+        return queryset
+    key = text.replace(" ", "").replace("-", "")
+    match = Q(cedula__reference=text) | Q(elector_key__startswith=key)
+    words = Q()
+    for word in text.split():
+        words &= (
+            Q(name__contains=word)
+            | Q(paternal_surname__contains=word)
+            | Q(maternal_surname__contains=word)
+        )
+    return queryset.filter(match | words)
+
+
+def status_counts(queryset):
+    """Supports per status and per channel, for the summaries at the top of lists and portals."""
+    rows = queryset.values("status", "channel").annotate(n=Count("id")).order_by()
+    by_status = {value: 0 for value, _ in Status.choices}
+    by_channel = {value: 0 for value, _ in Channel.choices}
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        by_channel[row["channel"]] += row["n"]
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(label, by_status[value], value) for value, label in Status.choices],
+        "by_channel": [(label, by_channel[value]) for value, label in Channel.choices],
+    }
+
+
+class DashboardView(CaptureRequiredMixin, View):
+    def get(self, request):
+        aspirants = (
+            Aspirant.objects.visible_to(request.user)
+            .select_related("office__process")
+            .annotate(
+                captured=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)),
+                pending=Count("supports", filter=Q(supports__status=Status.PENDING_REVIEW)),
+                withdrawn=Count("supports", filter=Q(supports__status=Status.WITHDRAWN)),
+            )
+            .order_by("office__process", "office__code", "code")
+        )
+        supports = Support.objects.visible_to(request.user)
+        return render(
+            request,
+            "supports/dashboard.html",
+            {"aspirants": aspirants, "counts": status_counts(supports)},
+        )
+
+
+class CaptureView(CaptureRequiredMixin, View):
+    """Step 1 of manual capture: pick process, office and aspirant, and open a cédula by folio."""
+
+    def get(self, request):
+        form = CedulaOpenForm(request.user, initial=self.initial(request))
+        if request.GET.get("process"):
+            form = CedulaOpenForm(request.user, data=request.GET)
+            form.errors.clear()
+        return self.render(request, form)
+
+    def post(self, request):
+        form = CedulaOpenForm(request.user, data=request.POST)
+        if not form.is_valid():
+            return self.render(request, form)
+        data = form.cleaned_data
+        cedula, errors = services.open_cedula(
+            request.user, data["aspirant"], data["reference"], data["date"]
+        )
+        if errors:
+            for error in errors:
+                field = "reference" if error.column == "NUMERO_REFERENCIA" else "date"
+                form.add_error(field, error.message)
+            return self.render(request, form)
+        return redirect("supports:cedula", pk=cedula.pk)
+
+    def initial(self, request):
+        first = Process.objects.visible_to(request.user).first()
+        return {"process": first.pk} if first else {}
+
+    def render(self, request, form):
+        recent = (
+            Cedula.objects.visible_to(request.user)
+            .filter(created_by=request.user)
+            .select_related("aspirant")
+            .annotate(rows=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)))
+            .order_by("-created_at")[:10]
+        )
+        return render(request, "supports/capture.html", {"form": form, "recent": recent})
+
+
+class CedulaView(CaptureRequiredMixin, View):
+    """Step 2: capture the rows of one cédula, one after another, from the keyboard."""
+
+    def get_cedula(self, request, pk):
+        cedulas = Cedula.objects.visible_to(request.user).select_related("aspirant__office__process")
+        return get_object_or_404(cedulas, pk=pk)
+
+    def get(self, request, pk):
+        cedula = self.get_cedula(request, pk)
+        form = SupportRowForm(cedula.aspirant.office.process.state_id)
+        return self.render(request, cedula, form)
+
+    def post(self, request, pk):
+        cedula = self.get_cedula(request, pk)
+        form = SupportRowForm(cedula.aspirant.office.process.state_id, data=request.POST)
+        if not form.is_valid():
+            return self.render(request, cedula, form, status=400)
+        result = services.capture_support(request.user, cedula, form.cleaned_data)
+        if result.errors:
+            form.add_row_errors(result.errors)
+            return self.render(request, cedula, form, status=400)
+        messages.success(
+            request, f"Apoyo de {result.support.elector_key} guardado en la cédula {cedula.reference}."
+        )
+        for warning in result.warnings:
+            messages.warning(request, f"Advertencia ({result.support.elector_key}): {warning}")
+        return redirect("supports:cedula", pk=cedula.pk)
+
+    def render(self, request, cedula, form, status=200):
+        rows = cedula.supports.select_related("inconsistency").order_by("id")
+        context = {"cedula": cedula, "form": form, "rows": rows}
+        return render(request, "supports/cedula.html", context, status=status)
+
+
+class SupportListView(CaptureRequiredMixin, View):
+    def get(self, request):
+        form = SupportFilterForm(request.user, data=request.GET or None)
+        supports = Support.objects.visible_to(request.user).select_related(
+            "aspirant__office", "cedula", "inconsistency"
+        )
+        if form.is_valid():
+            supports = filter_supports(supports, form.cleaned_data)
+        page = paginate(request, supports)
+        log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
+        return render(
+            request,
+            "supports/support_list.html",
+            {"form": form, "page": page, "counts": status_counts(supports)},
+        )
+
+
+def filter_supports(supports, data):
+    supports = search_supports(supports, data["q"])
+    if data["office"]:
+        supports = supports.filter(aspirant__office=data["office"])
+    if data["aspirant"]:
+        supports = supports.filter(aspirant=data["aspirant"])
+    if data["channel"]:
+        supports = supports.filter(channel=data["channel"])
+    if data["status"]:
+        supports = supports.filter(status=data["status"])
+    if data["inconsistency"] == "none":
+        supports = supports.filter(inconsistency__isnull=True)
+    elif data["inconsistency"]:
+        supports = supports.filter(inconsistency__code=data["inconsistency"])
+    return supports
+
+
+def get_visible_support(request, pk):
+    supports = Support.objects.visible_to(request.user).select_related(
+        "aspirant__office__process", "cedula", "inconsistency", "captured_by", "withdrawn_by"
+    )
+    return get_object_or_404(supports, pk=pk)
+
+
+class SupportDetailView(CaptureRequiredMixin, View):
+    def get(self, request, pk):
+        support = get_visible_support(request, pk)
+        log_access(request, "ver", "apoyo", support.pk)
+        changes = support.changes.select_related("user")
+        return render(
+            request, "supports/support_detail.html", {"support": support, "changes": changes}
+        )
+
+
+class SupportCorrectView(CaptureRequiredMixin, View):
+    def get(self, request, pk):
+        support = get_visible_support(request, pk)
+        initial = services.support_values(support)
+        form = CorrectionForm(support.aspirant.office.process.state_id, initial=initial)
+        return self.render(request, support, form)
+
+    def post(self, request, pk):
+        support = get_visible_support(request, pk)
+        form = CorrectionForm(support.aspirant.office.process.state_id, data=request.POST)
+        if not form.is_valid():
+            return self.render(request, support, form, status=400)
+        changes = dict(form.cleaned_data)
+        changes["FECHA_APOYO"] = changes["FECHA_APOYO"] or support.support_date
+        result = services.correct_support(request.user, support, changes)
+        if result.errors:
+            form.add_row_errors(result.errors)
+            return self.render(request, support, form, status=400)
+        messages.success(request, "Corrección guardada; el cambio quedó en el historial.")
+        for warning in result.warnings:
+            messages.warning(request, f"Advertencia: {warning}")
+        return redirect("supports:detail", pk=support.pk)
+
+    def render(self, request, support, form, status=200):
+        context = {"support": support, "form": form}
+        return render(request, "supports/support_correct.html", context, status=status)
+
+
+class SupportWithdrawView(CaptureRequiredMixin, View):
+    def get(self, request, pk):
+        support = get_visible_support(request, pk)
+        return self.render(request, support, WithdrawForm())
+
+    def post(self, request, pk):
+        support = get_visible_support(request, pk)
+        form = WithdrawForm(data=request.POST)
+        if not form.is_valid():
+            return self.render(request, support, form, status=400)
+        errors = services.withdraw_support(request.user, support, form.cleaned_data["reason"])
+        if errors:
+            form.add_error(None, errors[0].message)
+            return self.render(request, support, form, status=400)
+        messages.success(request, "El apoyo fue retirado. Se conserva con su historial y no cuenta.")
+        return redirect("supports:detail", pk=support.pk)
+
+    def render(self, request, support, form, status=200):
+        context = {"support": support, "form": form}
+        return render(request, "supports/support_withdraw.html", context, status=status)
+
+
+class PortalView(AspirantRequiredMixin, View):
+    """The aspirant portal: their own supports only, with their channel and status."""
+
+    def get(self, request):
+        aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
+        supports = Support.objects.visible_to(request.user).select_related("cedula")
+        counts = status_counts(supports)
+        supports = search_supports(supports, request.GET.get("q", ""))
+        status = request.GET.get("status")
+        if status in Status.values:
+            supports = supports.filter(status=status)
+        page = paginate(request, supports)
+        log_access(request, "listar", "apoyos propios", aspirant.pk)
+        context = {"aspirant": aspirant, "counts": counts, "page": page, "statuses": Status.choices}
+        return render(request, "supports/portal.html", context)
+
+
+class PortalSupportView(AspirantRequiredMixin, View):
+    def get(self, request, pk):
+        support = get_visible_support(request, pk)
+        log_access(request, "ver", "apoyo propio", support.pk)
+        return render(request, "supports/portal_support.html", {"support": support})
+
+
+class InconsistencyForm(forms.ModelForm):
+    class Meta:
+        model = Inconsistency
+        fields = ["code", "name", "active"]
+
+    def clean_code(self):
+        code = normalize_text(self.cleaned_data["code"]).replace(" ", "_")
+        if Inconsistency.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Ya existe un tipo de inconsistencia con esa clave.")
+        return code
+
+
+class InconsistencyCatalogueView(OplAdminRequiredMixin, View):
+    """The national catalogue (read-only) and the entity's own codes, which its administrator adds."""
+
+    def get(self, request):
+        return self.render(request, InconsistencyForm())
+
+    def post(self, request):
+        own = Inconsistency.objects.filter(state=request.user.state_id)
+        instance = get_object_or_404(own, pk=request.POST["pk"]) if request.POST.get("pk") else None
+        form = InconsistencyForm(request.POST, instance=instance)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        form.instance.state_id = request.user.state_id
+        form.save()
+        messages.success(request, f"Tipo de inconsistencia {form.instance.code} guardado.")
+        return redirect("supports:inconsistencies")
+
+    def render(self, request, form, status=200):
+        catalogue = Inconsistency.objects.filter(
+            Q(state__isnull=True) | Q(state=request.user.state_id)
+        )
+        context = {"form": form, "catalogue": catalogue}
+        return render(request, "supports/inconsistencies.html", context, status=status)

@@ -1,0 +1,101 @@
+"""Small factory functions for tests: each builds the least a test needs, with overridable fields."""
+
+import datetime
+import itertools
+
+from apoyo.accounts.models import Role, User
+from apoyo.aspirants.models import Aspirant
+from apoyo.geo.models import FederalDistrict, LocalDistrict, Municipality, Section, State
+from apoyo.processes.models import Office, Process
+
+_sequence = itertools.count(1)
+
+PERIOD_START = datetime.date(2020, 12, 15)
+PERIOD_END = datetime.date(2021, 1, 23)
+
+
+def make_sections(state_number=26, layout=None):
+    """Create sections; layout is [(section, municipality, municipality_name, local, federal)]."""
+    layout = layout or [
+        (1, 1, "Aconchi", 18, 4),
+        (2, 1, "Aconchi", 18, 4),
+        (3, 2, "Agua Prieta", 7, 2),
+        (900, 49, "Hermosillo", 8, 3),
+        (901, 49, "Hermosillo", 9, 5),
+    ]
+    state = State.objects.get(number=state_number)
+    sections = []
+    for number, mun, mun_name, local, federal in layout:
+        municipality, _ = Municipality.objects.get_or_create(
+            state=state, number=mun, defaults={"name": mun_name}
+        )
+        local_district, _ = LocalDistrict.objects.get_or_create(state=state, number=local)
+        federal_district, _ = FederalDistrict.objects.get_or_create(state=state, number=federal)
+        section, _ = Section.objects.get_or_create(
+            state=state,
+            number=number,
+            defaults={
+                "municipality": municipality,
+                "local_district": local_district,
+                "federal_district": federal_district,
+            },
+        )
+        sections.append(section)
+    return sections
+
+
+def make_process(state_number=26, **fields):
+    n = next(_sequence)
+    values = {
+        "code": f"PEL-{n}",
+        "name": f"Proceso Electoral Local {n}",
+        "state_id": state_number,
+        "roll_cut_date": datetime.date(2020, 8, 31),
+    }
+    values.update(fields)
+    return Process.objects.create(**values)
+
+
+def make_office(process=None, **fields):
+    process = process or make_process()
+    values = {
+        "process": process,
+        "code": f"GOB-{next(_sequence)}",
+        "name": "Gubernatura",
+        "scope_type": "state",
+        "collection_start": PERIOD_START,
+        "collection_end": PERIOD_END,
+        "threshold_percent": 3,
+    }
+    values.update(fields)
+    return Office.objects.create(**values)
+
+
+def make_user(role=Role.OPL_CAPTURIST, state_number=26, **fields):
+    n = next(_sequence)
+    values = {"username": f"usuario{n}", "role": role, "first_name": f"Usuario {n}"}
+    if role not in (Role.INE_DERFE, Role.INE_UTVOPL, Role.INE_AREA):
+        values["state_id"] = state_number
+    values.update(fields)
+    password = values.pop("password", "clave-de-prueba-123")
+    user = User(**values)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_aspirant(office=None, with_user=False, **fields):
+    office = office or make_office()
+    n = next(_sequence)
+    values = {
+        "office": office,
+        "code": f"A-{n:02d}",
+        "name": "JUAN",
+        "paternal_surname": "PEREZ",
+        "maternal_surname": "LOPEZ",
+        "email": f"aspirante{n}@example.org",
+    }
+    values.update(fields)
+    if with_user:
+        values["user"] = make_user(Role.ASPIRANT, state_number=office.process.state_id)
+    return Aspirant.objects.create(**values)
