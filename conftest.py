@@ -1,7 +1,51 @@
+import os
+import shutil
+
 import pytest
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
     """Each test writes uploaded files and reports under its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Real hashing costs ~0.3 s per user; tests do not test the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need the system Chromium: skip with a reason where it is missing (never in CI)."""
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return
+    reason = f"No hay Chromium del sistema en {CHROMIUM} (apt-get install chromium)."
+    if os.environ.get("APOYO_REQUIRE_BROWSER"):
+        raise pytest.UsageError(reason + " CI exige las pruebas de navegador.")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where browser tests leave screenshots for people to look at."""
+    path = os.path.join(os.path.dirname(__file__), "test-artifacts")
+    os.makedirs(path, exist_ok=True)
+    return path

@@ -1,0 +1,117 @@
+"""The demo data set of `make run`: Sonora's geography, the 2020-2021 process, users and supports."""
+
+import datetime
+import random
+from pathlib import Path
+
+from django.db import transaction
+
+from apoyo.accounts.models import Role, User
+from apoyo.aspirants.models import Aspirant
+from apoyo.geo.services import SONORA_CATALOGUE, import_geo
+from apoyo.processes.setup_file import load_setup_file
+from apoyo.supports.models import Support
+from apoyo.supports.services import capture_support, open_cedula, withdraw_support
+
+SETUP_FILE = Path(__file__).parent / "data" / "setup.json"
+DEMO_PASSWORD = "Sonora.Demo.2021"  # noqa: S105 - a published demo credential, never production
+
+DEMO_USERS = [
+    ("opl.admin", Role.OPL_ADMIN, "Laura", "Administradora OPL"),
+    ("opl.captura", Role.OPL_CAPTURIST, "Carlos", "Capturista OPL"),
+    ("opl.revision", Role.OPL_REVIEWER, "Rosa", "Revisora OPL"),
+    ("aspirante.a01", Role.ASPIRANT, "María Elena", "Valenzuela Ochoa"),
+    ("aspirante.a02", Role.ASPIRANT, "Jesús Alberto", "Muñoz Romero"),
+    ("aspirante.a03", Role.ASPIRANT, "Ana Lucía", "Esquer Durazo"),
+    ("aspirante.a04", Role.ASPIRANT, "Ramón", "De la O Ibarra"),
+    ("auxiliar.a01", Role.AUXILIARY, "Pedro", "Auxiliar de A-01"),
+    ("ine.derfe", Role.INE_DERFE, "Dirección Ejecutiva", "del Registro Federal de Electores"),
+    ("ine.utvopl", Role.INE_UTVOPL, "Unidad Técnica", "de Vinculación con los OPL"),
+    ("ine.area", Role.INE_AREA, "Área", "del INE"),
+]
+
+GIVEN_NAMES = ["JOSE LUIS", "MARIA GUADALUPE", "JUAN", "FRANCISCO", "ROSA MARIA", "JESUS", "ANA",
+               "MIGUEL ANGEL", "PATRICIA", "ALEJANDRO", "LETICIA", "ARTURO", "CARMEN", "RAMON",
+               "GABRIELA", "FERNANDO", "LOURDES", "MANUEL", "ALMA", "ERNESTO", "NORMA", "JAVIER"]
+SURNAMES = ["VALENZUELA", "LOPEZ", "GARCIA", "MARTINEZ", "RODRIGUEZ", "MORENO", "ESPINOZA",
+            "FIGUEROA", "MUÑOZ", "ROMERO", "ACUÑA", "DURAZO", "ESQUER", "ORTIZ", "BUSTAMANTE",
+            "LEYVA", "CORRAL", "SOTO", "FELIX", "QUIJADA", "TAPIA", "YOCUPICIO", "ENCINAS"]
+VOWELS = set("AEIOU")
+
+
+def is_empty():
+    return not User.objects.exists() and not Aspirant.objects.exists()
+
+
+@transaction.atomic
+def load_demo(seed=2021, supports_per_aspirant=90):
+    """Load the whole demo. Deterministic for a given seed."""
+    import_geo(SONORA_CATALOGUE)
+    load_setup_file(SETUP_FILE)
+    users = create_users()
+    link_aspirant_accounts(users)
+    capture_demo_supports(users["opl.captura"], random.Random(seed), supports_per_aspirant)
+
+
+def create_users():
+    users = {}
+    for username, role, first, last in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role, user.first_name, user.last_name = role, first, last
+        user.state_id = None if role in {Role.INE_DERFE, Role.INE_UTVOPL, Role.INE_AREA} else 26
+        user.email = f"{username}@example.org"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+def link_aspirant_accounts(users):
+    for aspirant in Aspirant.objects.filter(office__process__code="PEL-2021"):
+        aspirant.user = users.get(f"aspirante.{aspirant.code.replace('-', '').lower()}")
+        aspirant.save(update_fields=["user"])
+
+
+def name_letters(word):
+    """First letter and first internal consonant of a name part (DOMAIN.md, clave de elector)."""
+    word = word.split()[-1] if word.startswith(("DE ", "DEL ")) else word.split()[0]
+    word = word.replace("Ñ", "X")
+    internal = next((c for c in word[1:] if c.isalpha() and c not in VOWELS), "X")
+    return word[0] + internal
+
+
+def demo_citizen(rng):
+    name, paternal, maternal = rng.choice(GIVEN_NAMES), rng.choice(SURNAMES), rng.choice(SURNAMES)
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 52))
+    key = (
+        name_letters(paternal)
+        + name_letters(maternal)
+        + name_letters(name)
+        + birth.strftime("%y%m%d")
+        + "26"
+        + rng.choice("HM")
+        + f"{rng.randrange(1000):03d}"
+    )
+    ocr = f"{rng.randrange(1, 1557):04d}{rng.randrange(10**9):09d}"
+    return {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": maternal,
+            "CLAVE_ELECTOR": key, "OCR": ocr}
+
+
+def capture_demo_supports(capturist, rng, per_aspirant):
+    """Cédulas of ten rows per aspirant; a few with inconsistencies, shared citizens and withdrawals."""
+    shared = [demo_citizen(rng) for _ in range(12)]
+    for aspirant in Aspirant.objects.select_related("office").order_by("code"):
+        office = aspirant.office
+        days = (office.collection_end - office.collection_start).days
+        for folio in range(per_aspirant // 10):
+            date = office.collection_start + datetime.timedelta(days=rng.randrange(days + 1))
+            cedula, _ = open_cedula(capturist, aspirant, f"{aspirant.code}-{folio + 1:04d}", date)
+            for _ in range(10):
+                citizen = rng.choice(shared) if rng.random() < 0.05 else demo_citizen(rng)
+                row = dict(citizen, TIPO_INCONSISTENCIA="", COMENTARIO="")
+                if rng.random() < 0.08:
+                    row["TIPO_INCONSISTENCIA"] = rng.choice(["FOTOCOPIA", "SIN_FIRMA", "ILEGIBLE"])
+                    row["COMENTARIO"] = "Observación de la mesa de control en papel."
+                capture_support(capturist, cedula, row)
+    for support in Support.objects.order_by("id")[:3]:
+        withdraw_support(capturist, support, "Cédula entregada por error (demostración).")

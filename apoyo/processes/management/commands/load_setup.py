@@ -1,0 +1,35 @@
+"""`manage.py load_setup FILE.json` (CONTRACT.md, "load_setup FILE.json")."""
+
+from django.core.management.base import BaseCommand
+
+from apoyo.cli import fail
+from apoyo.processes.setup_file import SetupError, load_setup_file
+
+
+def _count(number, singular, plural):
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def summary(counts):
+    """One Spanish line, e.g. "Proceso PEL-2021 creado: 2 cargos nuevos, 0 actualizados; ..."."""
+    return (
+        f"Proceso {counts['code']} {counts['process']}: "
+        f"{_count(counts['offices_created'], 'cargo nuevo', 'cargos nuevos')}, "
+        f"{_count(counts['offices_updated'], 'actualizado', 'actualizados')}; "
+        f"{_count(counts['aspirants_created'], 'aspirante nuevo', 'aspirantes nuevos')}, "
+        f"{_count(counts['aspirants_updated'], 'actualizado', 'actualizados')}."
+    )
+
+
+class Command(BaseCommand):
+    help = "Crea o actualiza un proceso electoral, sus cargos y aspirantes desde un archivo JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Archivo JSON de configuración del proceso.")
+
+    def handle(self, *args, **options):
+        try:
+            counts = load_setup_file(options["file"])
+        except SetupError as error:
+            fail(str(error))
+        self.stdout.write(summary(counts))
