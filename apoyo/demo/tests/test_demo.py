@@ -1,0 +1,37 @@
+import pytest
+from django.core.management import call_command
+
+from apoyo.accounts.models import Role, User
+from apoyo.aspirants.models import Aspirant
+from apoyo.demo.services import load_demo
+from apoyo.geo.models import Section
+from apoyo.processes.models import Office
+from apoyo.supports.models import Status, Support
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
+    load_demo(supports_per_aspirant=20)
+    assert Section.objects.filter(state=26).count() == 1533
+    assert set(Office.objects.values_list("code", flat=True)) == {"GOB", "AYTO-49", "DL-18"}
+    assert Aspirant.objects.count() == 4
+    assert Aspirant.objects.filter(user__role=Role.ASPIRANT).count() == 4
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Support.objects.count() == 80
+    assert Support.objects.filter(status=Status.WITHDRAWN).count() == 3
+
+
+def test_load_demo_if_empty_leaves_an_existing_database_alone(capsys):
+    User.objects.create(username="existente", role=Role.OPL_ADMIN)
+    call_command("load_demo", "--if-empty")
+    assert "ya tiene datos" in capsys.readouterr().out
+    assert not Aspirant.objects.exists()
+
+
+def test_demo_users_prints_every_role_and_the_password(capsys):
+    load_demo(supports_per_aspirant=0)
+    call_command("demo_users")
+    out = capsys.readouterr().out
+    assert "Sonora.Demo.2021" in out
+    assert "opl.captura" in out and "ine.derfe" in out

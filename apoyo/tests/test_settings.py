@@ -1,0 +1,58 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from apoyo.settings import database_from_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = dict(
+        os.environ,
+        APOYO_PRODUCTION="1",
+        APOYO_SECRET_KEY=secrets.token_urlsafe(50),
+        APOYO_ALLOWED_HOSTS="apoyo.example.org",
+        APOYO_DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/apoyo.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = dict(os.environ, APOYO_PRODUCTION="1", APOYO_DATA_DIR=str(tmp_path))
+    env.pop("APOYO_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "APOYO_SECRET_KEY" in result.stderr
+
+
+def test_database_url_parsing():
+    sqlite = database_from_url("sqlite:////srv/apoyo/db.sqlite3")
+    assert sqlite["NAME"] == "/srv/apoyo/db.sqlite3"
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    pg = database_from_url("postgres://apoyo:s%40crt@db.local:5433/apoyo")
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "apoyo",
+        "s@crt",
+        "db.local",
+        "5433",
+        "apoyo",
+    )
