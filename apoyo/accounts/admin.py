@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import AccessLog, User
+
+
+@admin.register(User)
+class ApoyoUserAdmin(UserAdmin):
+    """For superusers: INE accounts and any account across entities."""
+
+    list_display = ["username", "get_full_name", "role", "state", "is_active"]
+    list_filter = ["role", "state", "is_active"]
+    fieldsets = UserAdmin.fieldsets + (("Rol y ámbito", {"fields": ["role", "state"]}),)
+    add_fieldsets = UserAdmin.add_fieldsets + (("Rol y ámbito", {"fields": ["role", "state"]}),)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "object_type", "object_id", "address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["user__username", "object_id", "detail"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,589 @@
+"""The validation rules of a paper cédula row, shared by every capture channel.
+
+The manual capture form, the bulk upload, the aspirant pre-capture and the app API all call
+``validate_support_row``, so one row is accepted or rejected the same way everywhere. The rules come
+from CONTRACT.md ("Running commands": text normalisation; "upload_supports": rejection rules) and
+DOMAIN.md ("Fields of a paper cédula row", "Identity formats"). Pure Python, no database access.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+COLUMNS = [
+    "NUMERO_REFERENCIA",
+    "NOMBRE",
+    "APELLIDO_PATERNO",
+    "APELLIDO_MATERNO",
+    "CLAVE_ELECTOR",
+    "OCR",
+    "TIPO_INCONSISTENCIA",
+    "COMENTARIO",
+]
+OPTIONAL_COLUMNS = ["FECHA_APOYO"]
+COLUMN_LABELS = {
+    "NUMERO_REFERENCIA": "Número de referencia",
+    "NOMBRE": "Nombre",
+    "APELLIDO_PATERNO": "Apellido paterno",
+    "APELLIDO_MATERNO": "Apellido materno",
+    "CLAVE_ELECTOR": "Clave de elector",
+    "OCR": "OCR",
+    "TIPO_INCONSISTENCIA": "Tipo de inconsistencia",
+    "COMENTARIO": "Comentario",
+    "FECHA_APOYO": "Fecha del apoyo",
+}
+
+MAX_REFERENCE_LENGTH = 40
+MAX_NAME_LENGTH = 120
+MAX_COMMENT_LENGTH = 500
+EXCEL_SERIAL_MIN = 20000
+EXCEL_SERIAL_MAX = 80000
+SHOWN_VALUE_LENGTH = 40
+
+ELECTOR_KEY_RE = re.compile(r"[A-Z]{6}[0-9]{8}[HM][0-9]{3}")
+_OCR_RE = re.compile(r"[0-9]{13}")
+_SCIENTIFIC_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
+_TIME_SUFFIX = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME_SUFFIX)
+_DMY_DATE_RE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})" + _TIME_SUFFIX)
+_SERIAL_DATE_RE = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
+_NON_LETTER_RE = re.compile(r"[^A-Z]+")
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system: serial 44197 is 2021-01-01.
+_UNICODE_DASHES = str.maketrans("", "", "\u2010\u2011\u2012\u2013\u2014")
+_ACCENT_TABLE_END = 0x1F00  # Latin-1, Latin Extended-A and -B, Latin Extended Additional.
+
+_SURNAME_PARTICLES = frozenset(
+    {"DE", "DEL", "LA", "LAS", "LOS", "Y", "MC", "MAC", "VAN", "VON", "DA", "DI"}
+)
+_COMPOUND_NAME_PREFIXES = frozenset({"MARIA", "MA", "JOSE", "J"})
+_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXYZ")
+_VALID_ENTITIES = frozenset([f"{number:02d}" for number in range(1, 33)] + ["87", "88"])
+_KEY_PARTS = (
+    (0, "el apellido paterno"),
+    (2, "el apellido materno"),
+    (4, "el nombre"),
+)
+
+
+def _build_accent_table() -> list[str | None]:
+    """Map every accented Latin letter to its plain capital, except Ñ (CONTRACT: keep Ñ).
+
+    A list indexed by code point is faster for str.translate than a dict; code points past its end
+    raise IndexError, which str.translate reads as "leave unchanged"."""
+    table: list[str | None] = [chr(code) for code in range(_ACCENT_TABLE_END)]
+    for code in range(0xC0, _ACCENT_TABLE_END):
+        char = chr(code)
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        plain_base = base.isascii() and base.isalpha()
+        if char not in "Ññ" and marks and plain_base and all(map(unicodedata.combining, marks)):
+            table[code] = base.upper()
+    for code in range(0x300, 0x370):
+        table[code] = None  # Stray combining accents left after NFC.
+    return table
+
+
+_ACCENT_TABLE = _build_accent_table()
+
+
+def normalize_text(value: object) -> str:
+    """Trim, collapse inner whitespace, upper case, drop accents but keep Ñ (CONTRACT "Running
+    commands"). None becomes ""."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():
+        return " ".join(text.upper().split())
+    text = unicodedata.normalize("NFC", text).upper().translate(_ACCENT_TABLE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def normalize_key(value: object) -> str:
+    """normalize_text, then drop inner spaces and hyphens, as for the clave de elector and the OCR
+    (CONTRACT "Running commands")."""
+    key = normalize_text(value).replace(" ", "").replace("-", "")
+    return key if key.isascii() else key.translate(_UNICODE_DASHES)
+
+
+def is_valid_elector_key(key: str) -> bool:
+    """An already normalised clave de elector has the shape [A-Z]{6}[0-9]{8}[HM][0-9]{3}
+    (DOMAIN "Identity formats")."""
+    return ELECTOR_KEY_RE.fullmatch(key) is not None
+
+
+def is_valid_ocr(ocr: str) -> bool:
+    """An already normalised OCR is exactly 13 ASCII digits (DOMAIN "Identity formats")."""
+    return _OCR_RE.fullmatch(ocr) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A failing column of a row and its Spanish reason (CONTRACT upload_supports)."""
+
+    column: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupportRow:
+    """A validated, normalised paper cédula row (DOMAIN "Fields of a paper cédula row")."""
+
+    reference: str
+    name: str
+    paternal_surname: str
+    maternal_surname: str
+    elector_key: str
+    ocr: str
+    inconsistency_code: str
+    comment: str
+    support_date: date
+
+
+# Raw cell values ----------------------------------------------------------------------------------
+
+
+def _is_blank(value: object) -> bool:
+    """A missing key, None or a text of only spaces is an empty cell."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_text(value: int | float) -> str:
+    """An integral number is written without decimals (Excel stores 123 as 123.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell_text(value: object) -> str:
+    """Any cell value as text, for columns where every value is read as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "VERDADERO" if value else "FALSO"
+    if isinstance(value, int | float):
+        return _number_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(value: object) -> str:
+    """The received value, trimmed and shortened, to quote inside a message."""
+    text = _cell_text(value).strip()
+    if len(text) > SHOWN_VALUE_LENGTH:
+        return text[:SHOWN_VALUE_LENGTH] + "…"
+    return text
+
+
+def _describe(value: object) -> str:
+    """Say what kind of non-text value a cell held, in Spanish."""
+    if isinstance(value, bool):
+        return f"un valor lógico ({_cell_text(value)})"
+    if isinstance(value, datetime):
+        return f"una fecha ({value:%d/%m/%Y %H:%M})"
+    if isinstance(value, date):
+        return f"una fecha ({value:%d/%m/%Y})"
+    if isinstance(value, int | float):
+        return f"un número ({_number_text(value)})"
+    return f"«{_shown(value)}»"
+
+
+def _is_native_number(value: object) -> bool:
+    """int or float cells, but not booleans (bool is an int in Python)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Columns ------------------------------------------------------------------------------------------
+
+
+def _reference(value: object) -> str | RowError:
+    """NUMERO_REFERENCIA is required (CONTRACT upload_supports); normalised as text, an Excel number
+    becomes its integer digits, at most 40 characters."""
+    column = "NUMERO_REFERENCIA"
+    if isinstance(value, bool | date):
+        return RowError(
+            column, f"El número de referencia debe ser un folio; se recibió {_describe(value)}."
+        )
+    if isinstance(value, float) and not value.is_integer():
+        return RowError(
+            column,
+            f"El número de referencia «{_shown(value)}» tiene decimales; "
+            "capture el folio como texto.",
+        )
+    text = normalize_text(_cell_text(value))
+    if not text:
+        return RowError(column, "El número de referencia es obligatorio.")
+    if len(text) > MAX_REFERENCE_LENGTH:
+        return RowError(
+            column,
+            f"El número de referencia no puede exceder {MAX_REFERENCE_LENGTH} caracteres "
+            f"(tiene {len(text)}).",
+        )
+    return text
+
+
+def _name_part(value: object, column: str, label: str) -> str | RowError:
+    """A name or surname is text, normalised, at most 120 characters (DOMAIN "Identity formats")."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return RowError(column, f"{label} debe ser texto; se recibió {_describe(value)}.")
+    text = normalize_text(value)
+    if len(text) > MAX_NAME_LENGTH:
+        return RowError(
+            column, f"{label} no puede exceder {MAX_NAME_LENGTH} caracteres (tiene {len(text)})."
+        )
+    return text
+
+
+def _name(value: object) -> str | RowError:
+    """NOMBRE is required (CONTRACT upload_supports)."""
+    text = _name_part(value, "NOMBRE", "El nombre")
+    if text == "":
+        return RowError("NOMBRE", "El nombre es obligatorio.")
+    return text
+
+
+def _surnames_error(paternal: object, maternal: object) -> RowError | None:
+    """At least one surname is required (DOMAIN "Fields of a paper cédula row"); reported on
+    APELLIDO_PATERNO."""
+    if paternal == "" and maternal == "":
+        return RowError(
+            "APELLIDO_PATERNO",
+            "Se requiere al menos un apellido: capture el apellido paterno o el materno.",
+        )
+    return None
+
+
+def _elector_key(value: object) -> str | RowError:
+    """CLAVE_ELECTOR is required and must match [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalisation
+    (CONTRACT upload_supports)."""
+    key = normalize_key(_cell_text(value))
+    if ELECTOR_KEY_RE.fullmatch(key) is not None:
+        return key
+    if key == "":
+        return RowError("CLAVE_ELECTOR", "La clave de elector es obligatoria.")
+    return RowError(
+        "CLAVE_ELECTOR",
+        "La clave de elector debe tener 18 caracteres: 6 letras, 8 dígitos, H o M y 3 dígitos "
+        f"(se recibió «{_shown(value)}»).",
+    )
+
+
+def _ocr_length_error(value: object) -> RowError:
+    """The ordinary OCR rejection: not 13 digits (CONTRACT upload_supports)."""
+    hint = ""
+    if _is_native_number(value):
+        hint = " Si empieza con cero, Excel pudo haberlo quitado: capture el OCR como texto."
+    return RowError(
+        "OCR", f"El OCR debe tener exactamente 13 dígitos (se recibió «{_shown(value)}»).{hint}"
+    )
+
+
+def _ocr_from_number(value: int | float) -> str | RowError:
+    """An Excel number is accepted only when it is an integer of exactly 13 digits; anything else is
+    reported, never altered (CONTRACT upload_supports: OCR is 13 digits)."""
+    if isinstance(value, float) and not value.is_integer():
+        return RowError(
+            "OCR",
+            f"El OCR «{_shown(value)}» tiene decimales: Excel lo guardó como número. "
+            "Capture el OCR como texto de 13 dígitos.",
+        )
+    digits = str(int(value))
+    if _OCR_RE.fullmatch(digits) is None:
+        return _ocr_length_error(value)
+    return digits
+
+
+def _ocr_text_error(value: object, ocr: str) -> RowError:
+    """Why a text OCR was refused: empty, Excel's scientific notation (1.234E+12, 1,23457E+12) or
+    not 13 digits (CONTRACT upload_supports)."""
+    if ocr == "":
+        return RowError("OCR", "El OCR es obligatorio.")
+    if "E" in ocr and _SCIENTIFIC_RE.fullmatch(ocr) is not None:
+        return RowError(
+            "OCR",
+            f"Excel convirtió el OCR a notación científica («{_shown(value)}»): capture la columna "
+            "OCR con formato de texto, con sus 13 dígitos.",
+        )
+    return _ocr_length_error(value)
+
+
+def _ocr(value: object) -> str | RowError:
+    """OCR is required and exactly 13 digits after normalisation (CONTRACT upload_supports). Numbers
+    Excel mangled are reported, never silently altered."""
+    if _is_native_number(value):
+        return _ocr_from_number(value)
+    ocr = normalize_key(_cell_text(value))
+    if _OCR_RE.fullmatch(ocr) is not None:
+        return ocr
+    return _ocr_text_error(value, ocr)
+
+
+def _inconsistency(value: object, codes: Collection[str]) -> str | RowError:
+    """TIPO_INCONSISTENCIA is optional; when given it must be a code of the catalogue (CONTRACT
+    upload_supports). Inner spaces become underscores."""
+    code = normalize_text(_cell_text(value)).replace(" ", "_")
+    if code == "" or code in codes:
+        return code
+    message = f"El tipo de inconsistencia «{_shown(value)}» no está en el catálogo."
+    if 0 < len(codes) <= 20:
+        message += f" Códigos válidos: {', '.join(sorted(codes))}."
+    return RowError("TIPO_INCONSISTENCIA", message)
+
+
+def _comment(value: object) -> str | RowError:
+    """COMENTARIO is optional free text: trimmed, inner whitespace collapsed, case kept, at most
+    500 characters."""
+    text = " ".join(_cell_text(value).split())
+    if len(text) > MAX_COMMENT_LENGTH:
+        return RowError(
+            "COMENTARIO",
+            f"El comentario no puede exceder {MAX_COMMENT_LENGTH} caracteres (tiene {len(text)}).",
+        )
+    return text
+
+
+# FECHA_APOYO --------------------------------------------------------------------------------------
+
+
+def _date_from_serial(serial: float) -> date | None:
+    """An Excel serial date of the 1900 date system; the time of day is ignored. Serials outside
+    20000..80000 (1954..2119) are not dates anyone captured."""
+    if not math.isfinite(serial) or not EXCEL_SERIAL_MIN <= serial < EXCEL_SERIAL_MAX + 1:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _safe_date(year: str, month: str, day: str) -> date | None:
+    """A calendar date from its digits, or None when it does not exist (31/02)."""
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _date_from_text(text: str) -> date | None:
+    """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or an Excel serial written as text (CONTRACT
+    upload_supports: FECHA_APOYO)."""
+    match = _ISO_DATE_RE.fullmatch(text)
+    if match:
+        return _safe_date(match[1], match[2], match[3])
+    match = _DMY_DATE_RE.fullmatch(text)
+    if match:
+        return _safe_date(match[4], match[3], match[1])
+    if _SERIAL_DATE_RE.fullmatch(text):
+        return _date_from_serial(float(text))
+    return None
+
+
+def _read_date(value: object) -> date | None:
+    """A native XLSX date, an Excel serial number or a date written as text; None if unreadable."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if _is_native_number(value):
+        return _date_from_serial(value)
+    if isinstance(value, str):
+        return _date_from_text(value.strip())
+    return None
+
+
+def _support_date(value: object, period: tuple[date, date], default_date: date) -> date | RowError:
+    """FECHA_APOYO is optional: empty means the upload date; otherwise it must be readable and
+    inside the office's collection period, bounds included (CONTRACT upload_supports)."""
+    if _is_blank(value):
+        return default_date
+    found = _read_date(value)
+    if found is None:
+        return RowError(
+            "FECHA_APOYO", f"Fecha ilegible «{_shown(value)}»: use AAAA-MM-DD o DD/MM/AAAA."
+        )
+    start, end = period
+    if not start <= found <= end:
+        return RowError(
+            "FECHA_APOYO",
+            f"La fecha del apoyo ({found:%d/%m/%Y}) está fuera del periodo de obtención de apoyo "
+            f"({start:%d/%m/%Y} al {end:%d/%m/%Y}).",
+        )
+    return found
+
+
+# The row ------------------------------------------------------------------------------------------
+
+
+def validate_support_row(
+    raw: Mapping[str, object],
+    *,
+    inconsistency_codes: Collection[str],
+    period: tuple[date, date],
+    default_date: date,
+) -> tuple[SupportRow | None, list[RowError]]:
+    """Validate and normalise one paper cédula row (CONTRACT upload_supports). Returns the row and
+    no errors, or None and an error for EVERY failing column, in column order."""
+    get = raw.get
+    paternal = _name_part(get("APELLIDO_PATERNO"), "APELLIDO_PATERNO", "El apellido paterno")
+    maternal = _name_part(get("APELLIDO_MATERNO"), "APELLIDO_MATERNO", "El apellido materno")
+    results = (
+        _reference(get("NUMERO_REFERENCIA")),
+        _name(get("NOMBRE")),
+        paternal,
+        maternal,
+        _surnames_error(paternal, maternal),
+        _elector_key(get("CLAVE_ELECTOR")),
+        _ocr(get("OCR")),
+        _inconsistency(get("TIPO_INCONSISTENCIA"), inconsistency_codes),
+        _comment(get("COMENTARIO")),
+        _support_date(get("FECHA_APOYO"), period, default_date),
+    )
+    errors = [result for result in results if type(result) is RowError]
+    if errors:
+        return None, errors
+    reference, name, _, _, _, elector_key, ocr, code, comment, support_date = results
+    row = SupportRow(
+        reference=reference,
+        name=name,
+        paternal_surname=paternal,
+        maternal_surname=maternal,
+        elector_key=elector_key,
+        ocr=ocr,
+        inconsistency_code=code,
+        comment=comment,
+        support_date=support_date,
+    )
+    return row, errors
+
+
+# Capture warnings ---------------------------------------------------------------------------------
+
+
+def elector_key_birth_date(elector_key: object) -> date | None:
+    """The birth date in positions 7-12 (YYMMDD) of a clave de elector (DOMAIN "Identity formats"),
+    or None when the key is malformed or the digits are not a real date. A two-digit year above the
+    current one is of the 1900s, otherwise of the 2000s."""
+    key = normalize_key(elector_key)
+    if ELECTOR_KEY_RE.fullmatch(key) is None:
+        return None
+    year = int(key[6:8])
+    century = 1900 if year > date.today().year % 100 else 2000
+    return _safe_date(str(century + year), key[8:10], key[10:12])
+
+
+def _clean_words(text: str) -> list[str]:
+    """The words of a normalised name with Ñ as X and anything but A-Z dropped (MA. -> MA)."""
+    words = []
+    for word in normalize_text(text).replace("Ñ", "X").split():
+        letters = _NON_LETTER_RE.sub("", word)
+        if letters:
+            words.append(letters)
+    return words
+
+
+def _skip_particles(words: list[str]) -> list[str]:
+    """The words after leading particles such as DE LA or VON (DE LA CRUZ -> CRUZ)."""
+    index = 0
+    while index < len(words) and words[index] in _SURNAME_PARTICLES:
+        index += 1
+    return words[index:]
+
+
+def _word_letters(word: str) -> str:
+    """First letter and first internal consonant of a word, X when there is none (DOMAIN
+    "Identity formats")."""
+    consonant = next((letter for letter in word[1:] if letter in _CONSONANTS), "X")
+    return word[0] + consonant
+
+
+def _variants(words: list[str]) -> list[str]:
+    """The letter pairs of the candidate words, the first one preferred, without repetitions."""
+    pairs = [_word_letters(word) for word in words]
+    return list(dict.fromkeys(pairs)) or ["XX"]
+
+
+def _surname_variants(surname: str) -> list[str]:
+    """Accepted letter pairs of a surname: after leading particles or of its first word; XX for a
+    missing surname."""
+    words = _clean_words(surname)
+    rest = _skip_particles(words)
+    return _variants(rest[:1] + words[:1])
+
+
+def _name_variants(name: str) -> list[str]:
+    """Accepted letter pairs of a first name: for MARIA, MA., JOSE or J. followed by another name,
+    that second name (after particles) or the first one."""
+    words = _clean_words(name)
+    if len(words) > 1 and words[0] in _COMPOUND_NAME_PREFIXES:
+        return _variants(_skip_particles(words[1:])[:1] + words[:1])
+    return _variants(words[:1])
+
+
+def _pair_matches(key_pair: str, variants: list[str]) -> bool:
+    """A key's letter pair agrees with a variant letter by letter; an X in the key agrees with
+    anything (INE's placeholder)."""
+    for variant in variants:
+        if all(k == "X" or k == v for k, v in zip(key_pair, variant, strict=True)):
+            return True
+    return False
+
+
+def _join_spanish(items: list[str]) -> str:
+    """'a', 'a y b', 'a, b y c'."""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def _letters_warning(key: str, name: str, paternal: str, maternal: str) -> str | None:
+    """Warn when the six letters of the key do not agree with the captured names (DOMAIN
+    "Identity formats": warn, do not reject)."""
+    all_variants = (_surname_variants(paternal), _surname_variants(maternal), _name_variants(name))
+    expected = []
+    disagreeing = []
+    for (start, label), variants in zip(_KEY_PARTS, all_variants, strict=True):
+        key_pair = key[start : start + 2]
+        if _pair_matches(key_pair, variants):
+            expected.append(key_pair)
+        else:
+            expected.append(variants[0])
+            disagreeing.append(label)
+    if not disagreeing:
+        return None
+    return (
+        f"Las letras de la clave de elector ({key[:6]}) no coinciden con el nombre capturado "
+        f"(se esperaba {''.join(expected)}): revise {_join_spanish(disagreeing)}."
+    )
+
+
+def elector_key_warnings(
+    elector_key: str, name: str, paternal_surname: str, maternal_surname: str
+) -> list[str]:
+    """Capture warnings that never block (DOMAIN "Identity formats"): letters that disagree with the
+    names, a birth date that is not a real date, an entity of birth outside 01..32, 87 and 88. A
+    malformed key gives no warnings: validate_support_row already rejects it."""
+    key = normalize_key(elector_key)
+    if ELECTOR_KEY_RE.fullmatch(key) is None:
+        return []
+    warnings = []
+    letters = _letters_warning(key, name, paternal_surname, maternal_surname)
+    if letters:
+        warnings.append(letters)
+    if elector_key_birth_date(key) is None:
+        warnings.append(
+            f"Los dígitos de fecha de nacimiento de la clave de elector ({key[6:12]}, AAMMDD) "
+            "no forman una fecha real."
+        )
+    if key[12:14] not in _VALID_ENTITIES:
+        warnings.append(
+            f"La entidad de nacimiento de la clave de elector ({key[12:14]}) no existe: "
+            "debe ser de 01 a 32, 87 u 88."
+        )
+    return warnings
