@@ -66,7 +66,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("APOYO_DEBUG", False)
 SECRET_KEY = env_str("APOYO_SECRET_KEY") or (
-    "django-insecure-apoyo-solo-para-desarrollo" if DEBUG or not env_bool("APOYO_PRODUCTION") else ""
+    "django-insecure-apoyo-solo-para-desarrollo"
+    if DEBUG or not env_bool("APOYO_PRODUCTION")
+    else ""
 )
 if not SECRET_KEY:
     raise RuntimeError("APOYO_SECRET_KEY es obligatoria en producción.")

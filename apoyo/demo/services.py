@@ -30,12 +30,55 @@ DEMO_USERS = [
     ("ine.area", Role.INE_AREA, "Área", "del INE"),
 ]
 
-GIVEN_NAMES = ["JOSE LUIS", "MARIA GUADALUPE", "JUAN", "FRANCISCO", "ROSA MARIA", "JESUS", "ANA",
-               "MIGUEL ANGEL", "PATRICIA", "ALEJANDRO", "LETICIA", "ARTURO", "CARMEN", "RAMON",
-               "GABRIELA", "FERNANDO", "LOURDES", "MANUEL", "ALMA", "ERNESTO", "NORMA", "JAVIER"]
-SURNAMES = ["VALENZUELA", "LOPEZ", "GARCIA", "MARTINEZ", "RODRIGUEZ", "MORENO", "ESPINOZA",
-            "FIGUEROA", "MUÑOZ", "ROMERO", "ACUÑA", "DURAZO", "ESQUER", "ORTIZ", "BUSTAMANTE",
-            "LEYVA", "CORRAL", "SOTO", "FELIX", "QUIJADA", "TAPIA", "YOCUPICIO", "ENCINAS"]
+GIVEN_NAMES = [
+    "JOSE LUIS",
+    "MARIA GUADALUPE",
+    "JUAN",
+    "FRANCISCO",
+    "ROSA MARIA",
+    "JESUS",
+    "ANA",
+    "MIGUEL ANGEL",
+    "PATRICIA",
+    "ALEJANDRO",
+    "LETICIA",
+    "ARTURO",
+    "CARMEN",
+    "RAMON",
+    "GABRIELA",
+    "FERNANDO",
+    "LOURDES",
+    "MANUEL",
+    "ALMA",
+    "ERNESTO",
+    "NORMA",
+    "JAVIER",
+]
+SURNAMES = [
+    "VALENZUELA",
+    "LOPEZ",
+    "GARCIA",
+    "MARTINEZ",
+    "RODRIGUEZ",
+    "MORENO",
+    "ESPINOZA",
+    "FIGUEROA",
+    "MUÑOZ",
+    "ROMERO",
+    "ACUÑA",
+    "DURAZO",
+    "ESQUER",
+    "ORTIZ",
+    "BUSTAMANTE",
+    "LEYVA",
+    "CORRAL",
+    "SOTO",
+    "FELIX",
+    "QUIJADA",
+    "TAPIA",
+    "YOCUPICIO",
+    "ENCINAS",
+]
 VOWELS = set("AEIOU")
 
 
@@ -93,8 +136,13 @@ def demo_citizen(rng):
         + f"{rng.randrange(1000):03d}"
     )
     ocr = f"{rng.randrange(1, 1557):04d}{rng.randrange(10**9):09d}"
-    return {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": maternal,
-            "CLAVE_ELECTOR": key, "OCR": ocr}
+    return {
+        "NOMBRE": name,
+        "APELLIDO_PATERNO": paternal,
+        "APELLIDO_MATERNO": maternal,
+        "CLAVE_ELECTOR": key,
+        "OCR": ocr,
+    }
 
 
 def capture_demo_supports(capturist, rng, per_aspirant):

@@ -61,7 +61,9 @@ class FederalDistrict(models.Model):
         verbose_name_plural = "distritos federales"
         ordering = ["state", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["state", "number"], name="federal_district_unique_number")
+            models.UniqueConstraint(
+                fields=["state", "number"], name="federal_district_unique_number"
+            )
         ]
 
     def __str__(self):
@@ -79,7 +81,9 @@ class Section(models.Model):
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="sections")
     number = models.PositiveIntegerField("sección")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="sections")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="sections"
+    )
     local_district = models.ForeignKey(
         LocalDistrict, on_delete=models.PROTECT, related_name="sections"
     )

@@ -101,9 +101,7 @@ class Office(models.Model):
     dispersion_unit = models.CharField(
         "unidad de dispersión", max_length=20, choices=DispersionUnit.choices, blank=True
     )
-    dispersion_min_units = models.PositiveIntegerField(
-        "unidades mínimas", null=True, blank=True
-    )
+    dispersion_min_units = models.PositiveIntegerField("unidades mínimas", null=True, blank=True)
     dispersion_min_units_fraction = models.DecimalField(
         "fracción mínima de unidades",
         max_digits=5,
@@ -145,9 +143,9 @@ class Office(models.Model):
             self.scope_number = None
         elif self.scope_number is None:
             errors["scope_number"] = "Indique la clave del municipio o el número del distrito."
-        if self.collection_start and self.collection_end:
-            if self.collection_end < self.collection_start:
-                errors["collection_end"] = "El fin del periodo no puede ser anterior al inicio."
+        start, end = self.collection_start, self.collection_end
+        if start and end and end < start:
+            errors["collection_end"] = "El fin del periodo no puede ser anterior al inicio."
         if self.dispersion_unit:
             has_min_units = self.dispersion_min_units is not None
             has_fraction = self.dispersion_min_units_fraction is not None

@@ -10,6 +10,8 @@ urlpatterns = [
     path("procesos/<int:pk>/", views.ProcessDetail.as_view(), name="detail"),
     path("procesos/<int:pk>/editar/", views.ProcessEdit.as_view(), name="process_update"),
     path("procesos/<int:pk>/regimen/", views.PaperRegimeEdit.as_view(), name="paper_regime"),
-    path("procesos/<int:process_pk>/cargos/nuevo/", views.OfficeEdit.as_view(), name="office_create"),
+    path(
+        "procesos/<int:process_pk>/cargos/nuevo/", views.OfficeEdit.as_view(), name="office_create"
+    ),
     path("cargos/<int:pk>/", views.OfficeEdit.as_view(), name="office_update"),
 ]

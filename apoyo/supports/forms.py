@@ -32,7 +32,9 @@ class CedulaOpenForm(forms.Form):
         offices = Office.objects.visible_to(user).filter(process=process_id or 0)
         self.fields["office"].queryset = offices
         office_id = self.data.get("office") or self.initial.get("office")
-        aspirants = Aspirant.objects.visible_to(user).filter(office__in=offices, office=office_id or 0)
+        aspirants = Aspirant.objects.visible_to(user).filter(
+            office__in=offices, office=office_id or 0
+        )
         self.fields["aspirant"].queryset = aspirants
 
 

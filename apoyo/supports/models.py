@@ -56,7 +56,10 @@ class Cedula(models.Model):
     """A paper cédula de apoyo ciudadano; its folio is the número de referencia."""
 
     aspirant = models.ForeignKey(
-        "aspirants.Aspirant", verbose_name="aspirante", on_delete=models.PROTECT, related_name="cedulas"
+        "aspirants.Aspirant",
+        verbose_name="aspirante",
+        on_delete=models.PROTECT,
+        related_name="cedulas",
     )
     reference = models.CharField("número de referencia", max_length=40)
     date = models.DateField("fecha de la cédula")
@@ -65,14 +68,18 @@ class Cedula(models.Model):
     )
     created_at = models.DateTimeField("registrada", default=timezone.now)
 
-    objects = scoped_manager(state_path="aspirant__office__process__state", aspirant_path="aspirant")
+    objects = scoped_manager(
+        state_path="aspirant__office__process__state", aspirant_path="aspirant"
+    )
 
     class Meta:
         verbose_name = "cédula de apoyo ciudadano"
         verbose_name_plural = "cédulas de apoyo ciudadano"
         ordering = ["aspirant", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["aspirant", "reference"], name="cedula_unique_reference")
+            models.UniqueConstraint(
+                fields=["aspirant", "reference"], name="cedula_unique_reference"
+            )
         ]
 
     def __str__(self):
@@ -126,7 +133,9 @@ class Support(models.Model):
     )
     withdrawal_reason = models.CharField("motivo del retiro", max_length=300, blank=True)
 
-    objects = scoped_manager(state_path="aspirant__office__process__state", aspirant_path="aspirant")
+    objects = scoped_manager(
+        state_path="aspirant__office__process__state", aspirant_path="aspirant"
+    )
 
     class Meta:
         verbose_name = "apoyo ciudadano"

@@ -59,7 +59,9 @@ def open_cedula(user, aspirant, reference, date):
     reference = normalize_text(reference)
     errors = []
     if not reference:
-        errors.append(RowError("NUMERO_REFERENCIA", "Indique el número de referencia de la cédula."))
+        errors.append(
+            RowError("NUMERO_REFERENCIA", "Indique el número de referencia de la cédula.")
+        )
     office = aspirant.office
     if date is None:
         errors.append(RowError("FECHA_APOYO", "Indique la fecha de la cédula."))
@@ -129,7 +131,9 @@ def capture_support(user, cedula, values, channel=Channel.MANUAL):
 
 
 def repeated_key_warnings(active_supports_of_key):
-    references = sorted({s.cedula.reference for s in active_supports_of_key.select_related("cedula") if s.cedula_id})
+    references = sorted(
+        {s.cedula.reference for s in active_supports_of_key.select_related("cedula") if s.cedula_id}
+    )
     if not references:
         return []
     return [

@@ -121,7 +121,9 @@ class CedulaView(CaptureRequiredMixin, View):
     """Step 2: capture the rows of one cédula, one after another, from the keyboard."""
 
     def get_cedula(self, request, pk):
-        cedulas = Cedula.objects.visible_to(request.user).select_related("aspirant__office__process")
+        cedulas = Cedula.objects.visible_to(request.user).select_related(
+            "aspirant__office__process"
+        )
         return get_object_or_404(cedulas, pk=pk)
 
     def get(self, request, pk):
@@ -139,7 +141,8 @@ class CedulaView(CaptureRequiredMixin, View):
             form.add_row_errors(result.errors)
             return self.render(request, cedula, form, status=400)
         messages.success(
-            request, f"Apoyo de {result.support.elector_key} guardado en la cédula {cedula.reference}."
+            request,
+            f"Apoyo de {result.support.elector_key} guardado en la cédula {cedula.reference}.",
         )
         for warning in result.warnings:
             messages.warning(request, f"Advertencia ({result.support.elector_key}): {warning}")
@@ -244,7 +247,9 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
         if errors:
             form.add_error(None, errors[0].message)
             return self.render(request, support, form, status=400)
-        messages.success(request, "El apoyo fue retirado. Se conserva con su historial y no cuenta.")
+        messages.success(
+            request, "El apoyo fue retirado. Se conserva con su historial y no cuenta."
+        )
         return redirect("supports:detail", pk=support.pk)
 
     def render(self, request, support, form, status=200):

@@ -28,7 +28,11 @@ def test_only_opl_administrators_reach_administration(client):
 def test_admin_creates_a_process_in_their_own_entity(client, admin):
     response = client.post(
         reverse("processes:process_create"),
-        {"code": "PEL-2024", "name": "Proceso Electoral Local 2023-2024", "roll_cut_date": "2023-08-31"},
+        {
+            "code": "PEL-2024",
+            "name": "Proceso Electoral Local 2023-2024",
+            "roll_cut_date": "2023-08-31",
+        },
     )
     process = Process.objects.get(code="PEL-2024")
     assert response["Location"] == reverse("processes:detail", args=[process.pk])
@@ -69,7 +73,12 @@ def test_admin_sets_the_paper_regime(client, admin):
     bad = client.post(url, {"has_paper_regime": "on", "sections_text": "3, 77777"})
     assert "77777" in bad.content.decode()
     client.post(
-        url, {"has_paper_regime": "on", "paper_regime_municipalities": [aconchi.pk], "sections_text": "3"}
+        url,
+        {
+            "has_paper_regime": "on",
+            "paper_regime_municipalities": [aconchi.pk],
+            "sections_text": "3",
+        },
     )
     process.refresh_from_db()
     assert process.has_paper_regime
@@ -100,8 +109,12 @@ def test_admin_registers_an_aspirant_with_a_portal_account(client, admin):
 
 def test_admin_cannot_edit_another_entitys_office_or_aspirant(client, admin):
     jalisco_office = make_office(make_process(state_number=14))
-    assert client.get(reverse("processes:office_update", args=[jalisco_office.pk])).status_code == 404
-    assert client.get(reverse("processes:detail", args=[jalisco_office.process.pk])).status_code == 404
+    assert (
+        client.get(reverse("processes:office_update", args=[jalisco_office.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("processes:detail", args=[jalisco_office.process.pk])).status_code == 404
+    )
 
 
 def test_admin_creates_opl_users_only_in_their_entity(client, admin):
@@ -127,7 +140,10 @@ def test_admin_creates_opl_users_only_in_their_entity(client, admin):
 
 
 def test_admin_extends_the_inconsistency_catalogue_for_their_entity(client, admin):
-    client.post(reverse("supports:inconsistencies"), {"code": "firma ilegible", "name": "Firma ilegible", "active": "on"})
+    client.post(
+        reverse("supports:inconsistencies"),
+        {"code": "firma ilegible", "name": "Firma ilegible", "active": "on"},
+    )
     added = Inconsistency.objects.get(code="FIRMA_ILEGIBLE")
     assert added.state_id == 26
     duplicate = client.post(reverse("supports:inconsistencies"), {"code": "FOTOCOPIA", "name": "x"})

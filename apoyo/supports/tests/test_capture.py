@@ -69,7 +69,9 @@ def test_capture_stores_normalised_row_as_preliminary_with_history(capturist, ce
 
 
 def test_capture_reports_every_invalid_field_in_spanish_and_stores_nothing(capturist, cedula):
-    bad = dict(ROW, NOMBRE="", APELLIDO_PATERNO="", APELLIDO_MATERNO="", CLAVE_ELECTOR="X1", OCR="12")
+    bad = dict(
+        ROW, NOMBRE="", APELLIDO_PATERNO="", APELLIDO_MATERNO="", CLAVE_ELECTOR="X1", OCR="12"
+    )
     result = capture_support(capturist, cedula, bad)
     assert result.support is None
     columns = {error.column for error in result.errors}
