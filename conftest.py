@@ -12,6 +12,8 @@ def _data_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     # Real hashing costs ~0.3 s per user; tests do not test the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background jobs run at once, inside the test (DESIGN.md).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -196,3 +196,6 @@ LOGGING = {
 
 # Largest page of a list; keeps every list query bounded.
 APOYO_PAGE_SIZE = 50
+
+# Largest file accepted by the carga masiva (refused before it is read).
+APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)

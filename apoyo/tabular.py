@@ -161,6 +161,15 @@ class _CsvSource:
             encoding = "utf-8" if _decodes_as_utf8(raw, chunk) else "cp1252"
         return encoding, delimiter
 
+    def estimated_rows(self):
+        """Lines in the file (an upper bound of its rows), counted without decoding."""
+        lines = 0
+        with self._open_binary() as raw:
+            for chunk in iter(lambda: raw.read(CHUNK_BYTES), b""):
+                lines += chunk.count(b"\n")
+                last = chunk
+        return lines + (0 if lines and last.endswith(b"\n") else 1)
+
     def iter_rows(self):
         with self._open_binary() as raw:
             if raw.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
@@ -259,6 +268,9 @@ class _XlsxSource:
         _check_zip_bomb(entries)
         self.sheet = _first_sheet(path)
 
+    def estimated_rows(self):
+        return self.sheet.total_height
+
     def iter_rows(self):
         # calamine yields every row from the first one, blank rows included, padded to the sheet
         # width; it may raise anything on a malformed cell, hence the broad guard.
@@ -356,6 +368,10 @@ class Table:
         self.fields = [name for name in wanted if name in positions]
         self.source_columns = {name: str(header[positions[name]]).strip() for name in self.fields}
         self._pick = _picker([positions[name] for name in self.fields])
+
+    def estimated_rows(self):
+        """Data rows the file may hold (blank rows included): for progress bars, not counts."""
+        return max(self._source.estimated_rows() - 1, 0)
 
     def rows(self):
         """Yield (row_number, values) for every non-blank data row; row 1 is the header.

@@ -1,0 +1,12 @@
+from django_tasks import task
+
+from .models import Upload
+from .uploads import run_upload
+
+
+@task()
+def process_upload(upload_id):
+    """Background job of a carga masiva (the page polls the Upload row for progress)."""
+    upload = Upload.objects.select_related("aspirant__office__process").get(pk=upload_id)
+    run_upload(upload)
+    return upload.status

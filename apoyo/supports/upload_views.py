@@ -1,0 +1,160 @@
+"""Pages of the carga masiva: upload, live progress, reports, original file, revert."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from apoyo.accounts.audit import log_access
+from apoyo.accounts.permissions import CaptureRequiredMixin
+from apoyo.aspirants.models import Aspirant
+from apoyo.exports import csv_response, xlsx_response
+
+from .models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
+from .tasks import process_upload
+from .template_file import template_csv, template_xlsx
+from .uploads import ISSUE_COLUMNS, issue_rows, max_upload_bytes, register_upload, revert_upload
+from .views import paginate
+
+ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".txt", ".csv.gz")
+
+
+class UploadForm(forms.Form):
+    aspirant = forms.ModelChoiceField(label="Aspirante", queryset=Aspirant.objects.none())
+    file = forms.FileField(
+        label="Archivo (CSV o XLSX)",
+        help_text="Use la plantilla. Primera hoja del XLSX; CSV en UTF-8 o Windows-1252.",
+    )
+    dry_run = forms.BooleanField(
+        label="Solo validar (no guarda nada; muestra el mismo reporte)", required=False
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        aspirants = Aspirant.objects.visible_to(user).select_related("office__process")
+        self.fields["aspirant"].queryset = aspirants
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_EXTENSIONS):
+            raise forms.ValidationError("Formato no admitido: use CSV o XLSX.")
+        if upload.size == 0:
+            raise forms.ValidationError("El archivo está vacío.")
+        return upload
+
+
+def too_large_message():
+    return f"El archivo excede el límite de {max_upload_bytes() // (1024 * 1024)} MB."
+
+
+class UploadListView(CaptureRequiredMixin, View):
+    def get(self, request):
+        return self.render(request, UploadForm(request.user))
+
+    def post(self, request):
+        # Refuse an oversized body before Django reads the file.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 64 * 1024:
+            messages.error(request, too_large_message())
+            return redirect("supports:uploads")
+        form = UploadForm(request.user, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        data = form.cleaned_data
+        received = data["file"]
+        upload = register_upload(request.user, data["aspirant"], received, received.name, data["dry_run"])
+        transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
+        return redirect("supports:upload", pk=upload.pk)
+
+    def render(self, request, form, status=200):
+        uploads = Upload.objects.visible_to(request.user).select_related("aspirant", "uploaded_by")
+        if request.GET.get("mine"):
+            uploads = uploads.filter(uploaded_by=request.user)
+        aspirant = request.GET.get("aspirant")
+        if aspirant and aspirant.isdigit():
+            uploads = uploads.filter(aspirant=aspirant)
+        context = {"form": form, "page": paginate(request, uploads)}
+        return render(request, "supports/uploads.html", context, status=status)
+
+
+def visible_upload(request, pk):
+    uploads = Upload.objects.visible_to(request.user).select_related(
+        "aspirant__office__process", "uploaded_by", "reverted_by"
+    )
+    return get_object_or_404(uploads, pk=pk)
+
+
+class UploadDetailView(CaptureRequiredMixin, View):
+    def get(self, request, pk):
+        upload = visible_upload(request, pk)
+        template = "supports/_upload_progress.html" if request.htmx else "supports/upload.html"
+        issues = upload.issues.order_by("row_number", "id")[:50] if upload.is_finished else []
+        return render(request, template, {"upload": upload, "issues": issues})
+
+
+class UploadReportView(CaptureRequiredMixin, View):
+    """The rejected rows (CSV) or rejected and skipped rows (XLSX), with their original values."""
+
+    def get(self, request, pk, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        upload = visible_upload(request, pk)
+        log_access(request, "exportar", "reporte de carga", upload.pk, fmt)
+        name = f"carga-{upload.pk}-reporte"
+        if fmt == "csv":
+            return csv_response(f"{name}.csv", ISSUE_COLUMNS, issue_rows(upload))
+        sheets = [
+            ("Rechazadas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.REJECTED])),
+            ("Omitidas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.SKIPPED])),
+        ]
+        return xlsx_response(f"{name}.xlsx", sheets)
+
+
+class UploadOriginalView(CaptureRequiredMixin, View):
+    """The file as received, only through this permission-checked view."""
+
+    def get(self, request, pk):
+        upload = visible_upload(request, pk)
+        log_access(request, "descargar", "archivo de carga", upload.pk)
+        return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
+
+
+class UploadRevertView(CaptureRequiredMixin, View):
+    def post(self, request, pk):
+        if not request.user.is_opl_admin:
+            raise PermissionDenied("Solo un administrador del OPL puede revertir una carga.")
+        upload = visible_upload(request, pk)
+        count = revert_upload(request.user, upload)
+        messages.success(request, f"Carga revertida: {count} apoyos retirados con el motivo «carga revertida».")
+        return redirect("supports:upload", pk=upload.pk)
+
+
+class UploadRetryView(CaptureRequiredMixin, View):
+    def post(self, request, pk):
+        upload = visible_upload(request, pk)
+        if upload.status != UploadStatus.FAILED:
+            messages.error(request, "Solo se reintenta una carga que falló.")
+            return redirect("supports:upload", pk=upload.pk)
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.QUEUED, message="")
+        transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
+        return redirect("supports:upload", pk=upload.pk)
+
+
+class TemplateView(CaptureRequiredMixin, View):
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        if fmt == "csv":
+            response = FileResponse(iter([template_csv()]), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="plantilla-carga-masiva.csv"'
+            return response
+        catalogue = list(inconsistencies_for_state(request.user.state_id).values_list("code", "name"))
+        response = FileResponse(
+            iter([template_xlsx(catalogue)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="plantilla-carga-masiva.xlsx"'
+        return response

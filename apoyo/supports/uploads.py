@@ -1,0 +1,354 @@
+"""Carga masiva: bulk upload of paper cédula rows (CONTRACT.md upload_supports).
+
+One service for the web page (as a background job) and the `upload_supports` command. Every row of
+the file ends up stored, skipped as already registered, or rejected with row, column and reason.
+The file is read and validated in memory first; then everything is written in one transaction, so
+an upload is either complete or not stored at all, and a failed one can be run again.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apoyo.bulk import db_date, db_datetime, insert_rows
+from apoyo.tabular import FileRejected, open_table
+
+from .models import (
+    Cedula,
+    ChangeAction,
+    Channel,
+    Inconsistency,
+    IssueKind,
+    Status,
+    Support,
+    SupportChange,
+    Upload,
+    UploadIssue,
+    UploadStatus,
+    inconsistencies_for_state,
+)
+from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, validate_support_row
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 5000
+REVERT_REASON = "carga revertida"
+ISSUE_COLUMNS = ["FILA", "TIPO", "COLUMNA", "MOTIVO", *COLUMNS, *OPTIONAL_COLUMNS]
+
+
+def max_upload_bytes():
+    return settings.APOYO_UPLOAD_MAX_BYTES
+
+
+def register_upload(user, aspirant, source, name, dry_run=False):
+    """Store the received file through the storage API with its size and SHA-256, queued to run."""
+    digest = hashlib.sha256()
+    size = 0
+    source.seek(0)
+    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    source.seek(0)
+    upload = Upload(
+        aspirant=aspirant,
+        uploaded_by=user,
+        original_name=name[:255],
+        size=size,
+        sha256=digest.hexdigest(),
+        dry_run=dry_run,
+    )
+    upload.file.save(name, File(source), save=False)
+    upload.save()
+    return upload
+
+
+def set_progress(upload, **fields):
+    """Write progress in a short transaction of its own so a polling page sees it at once."""
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    Upload.objects.filter(pk=upload.pk).update(**fields)
+
+
+def run_upload(upload):
+    """The job: read, validate and store one upload. Never raises for bad input."""
+    reset_upload(upload)
+    try:
+        table = open_table(
+            upload.file.path, required=COLUMNS, optional=OPTIONAL_COLUMNS, max_bytes=max_upload_bytes()
+        )
+        set_progress(upload, rows_total=table.estimated_rows())
+        outcome = validate_file(upload, table)
+    except FileRejected as rejected:
+        return finish(upload, UploadStatus.FAILED, str(rejected))
+    try:
+        with transaction.atomic():
+            store_outcome(upload, outcome)
+    except Exception:
+        logger.exception("Upload %s failed while storing", upload.pk)
+        message = "Falló al guardar; no se guardó ninguna fila. Puede reintentar la carga."
+        return finish(upload, UploadStatus.FAILED, message, stored=0)
+    return upload
+
+
+def reset_upload(upload):
+    UploadIssue.objects.filter(upload=upload).delete()
+    set_progress(
+        upload,
+        status=UploadStatus.RUNNING,
+        phase="Leyendo y validando filas",
+        rows_total=0,
+        rows_read=0,
+        stored=0,
+        skipped=0,
+        rejected=0,
+        message="",
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+
+
+def finish(upload, status, message="", **counts):
+    set_progress(
+        upload, status=status, message=message, phase="", finished_at=timezone.now(), **counts
+    )
+    return upload
+
+
+class Outcome:
+    """What validation decided for each row of the file, before anything is written."""
+
+    def __init__(self):
+        self.valid = []  # (row_number, SupportRow)
+        self.issues = []  # (kind, row_number, column, reason, values)
+        self.rows_read = 0
+        self.rejected = 0
+        self.skipped = 0
+
+
+def validate_file(upload, table):
+    aspirant = upload.aspirant
+    office = aspirant.office
+    codes = set(inconsistencies_for_state(office.process.state_id).values_list("code", flat=True))
+    period = (office.collection_start, office.collection_end)
+    default_date = timezone.localdate(upload.uploaded_at)
+    registered = registered_keys(aspirant)
+    seen = {}
+    outcome = Outcome()
+    fields = table.fields
+    for row_number, values in table.rows():
+        raw = dict(zip(fields, values, strict=True))
+        outcome.rows_read += 1
+        row, errors = validate_support_row(
+            raw, inconsistency_codes=codes, period=period, default_date=default_date
+        )
+        if errors:
+            outcome.rejected += 1
+            shown = shown_values(raw)
+            for error in errors:
+                outcome.issues.append(
+                    (IssueKind.REJECTED, row_number, error.column, error.message, shown)
+                )
+        else:
+            key = (row.reference, row.elector_key)
+            reason = skip_reason(key, registered, seen)
+            if reason:
+                outcome.skipped += 1
+                outcome.issues.append((IssueKind.SKIPPED, row_number, "", reason, shown_values(raw)))
+            else:
+                seen[key] = row_number
+                outcome.valid.append((row_number, row))
+        if outcome.rows_read % PROGRESS_EVERY == 0:
+            report_validation_progress(upload, outcome)
+    report_validation_progress(upload, outcome)
+    return outcome
+
+
+def report_validation_progress(upload, outcome):
+    set_progress(
+        upload, rows_read=outcome.rows_read, rejected=outcome.rejected, skipped=outcome.skipped
+    )
+
+
+def registered_keys(aspirant):
+    """(folio, clave) of the aspirant's active supports: a row matching one is already registered."""
+    active = Support.objects.filter(aspirant=aspirant).exclude(status=Status.WITHDRAWN)
+    return set(active.values_list("cedula__reference", "elector_key"))
+
+
+def skip_reason(key, registered, seen):
+    if key in registered:
+        return f"Ya registrado para el aspirante (cédula {key[0]}, clave {key[1]})."
+    if key in seen:
+        return f"Repetida en el archivo: la fila {seen[key]} tiene la misma cédula y clave."
+    return None
+
+
+def shown_values(raw):
+    """The row's original values as text, for the error report."""
+    return {column: cell_text(raw.get(column)) for column in COLUMNS + OPTIONAL_COLUMNS if column in raw}
+
+
+def cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def store_outcome(upload, outcome):
+    """Write the upload's supports and issues; the caller wraps this in one transaction."""
+    stored = 0
+    if not upload.dry_run and outcome.valid:
+        set_progress(upload, phase=f"Guardando {len(outcome.valid):,} apoyos")
+        cedula_ids = ensure_cedulas(upload, outcome.valid)
+        stored = insert_supports(upload, outcome.valid, cedula_ids)
+    elif upload.dry_run:
+        stored = len(outcome.valid)  # what a real upload would store
+    insert_issues(upload, outcome.issues)
+    Upload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.DONE,
+        phase="",
+        rows_read=outcome.rows_read,
+        stored=stored,
+        skipped=outcome.skipped,
+        rejected=outcome.rejected,
+        finished_at=timezone.now(),
+    )
+    upload.refresh_from_db()
+
+
+def ensure_cedulas(upload, valid_rows):
+    """The cédula id of every folio in the file, registering new folios (dated by their first row)."""
+    aspirant = upload.aspirant
+    existing = dict(Cedula.objects.filter(aspirant=aspirant).values_list("reference", "id"))
+    first_date = {}
+    for _, row in valid_rows:
+        if row.reference not in existing:
+            first_date.setdefault(row.reference, row.support_date)
+    Cedula.objects.bulk_create(
+        Cedula(aspirant=aspirant, reference=ref, date=date, created_by=upload.uploaded_by)
+        for ref, date in first_date.items()
+    )
+    return dict(Cedula.objects.filter(aspirant=aspirant).values_list("reference", "id"))
+
+
+SUPPORT_COLUMNS = [
+    "aspirant_id",
+    "cedula_id",
+    "channel",
+    "name",
+    "paternal_surname",
+    "maternal_surname",
+    "elector_key",
+    "ocr",
+    "inconsistency_id",
+    "comment",
+    "support_date",
+    "captured_at",
+    "captured_by_id",
+    "status",
+    "withdrawal_reason",
+    "upload_id",
+]
+
+
+def insert_supports(upload, valid_rows, cedula_ids):
+    """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule)."""
+    inconsistency_ids = dict(Inconsistency.objects.values_list("code", "id"))
+    now = db_datetime(timezone.now())
+    aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
+    rows = (
+        (
+            aspirant_id,
+            cedula_ids[row.reference],
+            Channel.BULK.value,
+            row.name,
+            row.paternal_surname,
+            row.maternal_surname,
+            row.elector_key,
+            row.ocr,
+            inconsistency_ids.get(row.inconsistency_code),
+            row.comment,
+            db_date(row.support_date),
+            now,
+            user_id,
+            Status.PRELIMINARY.value,
+            "",
+            upload_id,
+        )
+        for _, row in valid_rows
+    )
+    return insert_rows(Support._meta.db_table, SUPPORT_COLUMNS, rows)
+
+
+def insert_issues(upload, issues):
+    json_field = UploadIssue._meta.get_field("values")
+    rows = (
+        (
+            upload.pk,
+            kind.value,
+            row_number,
+            column,
+            reason[:500],
+            json_field.get_db_prep_value(values, connection),
+        )
+        for kind, row_number, column, reason, values in issues
+    )
+    columns = ["upload_id", "kind", "row_number", "column", "reason", "values"]
+    insert_rows(UploadIssue._meta.db_table, columns, rows)
+
+
+def issue_rows(upload, kinds=(IssueKind.REJECTED,)):
+    """Report rows: row number, kind, column, reason, then the row's original values."""
+    issues = upload.issues.filter(kind__in=kinds).order_by("row_number", "id")
+    for issue in issues.iterator(chunk_size=5000):
+        values = issue.values or {}
+        column = COLUMN_LABELS.get(issue.column, issue.column)
+        head = [issue.row_number, issue.get_kind_display(), column, issue.reason]
+        yield head + [values.get(name, "") for name in COLUMNS + OPTIONAL_COLUMNS]
+
+
+def revert_upload(user, upload):
+    """Withdraw every still-active support of an upload with the reason "carga revertida".
+
+    Nothing is deleted: each support keeps its data and gets a history line.
+    """
+    if not upload.can_revert:
+        return 0
+    with transaction.atomic():
+        active = Support.objects.filter(upload=upload).exclude(status=Status.WITHDRAWN)
+        previous = list(active.values_list("id", "status"))
+        now = timezone.now()
+        active.update(
+            status=Status.WITHDRAWN, withdrawn_at=now, withdrawn_by=user, withdrawal_reason=REVERT_REASON
+        )
+        SupportChange.objects.bulk_create(
+            (
+                SupportChange(
+                    support_id=pk,
+                    at=now,
+                    user=user,
+                    action=ChangeAction.WITHDRAWN,
+                    field="estado",
+                    old_value=Status(status).label,
+                    new_value=f"Retirado: {REVERT_REASON} (carga {upload.pk})",
+                )
+                for pk, status in previous
+            ),
+            batch_size=5000,
+        )
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.REVERTED, reverted_at=now, reverted_by=user
+        )
+    upload.refresh_from_db()
+    return len(previous)
