@@ -31,7 +31,7 @@ MAX_COLUMN_WIDTH = 60
 WIDTH_SAMPLE_ROWS = 1000
 
 _SHEET_TITLE_MAX = 31
-_SHEET_TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
+_SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 Sheet = tuple[str, Sequence[str], Iterable[Sequence]]
 
@@ -51,7 +51,7 @@ def safe_cell(value):
 
 
 def _csv_cell(value):
-    """safe_cell, then line breaks inside a text made "\n". With "\n" as line terminator the csv
+    r"""safe_cell, then line breaks inside a text made "\n". With "\n" as line terminator the csv
     module of Python 3.11 quotes "\n" but not a bare "\r", which readers take as the end of the
     row; "\r\n" and "\r" are shown as the same line break by every spreadsheet."""
     value = safe_cell(value)
