@@ -89,11 +89,13 @@ class Cedula(models.Model):
 class Support(models.Model):
     """One citizen's support for one aspirant, whatever channel it came through."""
 
+    # Indexed through the composite indexes below, which start with the aspirant.
     aspirant = models.ForeignKey(
         "aspirants.Aspirant",
         verbose_name="aspirante",
         on_delete=models.PROTECT,
         related_name="supports",
+        db_index=False,
     )
     cedula = models.ForeignKey(
         Cedula,
@@ -115,6 +117,7 @@ class Support(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
     )
     comment = models.CharField("comentario", max_length=500, blank=True)
     support_date = models.DateField("fecha del apoyo")
@@ -125,11 +128,17 @@ class Support(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     status = models.CharField("estado", max_length=20, choices=Status.choices)
     withdrawn_at = models.DateTimeField("retirado", null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     withdrawal_reason = models.CharField("motivo del retiro", max_length=300, blank=True)
     upload = models.ForeignKey(
@@ -157,10 +166,10 @@ class Support(models.Model):
                 name="support_unique_in_cedula",
             )
         ]
+        # Few indexes on purpose: every one slows the carga masiva. Lists and counts filter by
+        # aspirant first; the compulsa sorts by clave within a run.
         indexes = [
             models.Index(fields=["aspirant", "elector_key"], name="support_aspirant_key"),
-            models.Index(fields=["elector_key"], name="support_key"),
-            models.Index(fields=["aspirant", "status"], name="support_aspirant_status"),
         ]
 
     def __str__(self):
@@ -223,10 +232,17 @@ class Upload(models.Model):
     """
 
     aspirant = models.ForeignKey(
-        "aspirants.Aspirant", verbose_name="aspirante", on_delete=models.PROTECT, related_name="uploads"
+        "aspirants.Aspirant",
+        verbose_name="aspirante",
+        on_delete=models.PROTECT,
+        related_name="uploads",
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="cargó", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="cargó",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("fecha de carga", default=timezone.now)
     file = models.FileField("archivo", upload_to="uploads/%Y/%m/")
@@ -234,7 +250,9 @@ class Upload(models.Model):
     size = models.PositiveBigIntegerField("tamaño (bytes)")
     sha256 = models.CharField("SHA-256", max_length=64)
     dry_run = models.BooleanField("solo validar", default=False)
-    status = models.CharField("estado", max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    status = models.CharField(
+        "estado", max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
     phase = models.CharField("fase", max_length=120, blank=True)
     rows_total = models.PositiveIntegerField("filas estimadas", default=0)
     rows_read = models.PositiveIntegerField("filas leídas", default=0)
@@ -249,7 +267,9 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = scoped_manager(state_path="aspirant__office__process__state", aspirant_path="aspirant")
+    objects = scoped_manager(
+        state_path="aspirant__office__process__state", aspirant_path="aspirant"
+    )
 
     class Meta:
         verbose_name = "carga masiva"

@@ -6,6 +6,7 @@ from CONTRACT.md ("Running commands": text normalisation; "upload_supports": rej
 DOMAIN.md ("Fields of a paper cédula row", "Identity formats"). Pure Python, no database access.
 """
 
+import functools
 import math
 import re
 import unicodedata
@@ -95,7 +96,12 @@ def normalize_text(value: object) -> str:
     commands"). None becomes ""."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return _normalize_repeated(value)
+    return _normalize(str(value))
+
+
+def _normalize(text: str) -> str:
     if text.isascii():
         return " ".join(text.upper().split())
     text = unicodedata.normalize("NFC", text).upper().translate(_ACCENT_TABLE)
@@ -104,10 +110,17 @@ def normalize_text(value: object) -> str:
     return " ".join(text.split())
 
 
+# Names, folios and dates repeat across the rows of a file; keys and OCRs do not (so they skip it).
+_normalize_repeated = functools.lru_cache(maxsize=65536)(_normalize)
+
+
 def normalize_key(value: object) -> str:
     """normalize_text, then drop inner spaces and hyphens, as for the clave de elector and the OCR
     (CONTRACT "Running commands")."""
-    key = normalize_text(value).replace(" ", "").replace("-", "")
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    key = _normalize(text).replace(" ", "").replace("-", "")
     return key if key.isascii() else key.translate(_UNICODE_DASHES)
 
 
@@ -371,6 +384,7 @@ def _safe_date(year: str, month: str, day: str) -> date | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _date_from_text(text: str) -> date | None:
     """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or an Excel serial written as text (CONTRACT
     upload_supports: FECHA_APOYO)."""

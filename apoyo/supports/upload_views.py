@@ -65,7 +65,9 @@ class UploadListView(CaptureRequiredMixin, View):
             return self.render(request, form, status=400)
         data = form.cleaned_data
         received = data["file"]
-        upload = register_upload(request.user, data["aspirant"], received, received.name, data["dry_run"])
+        upload = register_upload(
+            request.user, data["aspirant"], received, received.name, data["dry_run"]
+        )
         transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
         return redirect("supports:upload", pk=upload.pk)
 
@@ -119,7 +121,9 @@ class UploadOriginalView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         upload = visible_upload(request, pk)
         log_access(request, "descargar", "archivo de carga", upload.pk)
-        return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
+        return FileResponse(
+            upload.file.open("rb"), as_attachment=True, filename=upload.original_name
+        )
 
 
 class UploadRevertView(CaptureRequiredMixin, View):
@@ -128,7 +132,9 @@ class UploadRevertView(CaptureRequiredMixin, View):
             raise PermissionDenied("Solo un administrador del OPL puede revertir una carga.")
         upload = visible_upload(request, pk)
         count = revert_upload(request.user, upload)
-        messages.success(request, f"Carga revertida: {count} apoyos retirados con el motivo «carga revertida».")
+        messages.success(
+            request, f"Carga revertida: {count} apoyos retirados con el motivo «carga revertida»."
+        )
         return redirect("supports:upload", pk=upload.pk)
 
 
@@ -151,7 +157,9 @@ class TemplateView(CaptureRequiredMixin, View):
             response = FileResponse(iter([template_csv()]), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="plantilla-carga-masiva.csv"'
             return response
-        catalogue = list(inconsistencies_for_state(request.user.state_id).values_list("code", "name"))
+        catalogue = list(
+            inconsistencies_for_state(request.user.state_id).values_list("code", "name")
+        )
         response = FileResponse(
             iter([template_xlsx(catalogue)]),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -79,7 +79,10 @@ def run_upload(upload):
     reset_upload(upload)
     try:
         table = open_table(
-            upload.file.path, required=COLUMNS, optional=OPTIONAL_COLUMNS, max_bytes=max_upload_bytes()
+            upload.file.path,
+            required=COLUMNS,
+            optional=OPTIONAL_COLUMNS,
+            max_bytes=max_upload_bytes(),
         )
         set_progress(upload, rows_total=table.estimated_rows())
         outcome = validate_file(upload, table)
@@ -158,7 +161,9 @@ def validate_file(upload, table):
             reason = skip_reason(key, registered, seen)
             if reason:
                 outcome.skipped += 1
-                outcome.issues.append((IssueKind.SKIPPED, row_number, "", reason, shown_values(raw)))
+                outcome.issues.append(
+                    (IssueKind.SKIPPED, row_number, "", reason, shown_values(raw))
+                )
             else:
                 seen[key] = row_number
                 outcome.valid.append((row_number, row))
@@ -190,7 +195,9 @@ def skip_reason(key, registered, seen):
 
 def shown_values(raw):
     """The row's original values as text, for the error report."""
-    return {column: cell_text(raw.get(column)) for column in COLUMNS + OPTIONAL_COLUMNS if column in raw}
+    return {
+        column: cell_text(raw.get(column)) for column in COLUMNS + OPTIONAL_COLUMNS if column in raw
+    }
 
 
 def cell_text(value):
@@ -230,15 +237,18 @@ def store_outcome(upload, outcome):
 def ensure_cedulas(upload, valid_rows):
     """The cédula id of every folio in the file, registering new folios (dated by their first row)."""
     aspirant = upload.aspirant
-    existing = dict(Cedula.objects.filter(aspirant=aspirant).values_list("reference", "id"))
+    existing = set(Cedula.objects.filter(aspirant=aspirant).values_list("reference", flat=True))
     first_date = {}
     for _, row in valid_rows:
         if row.reference not in existing:
             first_date.setdefault(row.reference, row.support_date)
-    Cedula.objects.bulk_create(
-        Cedula(aspirant=aspirant, reference=ref, date=date, created_by=upload.uploaded_by)
-        for ref, date in first_date.items()
+    now = db_datetime(timezone.now())
+    new_cedulas = (
+        (aspirant.pk, reference, db_date(date), upload.uploaded_by_id, now)
+        for reference, date in first_date.items()
     )
+    columns = ["aspirant_id", "reference", "date", "created_by_id", "created_at"]
+    insert_rows(Cedula._meta.db_table, columns, new_cedulas)
     return dict(Cedula.objects.filter(aspirant=aspirant).values_list("reference", "id"))
 
 
@@ -266,6 +276,10 @@ def insert_supports(upload, valid_rows, cedula_ids):
     """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule)."""
     inconsistency_ids = dict(Inconsistency.objects.values_list("code", "id"))
     now = db_datetime(timezone.now())
+    dates = {}  # a file holds few distinct dates: adapt each once
+    for _, row in valid_rows:
+        if row.support_date not in dates:
+            dates[row.support_date] = db_date(row.support_date)
     aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
     rows = (
         (
@@ -279,7 +293,7 @@ def insert_supports(upload, valid_rows, cedula_ids):
             row.ocr,
             inconsistency_ids.get(row.inconsistency_code),
             row.comment,
-            db_date(row.support_date),
+            dates[row.support_date],
             now,
             user_id,
             Status.PRELIMINARY.value,
@@ -330,7 +344,10 @@ def revert_upload(user, upload):
         previous = list(active.values_list("id", "status"))
         now = timezone.now()
         active.update(
-            status=Status.WITHDRAWN, withdrawn_at=now, withdrawn_by=user, withdrawal_reason=REVERT_REASON
+            status=Status.WITHDRAWN,
+            withdrawn_at=now,
+            withdrawn_by=user,
+            withdrawal_reason=REVERT_REASON,
         )
         SupportChange.objects.bulk_create(
             (

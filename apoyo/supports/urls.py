@@ -25,9 +25,17 @@ urlpatterns = [
         upload_views.UploadReportView.as_view(),
         name="upload_report",
     ),
-    path("cargas/<int:pk>/original/", upload_views.UploadOriginalView.as_view(), name="upload_original"),
-    path("cargas/<int:pk>/revertir/", upload_views.UploadRevertView.as_view(), name="upload_revert"),
-    path("cargas/<int:pk>/reintentar/", upload_views.UploadRetryView.as_view(), name="upload_retry"),
+    path(
+        "cargas/<int:pk>/original/",
+        upload_views.UploadOriginalView.as_view(),
+        name="upload_original",
+    ),
+    path(
+        "cargas/<int:pk>/revertir/", upload_views.UploadRevertView.as_view(), name="upload_revert"
+    ),
+    path(
+        "cargas/<int:pk>/reintentar/", upload_views.UploadRetryView.as_view(), name="upload_retry"
+    ),
     path("portal/", views.PortalView.as_view(), name="portal"),
     path("portal/apoyos/<int:pk>/", views.PortalSupportView.as_view(), name="portal_support"),
 ]

@@ -64,15 +64,30 @@ def test_utf8_with_bom_and_windows_1252_with_accents_and_enie(aspirant, tmp_path
 
 def test_semicolons_blank_lines_and_stray_spaces(aspirant, tmp_path):
     path = tmp_path / "excel.csv"
-    lines = [";".join(HEADER), ";".join(f"  {c} " for c in good_row(1)), "", ";;;;;;;;", ";".join(good_row(2))]
+    lines = [
+        ";".join(HEADER),
+        ";".join(f"  {c} " for c in good_row(1)),
+        "",
+        ";;;;;;;;",
+        ";".join(good_row(2)),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     upload = upload_file(aspirant, path)
     assert (upload.rows_read, upload.stored, upload.rejected) == (2, 2, 0)
 
 
 def test_headers_in_other_order_case_accents_and_extra_columns(aspirant, tmp_path):
-    header = ["Clave Elector", "ocr", "Número Referencia", "nombre", "Apellido Paterno",
-              "APELLIDO MATERNO", "Tipo Inconsistencia", "Comentario", "Notas internas"]
+    header = [
+        "Clave Elector",
+        "ocr",
+        "Número Referencia",
+        "nombre",
+        "Apellido Paterno",
+        "APELLIDO MATERNO",
+        "Tipo Inconsistencia",
+        "Comentario",
+        "Notas internas",
+    ]
     row = [elector_key(5), "0000000000005", "F-9", "JUAN", "GARCIA", "LOPEZ", "", "", "x"]
     upload = upload_file(aspirant, write_csv(tmp_path / "h.csv", [row], header=header))
     assert upload.stored == 1
@@ -100,8 +115,13 @@ def test_rejected_rows_report_row_column_and_spanish_reason(aspirant, tmp_path):
     found = issues(upload)
     columns_row3 = {column for row, column, _ in found if row == 3}
     assert columns_row3 == {
-        "NUMERO_REFERENCIA", "NOMBRE", "APELLIDO_PATERNO", "CLAVE_ELECTOR", "OCR",
-        "TIPO_INCONSISTENCIA", "FECHA_APOYO",
+        "NUMERO_REFERENCIA",
+        "NOMBRE",
+        "APELLIDO_PATERNO",
+        "CLAVE_ELECTOR",
+        "OCR",
+        "TIPO_INCONSISTENCIA",
+        "FECHA_APOYO",
     }
     row4 = {column: reason for row, column, reason in found if row == 4}
     assert set(row4) == {"OCR", "FECHA_APOYO"}
@@ -173,7 +193,17 @@ def test_xlsx_zip_bomb_is_refused(aspirant, tmp_path):
 
 
 def test_formula_cells_are_stored_as_text(aspirant, tmp_path):
-    row = ["F-1", "=HYPERLINK(\"http://x\")", "+GARCIA", "-LOPEZ", elector_key(1), "0000000000001", "", "@SUM(A1)", ""]
+    row = [
+        "F-1",
+        '=HYPERLINK("http://x")',
+        "+GARCIA",
+        "-LOPEZ",
+        elector_key(1),
+        "0000000000001",
+        "",
+        "@SUM(A1)",
+        "",
+    ]
     upload = upload_file(aspirant, write_csv(tmp_path / "f.csv", [row]))
     assert upload.stored == 1
     support = Support.objects.get()
@@ -269,12 +299,36 @@ def test_command_refuses_unusable_input_with_one_spanish_line(aspirant, tmp_path
         call_command("upload_supports", "--aspirant", "A-01", str(tmp_path / "no.csv"))
     assert missing.value.code == 1
     with pytest.raises(SystemExit):
-        call_command("upload_supports", "--aspirant", "Z-99", str(write_csv(tmp_path / "a.csv", [])))
+        call_command(
+            "upload_supports", "--aspirant", "Z-99", str(write_csv(tmp_path / "a.csv", []))
+        )
     header = [h for h in HEADER if h != "NOMBRE"]
     with pytest.raises(SystemExit):
-        call_command("upload_supports", "--aspirant", "A-01", str(write_csv(tmp_path / "b.csv", [], header=header)))
+        call_command(
+            "upload_supports",
+            "--aspirant",
+            "A-01",
+            str(write_csv(tmp_path / "b.csv", [], header=header)),
+        )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3
     assert "No se encontró" in err[0] and "Z-99" in err[1] and "NOMBRE" in err[2]
     assert not Support.objects.exists()
     assert Upload.objects.filter(status=UploadStatus.FAILED).count() == 1
+
+
+def test_progress_is_written_while_the_file_is_validated(aspirant, tmp_path, monkeypatch):
+    seen = []
+    real_set_progress = uploads.set_progress
+
+    def spy(upload, **fields):
+        if "rows_read" in fields:
+            seen.append(fields["rows_read"])
+        real_set_progress(upload, **fields)
+
+    monkeypatch.setattr(uploads, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(uploads, "set_progress", spy)
+    path = write_csv(tmp_path / "a.csv", [good_row(n) for n in range(35)])
+    upload = upload_file(aspirant, path)
+    assert [n for n in seen if n] == [10, 20, 30, 35]
+    assert upload.rows_total >= 35

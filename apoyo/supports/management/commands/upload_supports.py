@@ -8,7 +8,13 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.cli import fail
 from apoyo.exports import write_csv
 from apoyo.supports.models import UploadStatus
-from apoyo.supports.uploads import ISSUE_COLUMNS, issue_rows, max_upload_bytes, register_upload, run_upload
+from apoyo.supports.uploads import (
+    ISSUE_COLUMNS,
+    issue_rows,
+    max_upload_bytes,
+    register_upload,
+    run_upload,
+)
 
 
 class Command(BaseCommand):

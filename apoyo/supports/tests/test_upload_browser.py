@@ -1,0 +1,61 @@
+"""Carga masiva in the system Chromium: template, upload, progress, error report."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+from python_calamine import CalamineWorkbook
+
+from apoyo.accounts.models import Role
+from apoyo.supports.models import Support
+from apoyo.testing import make_aspirant, make_user
+
+from .files import good_row, write_csv
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "clave-de-prueba-123"
+
+
+def test_capturist_uploads_a_file_and_downloads_the_error_report(
+    page, live_server, tmp_path, artifacts_dir
+):
+    aspirant = make_aspirant(code="A-07")
+    make_user(Role.OPL_CAPTURIST, username="captura", password=PASSWORD)
+    page.goto(f"{live_server.url}/entrar/")
+    page.get_by_label("Usuario").fill("captura")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("link", name="Carga masiva").click()
+
+    with page.expect_download() as template:
+        page.get_by_role("link", name="Plantilla XLSX").click()
+    template_path = tmp_path / "plantilla.xlsx"
+    template.value.save_as(template_path)
+    assert CalamineWorkbook.from_path(str(template_path)).sheet_names[:2] == [
+        "Apoyos",
+        "Instrucciones",
+    ]
+
+    rows = [good_row(n) for n in range(1, 9)]
+    rows.append(["F-1", "", "GARCIA", "", "GRLPJN000000", "12", "", "", ""])
+    rows.append(["F-1", "ANA", "RUIZ", "", "RXXXAN85010126M001", "1.234E+12", "", "", ""])
+    upload_path = write_csv(tmp_path / "cedulas.csv", rows, delimiter=";")
+    page.get_by_label("Aspirante").select_option(str(aspirant.pk))
+    page.get_by_label("Archivo (CSV o XLSX)").set_input_files(str(upload_path))
+    page.get_by_role("button", name="Subir y procesar").click()
+
+    progress = page.get_by_label("Avance de la carga")
+    expect(progress).to_have_attribute("value", "100")
+    expect(page.locator("[data-count=stored]")).to_have_text("8")
+    expect(page.locator("[data-count=rejected]")).to_have_text("2")
+    expect(page.get_by_text("notación científica")).to_be_visible()
+    page.screenshot(path=os.path.join(artifacts_dir, "carga-masiva.png"), full_page=True)
+
+    with page.expect_download() as report:
+        page.get_by_role("link", name="Reporte de errores (CSV)").click()
+    report_path = tmp_path / "reporte.csv"
+    report.value.save_as(report_path)
+    text = report_path.read_text(encoding="utf-8-sig")
+    assert "El nombre es obligatorio" in text and "1.234E+12" in text
+    assert Support.objects.filter(aspirant=aspirant).count() == 8

@@ -1,0 +1,172 @@
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from apoyo.accounts.models import AccessLog, Role
+from apoyo.supports.models import Status, Support, Upload, UploadStatus
+from apoyo.testing import make_aspirant, make_office, make_process, make_user
+
+from .files import good_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def capturist(client):
+    user = make_user(Role.OPL_CAPTURIST)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def aspirant():
+    return make_aspirant()
+
+
+def post_file(client, aspirant, path, django_capture_on_commit_callbacks, dry_run=False):
+    with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
+        data = {"aspirant": aspirant.pk, "file": handle}
+        if dry_run:
+            data["dry_run"] = "on"
+        response = client.post(reverse("supports:uploads"), data)
+    return response, Upload.objects.latest("id")
+
+
+def test_upload_runs_as_a_job_and_the_page_shows_the_summary(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    rows = [good_row(1), good_row(2), ["F-1", "", "GARCIA", "", "MAL", "1", "", "", ""]]
+    response, upload = post_file(
+        client, aspirant, write_csv(tmp_path / "a.csv", rows), django_capture_on_commit_callbacks
+    )
+    assert response["Location"] == reverse("supports:upload", args=[upload.pk])
+    assert (upload.status, upload.stored, upload.rejected, upload.uploaded_by) == (
+        UploadStatus.DONE,
+        2,
+        1,
+        capturist,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Reporte de errores (XLSX)" in page and "El nombre es obligatorio" in page
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="progress"') and "every 1s" not in partial
+
+
+def test_error_reports_hold_row_column_reason_and_neutralised_values(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    rows = [good_row(1), ["F-1", "=HYPERLINK(1)", "", "", "MAL", "1", "", "", ""], good_row(1)]
+    _, upload = post_file(
+        client, aspirant, write_csv(tmp_path / "a.csv", rows), django_capture_on_commit_callbacks
+    )
+    csv_report = b"".join(
+        client.get(reverse("supports:upload_report", args=[upload.pk, "csv"])).streaming_content
+    ).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv_report
+    assert "Rechazada" in csv_report and "Omitida" not in csv_report
+    xlsx = client.get(reverse("supports:upload_report", args=[upload.pk, "xlsx"])).content
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(xlsx))
+    assert workbook.sheet_names == ["Rechazadas", "Omitidas"]
+    rejected = workbook.get_sheet_by_name("Rechazadas").to_python()
+    assert rejected[1][0] == 3.0
+    skipped = workbook.get_sheet_by_name("Omitidas").to_python()
+    assert skipped[1][0] == 4.0 and "fila 2" in skipped[1][3]
+    assert AccessLog.objects.filter(action="exportar", object_id=str(upload.pk)).count() == 2
+
+
+def test_dry_run_from_the_page_stores_nothing(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    _, upload = post_file(
+        client,
+        aspirant,
+        write_csv(tmp_path / "a.csv", [good_row(1)]),
+        django_capture_on_commit_callbacks,
+        dry_run=True,
+    )
+    assert upload.dry_run and upload.stored == 1
+    assert not Support.objects.exists()
+    assert (
+        "Se guardarían" in client.get(reverse("supports:upload", args=[upload.pk])).content.decode()
+    )
+
+
+def test_original_file_is_served_only_through_the_checked_view(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    path = write_csv(tmp_path / "a.csv", [good_row(1)])
+    _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
+    response = client.get(reverse("supports:upload_original", args=[upload.pk]))
+    assert b"".join(response.streaming_content) == path.read_bytes()
+    other = make_user(Role.OPL_CAPTURIST, state_number=14)
+    client.force_login(other)
+    assert client.get(reverse("supports:upload_original", args=[upload.pk])).status_code == 404
+    client.force_login(make_aspirant(with_user=True).user)
+    assert client.get(reverse("supports:upload", args=[upload.pk])).status_code == 403
+
+
+def test_only_an_opl_administrator_reverts(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    _, upload = post_file(
+        client,
+        aspirant,
+        write_csv(tmp_path / "a.csv", [good_row(1)]),
+        django_capture_on_commit_callbacks,
+    )
+    url = reverse("supports:upload_revert", args=[upload.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(make_user(Role.OPL_ADMIN))
+    client.post(url)
+    assert Support.objects.get().status == Status.WITHDRAWN
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.REVERTED
+
+
+def test_oversized_request_is_refused_before_reading_the_body(
+    client, capturist, aspirant, tmp_path, settings
+):
+    settings.APOYO_UPLOAD_MAX_BYTES = 10
+    path = write_csv(tmp_path / "a.csv", [good_row(n) for n in range(3000)])
+    with open(path, "rb") as handle:
+        response = client.post(
+            reverse("supports:uploads"), {"aspirant": aspirant.pk, "file": handle}, follow=True
+        )
+    assert "excede el límite" in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_upload_for_another_entitys_aspirant_is_refused(client, capturist, tmp_path):
+    jalisco = make_aspirant(make_office(make_process(state_number=14)))
+    with open(write_csv(tmp_path / "a.csv", [good_row(1)]), "rb") as handle:
+        response = client.post(
+            reverse("supports:uploads"), {"aspirant": jalisco.pk, "file": handle}
+        )
+    assert response.status_code == 400
+    assert not Upload.objects.exists()
+
+
+def test_templates_download(client, capturist):
+    xlsx = client.get(reverse("supports:upload_template", args=["xlsx"]))
+    assert (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(xlsx.streaming_content))).sheet_names[0]
+        == "Apoyos"
+    )
+    csv = b"".join(client.get(reverse("supports:upload_template", args=["csv"])).streaming_content)
+    assert csv.startswith(b"\xef\xbb\xbfNUMERO_REFERENCIA,")
+    assert client.get(reverse("supports:upload_template", args=["pdf"])).status_code == 404
+
+
+def test_failed_upload_can_be_retried(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "a.csv"
+    path.write_text("NOMBRE\nJUAN\n", encoding="utf-8")
+    _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
+    assert upload.status == UploadStatus.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("supports:upload_retry", args=[upload.pk]))
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.FAILED and "NUMERO_REFERENCIA" in upload.message
