@@ -9,7 +9,10 @@ from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
 from apoyo.testing import make_aspirant, make_office, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "clave-de-prueba-123"
 

@@ -12,7 +12,10 @@ from apoyo.testing import make_aspirant, make_user
 
 from .files import good_row, write_csv
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "clave-de-prueba-123"
 
