@@ -38,7 +38,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 bench: setup
-	@echo "Aún no hay benchmarks: llegan con la carga masiva y la compulsa."
+	$(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
 
 clean:
 	rm -rf $(VENV) .tools
