@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 COLUMNS = [
     "NUMERO_REFERENCIA",
@@ -143,9 +144,11 @@ class RowError:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class SupportRow:
-    """A validated, normalised paper cédula row (DOMAIN "Fields of a paper cédula row")."""
+class SupportRow(NamedTuple):
+    """A validated, normalised paper cédula row (DOMAIN "Fields of a paper cédula row").
+
+    A NamedTuple rather than a frozen dataclass: a bulk upload builds one per row, and this is
+    several times cheaper to create."""
 
     reference: str
     name: str
@@ -432,6 +435,64 @@ def _support_date(value: object, period: tuple[date, date], default_date: date) 
     return found
 
 
+def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
+    """The usual row in one pass: text cells (or a date cell) that meet every rule, normalised by
+    the same functions as the full validation below. Returns None at the first thing out of the
+    ordinary, and the full validation then says exactly what (a bulk upload validates 100,000
+    rows; this path is about twice as fast)."""
+    reference, name, key, ocr = (
+        get("NUMERO_REFERENCIA"),
+        get("NOMBRE"),
+        get("CLAVE_ELECTOR"),
+        get("OCR"),
+    )
+    if not (type(reference) is str and type(name) is str and type(key) is str and type(ocr) is str):
+        return None
+    paternal, maternal = get("APELLIDO_PATERNO"), get("APELLIDO_MATERNO")
+    code, comment, day = get("TIPO_INCONSISTENCIA"), get("COMENTARIO"), get("FECHA_APOYO")
+    for optional in (paternal, maternal, code, comment):
+        if optional is not None and type(optional) is not str:
+            return None
+    reference = _normalize_repeated(reference)
+    name = _normalize_repeated(name)
+    paternal = _normalize_repeated(paternal) if paternal else ""
+    maternal = _normalize_repeated(maternal) if maternal else ""
+    if not (reference and name and (paternal or maternal)):
+        return None
+    if (
+        len(reference) > MAX_REFERENCE_LENGTH
+        or max(map(len, (name, paternal, maternal))) > MAX_NAME_LENGTH
+    ):
+        return None
+    key, ocr = normalize_key(key), normalize_key(ocr)
+    if ELECTOR_KEY_RE.fullmatch(key) is None or _OCR_RE.fullmatch(ocr) is None:
+        return None
+    code = _normalize_repeated(code).replace(" ", "_") if code else ""
+    if code and code not in codes:
+        return None
+    comment = " ".join(comment.split()) if comment else ""
+    if len(comment) > MAX_COMMENT_LENGTH:
+        return None
+    support_date = _common_date(day, period, default_date)
+    if support_date is None:
+        return None
+    return SupportRow(reference, name, paternal, maternal, key, ocr, code, comment, support_date)
+
+
+def _common_date(value, period, default_date):
+    if value is None or (type(value) is str and not value.strip()):
+        return default_date
+    if type(value) is str:
+        found = _date_from_text(value.strip())
+    elif type(value) is date:
+        found = value
+    else:
+        return None
+    if found is None or not period[0] <= found <= period[1]:
+        return None
+    return found
+
+
 # The row ------------------------------------------------------------------------------------------
 
 
@@ -444,6 +505,14 @@ def validate_support_row(
 ) -> tuple[SupportRow | None, list[RowError]]:
     """Validate and normalise one paper cédula row (CONTRACT upload_supports). Returns the row and
     no errors, or None and an error for EVERY failing column, in column order."""
+    row = _common_valid_row(raw.get, inconsistency_codes, period, default_date)
+    if row is not None:
+        return row, []
+    return _validate_in_full(raw, inconsistency_codes, period, default_date)
+
+
+def _validate_in_full(raw, inconsistency_codes, period, default_date):
+    """Every rule, column by column, with its Spanish message."""
     get = raw.get
     paternal = _name_part(get("APELLIDO_PATERNO"), "APELLIDO_PATERNO", "El apellido paterno")
     maternal = _name_part(get("APELLIDO_MATERNO"), "APELLIDO_MATERNO", "El apellido materno")
@@ -601,3 +670,20 @@ def elector_key_warnings(
             "debe ser de 01 a 32, 87 u 88."
         )
     return warnings
+
+
+def validate_chunk(fields, chunk, inconsistency_codes, period, default_date):
+    """Validate a list of (row_number, values) aligned with `fields`; for a pool of processes.
+
+    Returns [(row, errors)] in the chunk's order. Module-level and free of Django, so a worker
+    process can run it without setting up the project.
+    """
+    return [
+        validate_support_row(
+            dict(zip(fields, values, strict=True)),
+            inconsistency_codes=inconsistency_codes,
+            period=period,
+            default_date=default_date,
+        )
+        for _, values in chunk
+    ]

@@ -8,6 +8,7 @@ an upload is either complete or not stored at all, and a failed one can be run a
 
 import datetime
 import hashlib
+import json
 import logging
 
 from django.conf import settings
@@ -32,11 +33,12 @@ from .models import (
     UploadStatus,
     inconsistencies_for_state,
 )
-from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, validate_support_row
+from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, validate_chunk
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 5000
+# Rows per validation chunk: also how often the progress counters are written.
+CHUNK_ROWS = 5000
 REVERT_REASON = "carga revertida"
 ISSUE_COLUMNS = ["FILA", "TIPO", "COLUMNA", "MOTIVO", *COLUMNS, *OPTIONAL_COLUMNS]
 
@@ -90,12 +92,22 @@ def run_upload(upload):
         return finish(upload, UploadStatus.FAILED, str(rejected))
     try:
         with transaction.atomic():
+            check_constraints_now()
             store_outcome(upload, outcome)
     except Exception:
         logger.exception("Upload %s failed while storing", upload.pk)
         message = "Falló al guardar; no se guardó ninguna fila. Puede reintentar la carga."
         return finish(upload, UploadStatus.FAILED, message, stored=0)
     return upload
+
+
+def check_constraints_now():
+    """PostgreSQL checks deferred foreign keys at commit from a queue of one event per row and key,
+    which costs more than checking each row as it is copied (measured: 3.4 s against 1.4 s per
+    100,000 supports)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def reset_upload(upload):
@@ -136,41 +148,58 @@ class Outcome:
 def validate_file(upload, table):
     aspirant = upload.aspirant
     office = aspirant.office
-    codes = set(inconsistencies_for_state(office.process.state_id).values_list("code", flat=True))
-    period = (office.collection_start, office.collection_end)
-    default_date = timezone.localdate(upload.uploaded_at)
+    codes = frozenset(
+        inconsistencies_for_state(office.process.state_id).values_list("code", flat=True)
+    )
+    rule_args = (
+        codes,
+        (office.collection_start, office.collection_end),
+        timezone.localdate(upload.uploaded_at),
+    )
     registered = registered_keys(aspirant)
     seen = {}
     outcome = Outcome()
     fields = table.fields
-    for row_number, values in table.rows():
-        raw = dict(zip(fields, values, strict=True))
-        outcome.rows_read += 1
-        row, errors = validate_support_row(
-            raw, inconsistency_codes=codes, period=period, default_date=default_date
-        )
-        if errors:
-            outcome.rejected += 1
-            shown = shown_values(raw)
-            for error in errors:
-                outcome.issues.append(
-                    (IssueKind.REJECTED, row_number, error.column, error.message, shown)
-                )
-        else:
+    for chunk, results in validated_chunks(table, rule_args):
+        for (row_number, values), (row, errors) in zip(chunk, results, strict=True):
+            outcome.rows_read += 1
+            if errors:
+                outcome.rejected += 1
+                shown = shown_values(dict(zip(fields, values, strict=True)))
+                for error in errors:
+                    outcome.issues.append(
+                        (IssueKind.REJECTED, row_number, error.column, error.message, shown)
+                    )
+                continue
             key = (row.reference, row.elector_key)
             reason = skip_reason(key, registered, seen)
             if reason:
                 outcome.skipped += 1
-                outcome.issues.append(
-                    (IssueKind.SKIPPED, row_number, "", reason, shown_values(raw))
-                )
+                shown = shown_values(dict(zip(fields, values, strict=True)))
+                outcome.issues.append((IssueKind.SKIPPED, row_number, "", reason, shown))
             else:
                 seen[key] = row_number
                 outcome.valid.append((row_number, row))
-        if outcome.rows_read % PROGRESS_EVERY == 0:
-            report_validation_progress(upload, outcome)
-    report_validation_progress(upload, outcome)
+        report_validation_progress(upload, outcome)
     return outcome
+
+
+def validated_chunks(table, rule_args):
+    """Yield (chunk, results) in file order. (A pool of processes was measured slower here:
+    pickling the rows costs more than the validation it spreads.)"""
+    for chunk in chunked(table.rows(), CHUNK_ROWS):
+        yield chunk, validate_chunk(table.fields, chunk, *rule_args)
+
+
+def chunked(rows, size):
+    chunk = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def report_validation_progress(upload, outcome):
@@ -306,7 +335,6 @@ def insert_supports(upload, valid_rows, cedula_ids):
 
 
 def insert_issues(upload, issues):
-    json_field = UploadIssue._meta.get_field("values")
     rows = (
         (
             upload.pk,
@@ -314,7 +342,7 @@ def insert_issues(upload, issues):
             row_number,
             column,
             reason[:500],
-            json_field.get_db_prep_value(values, connection),
+            json.dumps(values, ensure_ascii=False),
         )
         for kind, row_number, column, reason, values in issues
     )

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apoyo.supports import rules
 from apoyo.supports.rules import (
     COLUMN_LABELS,
     COLUMNS,
@@ -635,3 +636,58 @@ def test_x_placeholders_anywhere_in_the_letters_give_no_warning(case, positions)
     key, name, paternal, maternal = case
     with_x = "".join("X" if index in positions else char for index, char in enumerate(key))
     assert elector_key_warnings(with_x, name, paternal, maternal) == []
+
+
+_CELLS = {
+    "NUMERO_REFERENCIA": st.sampled_from(["F-1", " f-2 ", "", "  ", "X" * 41, 12.0, None]),
+    "NOMBRE": st.sampled_from(["JUAN", "maría josé", "", None, 5, "N" * 121]),
+    "APELLIDO_PATERNO": st.sampled_from(["GARCÍA", "", None, "peña  ", 3.5]),
+    "APELLIDO_MATERNO": st.sampled_from(["LÓPEZ", "", None, "de la o"]),
+    "CLAVE_ELECTOR": st.sampled_from(
+        ["GRLPJN85010126H001", "grlpjn 85010126-h001", "GRLPJN8501", "", None, 7.0]
+    ),
+    "OCR": st.sampled_from(["1234567890123", "1234-567890123", "1.234E+12", "12", 1234567890123.0]),
+    "TIPO_INCONSISTENCIA": st.sampled_from(["", None, "fotocopia", "SIN FIRMA", "OTRA COSA", 1]),
+    "COMENTARIO": st.sampled_from(["", None, "  revisado  a mano ", "x" * 501]),
+    "FECHA_APOYO": st.sampled_from(
+        [
+            None,
+            "",
+            "2020-12-20",
+            "20/12/2020",
+            "2019-01-01",
+            "31/02/2021",
+            date(2021, 1, 5),
+            44197.0,
+        ]
+    ),
+}
+
+
+@settings(
+    max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.fixed_dictionaries(_CELLS))
+def test_the_common_path_agrees_with_the_full_validation(raw):
+    codes = {"FOTOCOPIA", "SIN_FIRMA"}
+    period = (date(2020, 12, 15), date(2021, 1, 23))
+    fast = rules._common_valid_row(raw.get, codes, period, date(2020, 12, 16))
+    full_row, full_errors = rules._validate_in_full(raw, codes, period, date(2020, 12, 16))
+    if fast is not None:
+        assert full_errors == [] and full_row == fast
+
+
+def test_an_ordinary_row_takes_the_common_path():
+    raw = {
+        "NUMERO_REFERENCIA": "F-1",
+        "NOMBRE": "Juan",
+        "APELLIDO_PATERNO": "García",
+        "APELLIDO_MATERNO": "",
+        "CLAVE_ELECTOR": "GRLPJN85010126H001",
+        "OCR": "1234567890123",
+        "FECHA_APOYO": "20/12/2020",
+    }
+    period = (date(2020, 12, 15), date(2021, 1, 23))
+    row = rules._common_valid_row(raw.get, set(), period, date(2020, 12, 16))
+    assert row == rules._validate_in_full(raw, set(), period, date(2020, 12, 16))[0]
+    assert row.support_date == date(2020, 12, 20)

@@ -326,9 +326,19 @@ def test_progress_is_written_while_the_file_is_validated(aspirant, tmp_path, mon
             seen.append(fields["rows_read"])
         real_set_progress(upload, **fields)
 
-    monkeypatch.setattr(uploads, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(uploads, "CHUNK_ROWS", 10)
     monkeypatch.setattr(uploads, "set_progress", spy)
     path = write_csv(tmp_path / "a.csv", [good_row(n) for n in range(35)])
     upload = upload_file(aspirant, path)
     assert [n for n in seen if n] == [10, 20, 30, 35]
     assert upload.rows_total >= 35
+
+
+def test_backslashes_and_quotes_survive_the_fast_insert(aspirant, tmp_path):
+    comment = 'Ver C:\\cedulas\\n "folio" \\N'
+    row = [*good_row(1)[:7], comment, ""]
+    path = tmp_path / "b.xlsx"
+    write_xlsx(path, [row])
+    upload = upload_file(aspirant, path)
+    assert upload.stored == 1
+    assert Support.objects.get().comment == comment
