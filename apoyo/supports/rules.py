@@ -482,10 +482,13 @@ def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
 def _common_date(value, period, default_date):
     if value is None or (type(value) is str and not value.strip()):
         return default_date
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         found = _date_from_text(value.strip())
-    elif type(value) is date:
+    elif kind is date:
         found = value
+    elif kind is datetime:
+        found = value.date()
     else:
         return None
     if found is None or not period[0] <= found <= period[1]:
