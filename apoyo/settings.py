@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "apoyo.processes",
     "apoyo.aspirants",
     "apoyo.supports",
+    "apoyo.roll",
+    "apoyo.verification",
     "apoyo.demo",
 ]
 

@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Situation(models.TextChoices):
+    LN = "LN", "En Lista Nominal"
+    PADRON = "PADRON", "En Padrón, no en Lista Nominal"
+    BAJA = "BAJA", "Baja del Padrón"
+
+
+class RemovalCause(models.TextChoices):
+    DEFUNCION = "DEFUNCION", "Defunción"
+    SUSPENSION_DERECHOS = "SUSPENSION_DERECHOS", "Suspensión de derechos políticos"
+    PERDIDA_VIGENCIA = "PERDIDA_VIGENCIA", "Pérdida de vigencia"
+    DUPLICADO_PADRON = "DUPLICADO_PADRON", "Registro duplicado"
+    DATOS_IRREGULARES = "DATOS_IRREGULARES", "Datos irregulares"
+    DOMICILIO_IRREGULAR = "DOMICILIO_IRREGULAR", "Domicilio irregular"
+    USURPACION = "USURPACION", "Usurpación de identidad"
+    CANCELACION_TRAMITE = "CANCELACION_TRAMITE", "Cancelación de trámite"
+
+
+class RollCut(models.Model):
+    """A dated cut (corte) of the Padrón Electoral / Lista Nominal. One per date: a new import of
+    the same date replaces it."""
+
+    cut_date = models.DateField("fecha de corte", unique=True)
+    imported_at = models.DateTimeField("importado", default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField("archivo", max_length=255, blank=True)
+    entries = models.PositiveIntegerField("registros", default=0)
+
+    class Meta:
+        verbose_name = "corte del padrón"
+        verbose_name_plural = "cortes del padrón"
+        ordering = ["-cut_date"]
+
+    def __str__(self):
+        return f"Corte {self.cut_date:%d/%m/%Y}"
+
+
+class RollEntry(models.Model):
+    """One citizen's record in a cut. Only INE DERFE users may see these (DESIGN.md)."""
+
+    cut = models.ForeignKey(RollCut, on_delete=models.CASCADE, related_name="+", db_index=False)
+    elector_key = models.CharField("clave de elector", max_length=18)
+    ocr = models.CharField("OCR", max_length=13, blank=True)
+    cic = models.CharField("CIC", max_length=9, blank=True)
+    name = models.CharField("nombre", max_length=120, blank=True)
+    paternal_surname = models.CharField("apellido paterno", max_length=120, blank=True)
+    maternal_surname = models.CharField("apellido materno", max_length=120, blank=True)
+    birth_date = models.DateField("fecha de nacimiento", null=True, blank=True)
+    sex = models.CharField("sexo", max_length=1, blank=True)
+    state_number = models.PositiveSmallIntegerField("entidad")
+    section_number = models.PositiveIntegerField("sección")
+    situation = models.CharField("situación", max_length=6, choices=Situation.choices)
+    removal_cause = models.CharField(
+        "causa de baja", max_length=20, choices=RemovalCause.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = "registro del padrón"
+        verbose_name_plural = "registros del padrón"
+        # The import drops and rebuilds this index around the load (faster than maintaining it).
+        indexes = [models.Index(fields=["cut", "elector_key"], name="roll_entry_cut_key")]
+
+    def __str__(self):
+        return self.elector_key
+
+
+class StatSource(models.TextChoices):
+    ROLL = "roll", "Calculada del padrón importado"
+    PUBLISHED = "published", "Publicada por el INE"
+
+
+class NominalListStat(models.Model):
+    """Lista Nominal count of one section at a cut date: the denominators of every threshold."""
+
+    cut_date = models.DateField("fecha de corte")
+    state_number = models.PositiveSmallIntegerField("entidad")
+    section_number = models.PositiveIntegerField("sección")
+    nominal_list = models.PositiveIntegerField("Lista Nominal")
+    source = models.CharField("origen", max_length=10, choices=StatSource.choices)
+
+    class Meta:
+        verbose_name = "Lista Nominal por sección"
+        verbose_name_plural = "Lista Nominal por sección"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cut_date", "state_number", "section_number"], name="ln_stat_unique_section"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cut_date} {self.state_number}-{self.section_number}: {self.nominal_list}"
