@@ -98,6 +98,9 @@ class SupportResult(models.Model):
             models.Index(fields=["support", "run"], name="result_support_run"),
         ]
 
+    def __str__(self):
+        return f"{self.support_id}: {self.motive or 'válido'}"
+
 
 class AspirantResult(models.Model):
     """An aspirant's count against the threshold and the dispersion rule in one run."""
@@ -124,6 +127,9 @@ class AspirantResult(models.Model):
             models.UniqueConstraint(fields=["run", "aspirant"], name="aspirant_result_unique")
         ]
 
+    def __str__(self):
+        return f"{self.aspirant_id}: {self.valid}/{self.required}"
+
 
 class UnitResult(models.Model):
     """One row of an aspirant's dispersion table: a municipality, district or section."""
@@ -139,6 +145,9 @@ class UnitResult(models.Model):
 
     class Meta:
         ordering = ["run", "aspirant", "unit_number"]
+
+    def __str__(self):
+        return f"{self.unit_name}: {self.valid}/{self.required}"
 
 
 class IneAnswer(models.Model):
@@ -156,3 +165,6 @@ class IneAnswer(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def __str__(self):
+        return f"{self.support_id}: {self.registry_status}"
