@@ -132,14 +132,14 @@ CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
      state_number, section_number, duplicity, valid, motive)
-WITH base AS (
+WITH base AS MATERIALIZED (
     SELECT s.id AS support_id, s.aspirant_id, s.channel, s.elector_key, s.ocr,
            s.inconsistency_id, s.support_date, s.captured_at
     FROM supports_support s
     JOIN aspirants_aspirant a ON a.id = s.aspirant_id
     WHERE a.office_id = %s AND s.status IN (%s, %s)
 ),
-roll_match AS (
+roll_match AS MATERIALIZED (
     SELECT b.support_id, r.situation, r.removal_cause, r.state_number, r.section_number,
            r.ocr AS roll_ocr,
            ROW_NUMBER() OVER (
@@ -166,7 +166,7 @@ registry AS (
     LEFT JOIN roll_match m ON m.support_id = b.support_id AND m.pick = 1
     LEFT JOIN verification_ineanswer i ON i.support_id = b.support_id
 ),
-classified AS (
+classified AS MATERIALIZED (
     SELECT g.*,
            CASE
                WHEN g.situation IS NULL OR g.situation = 'NO_ENCONTRADO' THEN 'NO_ENCONTRADO'
