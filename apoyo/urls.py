@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("apoyo.supports.urls")),
     path("administracion/", include("apoyo.processes.urls")),
     path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
+    path("resultados/", include("apoyo.verification.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,28 @@
+from django.utils import timezone
+from django_tasks import task
+
+from .models import CheckRun, RunStatus
+from .services import CheckError, run_check, set_phase
+
+UNEXPECTED_FAILURE = "La compulsa se interrumpió por un error inesperado; vuelva a ejecutarla."
+
+
+@task()
+def check_office(run_id):
+    """Background job of a compulsa started from the results page (the page polls the run)."""
+    run = CheckRun.objects.select_related("office__process", "run_by").get(pk=run_id)
+    try:
+        run_check(run.office, run.run_by, run=run)
+    except CheckError:
+        pass  # run_check already marked the run failed with its Spanish message.
+    except Exception:
+        # Never leave a run "running" forever: the page would poll it without end.
+        set_phase(
+            run,
+            status=RunStatus.FAILED,
+            phase="",
+            message=UNEXPECTED_FAILURE,
+            finished_at=timezone.now(),
+        )
+        raise
+    return run.status
