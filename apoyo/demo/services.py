@@ -1,19 +1,28 @@
 """The demo data set of `make run`: Sonora's geography, the 2020-2021 process, users and supports."""
 
+import csv
 import datetime
 import random
+import tempfile
 from pathlib import Path
 
 from django.db import transaction
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
+from apoyo.geo.models import Section
 from apoyo.geo.services import SONORA_CATALOGUE, import_geo
+from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import load_setup_file
+from apoyo.roll.services import import_ln_stats, import_roll
 from apoyo.supports.models import Support
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
+from apoyo.verification.services import run_check
 
 SETUP_FILE = Path(__file__).parent / "data" / "setup.json"
+SONORA_NOMINAL_LIST = (
+    Path(__file__).parent.parent / "geo" / "data" / "sonora_lista_nominal_2018.csv"
+)
 DEMO_PASSWORD = "Sonora.Demo.2021"  # noqa: S105 - a published demo credential, never production
 
 DEMO_USERS = [
@@ -86,14 +95,76 @@ def is_empty():
     return not User.objects.exists() and not Aspirant.objects.exists()
 
 
-@transaction.atomic
 def load_demo(seed=2021, supports_per_aspirant=90):
     """Load the whole demo. Deterministic for a given seed."""
-    import_geo(SONORA_CATALOGUE)
-    load_setup_file(SETUP_FILE)
-    users = create_users()
-    link_aspirant_accounts(users)
-    capture_demo_supports(users["opl.captura"], random.Random(seed), supports_per_aspirant)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        import_geo(SONORA_CATALOGUE)
+        load_setup_file(SETUP_FILE)
+        users = create_users()
+        link_aspirant_accounts(users)
+        capture_demo_supports(users["opl.captura"], rng, supports_per_aspirant)
+    load_demo_roll(rng)
+    for office in Office.objects.filter(process__code="PEL-2021"):
+        run_check(office, users["opl.admin"])
+
+
+def load_demo_roll(rng):
+    """A synthetic roll cut holding the demo's citizens (a few as bajas, padrón-only, from outside
+    the office's territory or missing) and Sonora's real Lista Nominal per section as the cut's
+    statistics, so thresholds are the real ones (GOB: 3% of 2.1 million)."""
+    cut_date = Process.objects.get(code="PEL-2021").roll_cut_date
+    all_sections = list(Section.objects.filter(state=26).values_list("number", flat=True))
+    territories = {
+        office.pk: list(office.territory_sections().values_list("number", flat=True))
+        for office in Office.objects.filter(process__code="PEL-2021")
+    }
+    citizens = Support.objects.values_list("elector_key", "aspirant__office").distinct()
+    with tempfile.TemporaryDirectory(prefix="apoyo-demo-") as folder:
+        path = Path(folder) / "padron-demo.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ROLL_HEADER)
+            seen = set()
+            for elector_key, office_id in citizens.order_by("elector_key", "aspirant__office"):
+                if elector_key in seen or rng.random() < 0.02:
+                    continue  # not found in the roll
+                seen.add(elector_key)
+                territory = territories[office_id]
+                section = rng.choice(territory if rng.random() < 0.95 else all_sections)
+                writer.writerow(roll_row(rng, elector_key, section))
+        import_roll(path, cut_date, name="padron-demo.csv")
+    import_ln_stats(SONORA_NOMINAL_LIST, cut_date)
+
+
+ROLL_HEADER = [
+    "CLAVE_ELECTOR",
+    "OCR",
+    "CIC",
+    "NOMBRE",
+    "APELLIDO_PATERNO",
+    "APELLIDO_MATERNO",
+    "FECHA_NACIMIENTO",
+    "SEXO",
+    "ENTIDAD",
+    "SECCION",
+    "SITUACION",
+    "CAUSA_BAJA",
+]
+
+
+def roll_row(rng, elector_key, section):
+    situation, cause = "LN", ""
+    draw = rng.random()
+    if draw < 0.02:
+        situation, cause = (
+            "BAJA",
+            rng.choice(["DEFUNCION", "PERDIDA_VIGENCIA", "SUSPENSION_DERECHOS"]),
+        )
+    elif draw < 0.04:
+        situation = "PADRON"
+    ocr = f"{section:04d}{rng.randrange(10**9):09d}"
+    return [elector_key, ocr, "", "", "", "", "", elector_key[14], 26, section, situation, cause]
 
 
 def create_users():

@@ -95,3 +95,88 @@ class NominalListStat(models.Model):
 
     def __str__(self):
         return f"{self.cut_date} {self.state_number}-{self.section_number}: {self.nominal_list}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "En espera"
+    RUNNING = "running", "Procesando"
+    DONE = "done", "Terminada"
+    FAILED = "failed", "Falló"
+
+
+class RollImport(models.Model):
+    """A roll file uploaded from the web page and imported as a background job.
+
+    The row is also the job's progress record: the worker updates it in short transactions of
+    their own, outside the import's transaction, so the page polling it sees them (DESIGN.md).
+    """
+
+    cut_date = models.DateField("fecha de corte")
+    file = models.FileField("archivo", upload_to="padron/%Y/%m/", blank=True)
+    original_name = models.CharField("nombre del archivo", max_length=255)
+    size = models.PositiveBigIntegerField("tamaño (bytes)", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cargó",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("fecha de carga", default=timezone.now)
+    status = models.CharField(
+        "estado", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    phase = models.CharField("fase", max_length=120, blank=True)
+    rows_total = models.PositiveIntegerField("filas estimadas", default=0)
+    rows_read = models.PositiveIntegerField("filas leídas", default=0)
+    imported = models.PositiveIntegerField("importadas", default=0)
+    rejected = models.PositiveIntegerField("rechazadas", default=0)
+    issues_total = models.PositiveIntegerField("incidencias", default=0)
+    ln_sections = models.PositiveIntegerField("secciones con Lista Nominal", default=0)
+    message = models.CharField("mensaje", max_length=500, blank=True)
+    started_at = models.DateTimeField("inicio", null=True, blank=True)
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "importación del padrón"
+        verbose_name_plural = "importaciones del padrón"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"Importación {self.pk} · {self.original_name}"
+
+    @property
+    def is_finished(self):
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def percent(self):
+        """Reading and validating is most of the bar; storing takes the last 30%."""
+        if self.is_finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(70, 70 * self.rows_read // self.rows_total)
+
+
+class RollImportIssue(models.Model):
+    """A rejected row of a roll import: row number, column, Spanish reason and original values.
+
+    Only the first issues of a file are stored (services.MAX_ISSUES); the job counts them all.
+    """
+
+    job = models.ForeignKey(RollImport, on_delete=models.CASCADE, related_name="issues")
+    row_number = models.PositiveIntegerField("fila")
+    column = models.CharField("columna", max_length=40, blank=True)
+    reason = models.CharField("motivo", max_length=500)
+    values = models.JSONField("valores originales", default=dict)
+
+    class Meta:
+        verbose_name = "fila rechazada del padrón"
+        verbose_name_plural = "filas rechazadas del padrón"
+        ordering = ["job", "row_number", "id"]
+        indexes = [models.Index(fields=["job", "row_number"], name="roll_issue_order")]
+
+    def __str__(self):
+        return f"Fila {self.row_number}: {self.reason}"

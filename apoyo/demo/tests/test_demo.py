@@ -7,6 +7,7 @@ from apoyo.demo.services import load_demo
 from apoyo.geo.models import Section
 from apoyo.processes.models import Office
 from apoyo.supports.models import Status, Support
+from apoyo.verification.models import AspirantResult
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,12 @@ def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert Support.objects.count() == 80
     assert Support.objects.filter(status=Status.WITHDRAWN).count() == 3
+    # The synthetic roll and Sonora's real Lista Nominal give every office a published result.
+    results = AspirantResult.objects.select_related("run__office")
+    assert results.count() == 4
+    gob = results.filter(run__office__code="GOB").first()
+    assert gob.nominal_list == 2104809 and gob.required == 63145
+    assert all(r.valid > 0 for r in results)
 
 
 def test_load_demo_if_empty_leaves_an_existing_database_alone(capsys):

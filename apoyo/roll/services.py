@@ -1,0 +1,349 @@
+"""Roll cuts and Lista Nominal statistics: import_roll, import_ln_stats (CONTRACT.md) and the
+helpers other apps call (nominal_list_by_section, has_cut).
+
+import_roll works in two steps so that a web job can show its progress (DESIGN.md: progress is
+written in short transactions of its own, which a long import transaction would hide):
+
+1. read and validate the file in batches (sources.py, frames.py), writing the valid rows to
+   temporary Arrow files and keeping the first issues; nothing is written to the database;
+2. one transaction replaces the cut and its statistics (loading.py).
+
+Every non-blank row ends up imported or rejected with its row number, column and reason.
+"""
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from apoyo.geo.models import Section
+from apoyo.tabular import FileRejected, open_table
+
+from . import loading
+from .frames import (
+    COLUMNS,
+    ENTRY_COLUMNS,
+    ROW,
+    KnownSections,
+    check_batch,
+    empty_issues,
+    repeated_key_issues,
+)
+from .models import NominalListStat, RollCut, Situation, StatSource
+from .sources import cell_text, roll_rows
+
+MAX_ISSUES = 100_000
+# Valid rows kept in memory before they go to temporary files (about 200 bytes each).
+MEMORY_ROWS = 4_000_000
+LN_COLUMNS = ["ENTIDAD", "SECCION", "LISTA_NOMINAL"]
+ISSUE_HEADER = ["FILA", "COLUMNA", "MOTIVO"]
+_ENTRY_SCHEMA = {
+    ROW: pl.Int64,
+    "elector_key": pl.String,
+    "ocr": pl.String,
+    "cic": pl.String,
+    "name": pl.String,
+    "paternal_surname": pl.String,
+    "maternal_surname": pl.String,
+    "birth_date": pl.Date,
+    "sex": pl.String,
+    "state_number": pl.Int64,
+    "section_number": pl.Int64,
+    "situation": pl.String,
+    "removal_cause": pl.String,
+}
+
+
+def _ignore_progress(**fields):
+    return None
+
+
+def known_sections() -> KnownSections:
+    return KnownSections.from_pairs(Section.objects.values_list("state_id", "number"))
+
+
+def _required_sections() -> KnownSections:
+    """Every row's section is checked against the geography: without one, nothing can pass."""
+    sections = known_sections()
+    if sections.codes.is_empty():
+        raise FileRejected(
+            "No hay marco geográfico cargado: importe primero las secciones (import_geo)."
+        )
+    return sections
+
+
+@dataclass
+class CheckedFile:
+    """What validation decided for a whole file, before anything is written.
+
+    The valid rows are kept in memory up to MEMORY_ROWS (a state's roll); past that, they all
+    wait in Arrow files under `workdir`, so a national roll never has to fit in memory. Only the
+    first `limit` issues are kept, but every issue and rejected row is counted."""
+
+    workdir: Path
+    limit: int = MAX_ISSUES
+    frames: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
+    issues: list = field(default_factory=list)
+    read: int = 0
+    rejected: int = 0
+    kept_rows: int = 0
+    issues_total: int = 0
+    kept_issues: int = 0
+    repeated: pl.Series | None = None
+
+    def add(self, batch):
+        self.read += batch.read
+        self.rejected += batch.rejected
+        if batch.valid.height:
+            self.frames.append(batch.valid)
+            self.kept_rows += batch.valid.height
+        if self.parts or self.kept_rows > MEMORY_ROWS:
+            self.spill()
+        self.add_issues(batch.issues)
+
+    def spill(self):
+        """Move the rows kept in memory to an Arrow file."""
+        if self.frames:
+            part = self.workdir / f"validas-{len(self.parts):05d}.arrow"
+            pl.concat(self.frames).write_ipc(part, compression="lz4")
+            self.parts.append(part)
+            self.frames, self.kept_rows = [], 0
+
+    def add_issues(self, issues: pl.DataFrame):
+        self.issues_total += issues.height
+        room = self.limit - self.kept_issues
+        if room > 0 and issues.height:
+            kept = issues.head(room)
+            self.issues.append(kept)
+            self.kept_issues += kept.height
+
+    def entries(self) -> pl.LazyFrame:
+        """The rows to store (ROW and ENTRY_COLUMNS), repeated claves left out."""
+        if self.parts:
+            rows = pl.scan_ipc(self.parts)
+        elif self.frames:
+            rows = pl.concat(self.frames).lazy()
+        else:
+            rows = pl.LazyFrame(schema=_ENTRY_SCHEMA)
+        if self.repeated is not None:
+            rows = rows.filter(~pl.col(ROW).is_in(self.repeated.implode()))
+        return rows
+
+    def issue_frame(self) -> pl.DataFrame:
+        if not self.issues:
+            return empty_issues()
+        return pl.concat(self.issues).sort(ROW, maintain_order=True)
+
+
+def check_file(rows, sections, workdir, progress, limit=MAX_ISSUES) -> CheckedFile:
+    """Step 1: validate every batch, reporting the rows read after each one."""
+    checked = CheckedFile(workdir=Path(workdir), limit=limit)
+    for raw in rows.batches():
+        checked.add(check_batch(raw, sections))
+        progress(rows_read=checked.read, rejected=checked.rejected)
+    return checked
+
+
+def reject_repeated_keys(checked: CheckedFile, rows):
+    """A clave de elector appears once in a cut: later rows with the same clave are rejected
+    (the compulsa looks a clave up in the cut and must find one record)."""
+    entries = checked.entries()
+    repeated = (
+        entries.group_by("elector_key").len().filter(pl.col("len") > 1).select("elector_key")
+    ).collect()
+    if repeated.is_empty():
+        return
+    keys = (
+        entries.select(ROW, "elector_key")
+        .filter(pl.col("elector_key").is_in(repeated.get_column("elector_key").implode()))
+        .collect()
+    )
+    later = (
+        keys.sort(ROW)
+        .with_columns(pl.col(ROW).first().over("elector_key").alias("first"))
+        .filter(pl.col(ROW) != pl.col("first"))
+        .select(ROW, "first")
+    )
+    checked.repeated = later.get_column(ROW)
+    checked.rejected += later.height
+    raw = pl.concat(rows.batches(rows=checked.repeated))
+    checked.add_issues(repeated_key_issues(raw, later))
+
+
+def ln_counts(entries: pl.LazyFrame) -> list[tuple[int, int, int]]:
+    """Rows with SITUACION = LN per (entity, section): the cut's Lista Nominal statistics."""
+    counts = (
+        entries.filter(pl.col("situation") == Situation.LN.value)
+        .group_by("state_number", "section_number")
+        .len()
+        .sort("state_number", "section_number")
+        .collect()
+    )
+    return counts.rows()
+
+
+def import_roll(
+    path, cut_date, user=None, progress: Callable | None = None, *, limit=MAX_ISSUES, name=""
+) -> dict:
+    """Import a roll cut (CONTRACT import_roll). Raises apoyo.tabular.FileRejected when the file as
+    a whole is unusable; then nothing changes.
+
+    `progress(**fields)` receives phase, rows_total, rows_read and rejected as the work goes.
+    Returns the counts read, imported, rejected (rows), ln_sections (statistic rows stored),
+    issues_total, and `issues`: a polars DataFrame of the first `limit` issues in row order
+    (ROW, "column", "reason" and the row's original values in COLUMNS).
+    """
+    progress = progress or _ignore_progress
+    with tempfile.TemporaryDirectory(prefix="apoyo-padron-") as workdir:
+        progress(phase="Revisando el archivo")
+        rows = roll_rows(path, Path(workdir))
+        progress(phase="Leyendo y validando filas", rows_total=rows.estimated_rows)
+        checked = check_file(rows, _required_sections(), workdir, progress, limit)
+        progress(phase="Buscando claves de elector repetidas")
+        reject_repeated_keys(checked, rows)
+        entries = checked.entries()
+        counts = ln_counts(entries)
+        valid = checked.read - checked.rejected
+        progress(phase=f"Guardando {valid:,} registros del padrón", rejected=checked.rejected)
+        imported, sections = loading.store_cut(
+            cut_date, entries.select(ENTRY_COLUMNS), counts, user, name or Path(path).name
+        )
+    return {
+        "read": checked.read,
+        "imported": imported,
+        "rejected": checked.rejected,
+        "ln_sections": sections,
+        "issues_total": checked.issues_total,
+        "issues": checked.issue_frame(),
+    }
+
+
+# --- import_ln_stats --------------------------------------------------------------------------
+
+
+def _whole_number(value):
+    """A non-negative whole number written as digits (26, "26", "26.0"), else None."""
+    text = cell_text(value).strip().removesuffix(".0")
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _received(message, value):
+    return f"{message}; se recibió «{cell_text(value).strip()}»."
+
+
+def _state_error(state, value):
+    """DOMAIN: entities 01..32."""
+    if state is None or not 1 <= state <= 32:
+        return _received("La entidad debe ser un número del 1 al 32", value)
+    return None
+
+
+def _section_error(key, value, known, seen):
+    """A section of the entity in the loaded geography, once per file (checked against the
+    geography only when the entity itself is valid)."""
+    state, section = key
+    if section is None or section < 1:
+        return _received("La sección debe ser un número entero positivo", value)
+    if _state_error(state, state) is not None:
+        return None
+    if key not in known:
+        return (
+            f"La sección {section} no existe en la entidad {state} según el marco geográfico "
+            "cargado."
+        )
+    if key in seen:
+        return f"La sección {section} de la entidad {state} ya aparece en la fila {seen[key]}."
+    return None
+
+
+def _ln_row(values, known, seen):
+    """(key, count, errors) of a published row (CONTRACT import_ln_stats)."""
+    raw = dict(zip(LN_COLUMNS, values, strict=True))
+    key = (_whole_number(raw["ENTIDAD"]), _whole_number(raw["SECCION"]))
+    total = _whole_number(raw["LISTA_NOMINAL"])
+    errors = []
+    state_error = _state_error(key[0], raw["ENTIDAD"])
+    if state_error:
+        errors.append(("ENTIDAD", state_error))
+    section_error = _section_error(key, raw["SECCION"], known, seen)
+    if section_error:
+        errors.append(("SECCION", section_error))
+    if total is None:
+        message = "La Lista Nominal debe ser un número entero no negativo"
+        errors.append(("LISTA_NOMINAL", _received(message, raw["LISTA_NOMINAL"])))
+    return key, total, errors
+
+
+def import_ln_stats(path, cut_date, *, limit=MAX_ISSUES) -> dict:
+    """Import INE's published Lista Nominal per section for a cut (CONTRACT import_ln_stats).
+
+    The valid rows replace every statistic of the cut date (source "published": whichever of
+    import_roll and import_ln_stats ran last for a date wins). Rows with a bad number, an unknown
+    section or a section already given are rejected and reported like import_roll's. Raises
+    FileRejected for an unusable file; then nothing changes."""
+    table = open_table(path, required=LN_COLUMNS)
+    known = set(Section.objects.values_list("state_id", "number"))
+    seen, counts, issues = {}, [], []
+    read = rejected = 0
+    for number, values in table.rows():
+        read += 1
+        key, total, errors = _ln_row(values, known, seen)
+        if errors:
+            rejected += 1
+            shown = [cell_text(value) for value in values]
+            issues.extend([number, column, reason, *shown] for column, reason in errors)
+            continue
+        seen[key] = number
+        counts.append((*key, total))
+    with transaction.atomic():
+        sections = loading.replace_stats(cut_date, counts, StatSource.PUBLISHED.value)
+    return {
+        "read": read,
+        "imported": len(counts),
+        "rejected": rejected,
+        "ln_sections": sections,
+        "issues_total": len(issues),
+        "issues": pl.DataFrame(
+            issues[:limit], schema=empty_issues(LN_COLUMNS).schema, orient="row"
+        ),
+    }
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+def issue_report_rows(issues: pl.DataFrame):
+    """Rows of an error report: FILA, COLUMNA, MOTIVO, then the original values."""
+    return issues.iter_rows()
+
+
+def issue_report_header(issues: pl.DataFrame):
+    return ISSUE_HEADER + issues.columns[3:]
+
+
+# --- Helpers for other apps -------------------------------------------------------------------
+
+
+def nominal_list_by_section(cut_date, state_number) -> dict[int, int]:
+    """Lista Nominal of each section of an entity at a cut: {section number: count}."""
+    stats = NominalListStat.objects.filter(cut_date=cut_date, state_number=state_number)
+    return dict(stats.values_list("section_number", "nominal_list"))
+
+
+def has_cut(cut_date) -> bool:
+    """Whether a roll cut of that date has been imported (its records can be checked)."""
+    return RollCut.objects.filter(cut_date=cut_date).exists()
+
+
+__all__ = [
+    "COLUMNS",
+    "MAX_ISSUES",
+    "has_cut",
+    "import_ln_stats",
+    "import_roll",
+    "nominal_list_by_section",
+]

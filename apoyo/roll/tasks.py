@@ -1,0 +1,12 @@
+from django_tasks import task
+
+from .jobs import run_import
+from .models import RollImport
+
+
+@task()
+def process_roll_import(import_id):
+    """Background job of a roll import (the page polls the RollImport row for progress)."""
+    job = RollImport.objects.select_related("uploaded_by").get(pk=import_id)
+    run_import(job)
+    return job.status
