@@ -7,5 +7,6 @@ urlpatterns = [
     path("administracion/", include("apoyo.processes.urls")),
     path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
     path("resultados/", include("apoyo.verification.urls")),
+    path("padron/", include("apoyo.roll.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,6 +16,8 @@ def home(request):
         return redirect("supports:portal")
     if user.role in OPL_ROLES:
         return redirect("supports:dashboard")
+    if user.role == Role.INE_DERFE:
+        return redirect("roll:imports")
     return render(request, "accounts/home.html")
 
 
