@@ -38,7 +38,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 bench: setup
-	$(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
+	$(PY) -m bench $(if $(SCALE),--scale $(SCALE),) $(if $(ONLY),--only $(ONLY),)
 
 clean:
 	rm -rf $(VENV) .tools

@@ -1,14 +1,22 @@
-"""`make bench` (python -m bench): the carga masiva against DESIGN.md "Performance targets".
+"""`make bench` (python -m bench): DESIGN.md "Performance targets" on SQLite and PostgreSQL.
 
-Generates a XLSX and a CSV once, then runs bench.upload in a child process on SQLite and, when
-it answers on 127.0.0.1:5432, on a throwaway PostgreSQL database. Prints rows per second of the
-full upload beside the bare file read. Exits 0 even when a target is missed; non-zero only when
-something crashed.
+Two sections, each measured in child processes on SQLite and, when it answers on 127.0.0.1:5432,
+on a throwaway PostgreSQL database:
+
+- carga masiva (bench.upload): a XLSX and a CSV of cédula rows, the full upload beside the bare
+  file read;
+- compulsa (bench.compulsa): a roll cut of Sonora's size and 100,000 supports of four aspirants
+  (bench.roll_data); the roll import in rows per second, the compulsa and counting in seconds,
+  beside DuckDB doing the same join and count on the same files.
+
+The files are generated once per run. `--only carga|compulsa` runs one section. Exits 0 even
+when a target is missed; non-zero only when something crashed.
 """
 
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +26,7 @@ from time import perf_counter
 import psycopg
 from psycopg import sql
 
+from bench import roll_data
 from bench.data import write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +36,30 @@ POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGET_ROWS = 100_000
 TARGET_SECONDS = 5.0
 TARGET_CORES = 2
+SECTIONS = ["carga", "compulsa"]
+TARGET_ROLL_ROWS = 2_200_000
+TARGET_ROLL_SECONDS = 15.0
+TARGET_SUPPORTS = 100_000
+TARGET_CHECK_SECONDS = 3.0
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="Mide la carga masiva en SQLite y PostgreSQL."
+        prog="python -m bench",
+        description="Mide la carga masiva y la compulsa en SQLite y PostgreSQL.",
     )
-    parser.add_argument("--rows", type=int, default=TARGET_ROWS, help="filas de cada archivo")
+    parser.add_argument(
+        "--only", choices=SECTIONS, help="medir solo una sección (por omisión, ambas)"
+    )
+    parser.add_argument(
+        "--rows", type=int, default=TARGET_ROWS, help="filas de cada archivo de carga masiva"
+    )
+    parser.add_argument(
+        "--roll-rows", type=int, default=TARGET_ROLL_ROWS, help="filas del padrón de la compulsa"
+    )
+    parser.add_argument(
+        "--supports", type=int, default=TARGET_SUPPORTS, help="apoyos de la compulsa"
+    )
     parser.add_argument("--scale", default="sonora", help="escala de los datos (solo «sonora»)")
     return parser.parse_args(argv)
 
@@ -46,7 +72,7 @@ def say(text=""):
 
 
 def generate(directory, rows):
-    say(f"Generando los archivos de {rows:,} filas…")
+    say(f"Generando los archivos de carga masiva de {rows:,} filas…")
     files = {}
     for file_format, writer in (("XLSX", write_xlsx), ("CSV", write_csv)):
         path = directory / f"apoyos_{rows}.{file_format.lower()}"
@@ -58,19 +84,18 @@ def generate(directory, rows):
     return files
 
 
+def generate_roll(directory, roll_rows, supports):
+    say(f"Generando el padrón de {roll_rows:,} filas y {supports:,} apoyos para la compulsa…")
+    start = perf_counter()
+    files = roll_data.write_files(directory, roll_rows, supports, SEED)
+    sizes = ", ".join(
+        f"{path.name} {path.stat().st_size / 1024 / 1024:.1f} MB" for path in files.values()
+    )
+    say(f"  {perf_counter() - start:.1f} s ({sizes})")
+    return files
+
+
 # Child runs ---------------------------------------------------------------------------------------
-
-
-def child_command(label, rows, files):
-    return [
-        sys.executable,
-        "-m",
-        "bench.upload",
-        f"--label={label}",
-        f"--rows={rows}",
-        f"--xlsx={files['XLSX']}",
-        f"--csv={files['CSV']}",
-    ]
 
 
 def child_env(database_url, data_dir):
@@ -84,30 +109,30 @@ def child_env(database_url, data_dir):
     return env
 
 
-def run_child(label, database_url, data_dir, rows, files):
-    """Run bench.upload, streaming its progress; its results, or None when it crashed."""
+def run_child(label, command, database_url, data_dir):
+    """Run a child measurement, streaming its progress; its results, or None when it crashed.
+
+    The child's last stdout line is its JSON; every other line is progress, shown as it comes."""
     say(f"\n{label}:")
-    command = child_command(label, rows, files)
     env = child_env(database_url, data_dir)
-    last = ""
-    # The command is this interpreter running bench.upload on paths this process created.
+    results = None
+    # The command is this interpreter running a bench module on paths this process created.
     child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
     with child:
-        for line in child.stdout:
-            if last:
-                say(last)
-            last = line.rstrip("\n")
-    if child.returncode != 0:
-        if last:
-            say(last)
+        try:
+            for line in child.stdout:
+                line = line.rstrip("\n")
+                if line.startswith("{"):
+                    results = json.loads(line)["results"]
+                else:
+                    say(line)
+        except BaseException:
+            child.kill()
+            raise
+    if child.returncode != 0 or results is None:
         say(f"  [{label}] La medición falló (código de salida {child.returncode}).")
         return None
-    return json.loads(last)["results"]
-
-
-def run_sqlite(directory, rows, files):
-    url = f"sqlite:///{directory}/bench.sqlite3"
-    return run_child("SQLite", url, directory / "datos-sqlite", rows, files)
+    return results
 
 
 def postgres_unavailable():
@@ -125,43 +150,92 @@ def postgres_admin(statement, name):
         connection.execute(query)
 
 
-def run_postgres(directory, rows, files):
-    name = f"apoyo_bench_{os.getpid()}"
+def run_sqlite(directory, section, command):
+    url = f"sqlite:///{directory}/bench-{section}.sqlite3"
+    command = with_label(command, "SQLite")
+    return run_child("SQLite", command, url, directory / f"datos-sqlite-{section}")
+
+
+def run_postgres(directory, section, command):
+    name = f"apoyo_bench_{section}_{os.getpid()}"
     postgres_admin("CREATE DATABASE {}", name)
     try:
         url = f"{POSTGRES_SERVER}/{name}"
-        return run_child("PostgreSQL", url, directory / "datos-postgres", rows, files)
+        command = with_label(command, "PostgreSQL")
+        return run_child("PostgreSQL", command, url, directory / f"datos-postgres-{section}")
     finally:
         postgres_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def run_databases(directory, section, command, postgres_reason):
+    """Measure `command` on each database; returns ([(database, results)], crashed).
+
+    The SQLite file and the PostgreSQL database are new for each section."""
+    measured, crashed = [], False
+    runners = [("SQLite", run_sqlite)]
+    if postgres_reason is None:
+        runners.append(("PostgreSQL", run_postgres))
+    for database, runner in runners:
+        results = runner(directory, section, command)
+        crashed |= results is None
+        if results is not None:
+            measured.append((database, results))
+    return measured, crashed
+
+
+def upload_command(rows, files):
+    return [
+        sys.executable,
+        "-m",
+        "bench.upload",
+        f"--rows={rows}",
+        f"--xlsx={files['XLSX']}",
+        f"--csv={files['CSV']}",
+    ]
+
+
+def compulsa_command(roll_rows, supports, files):
+    return [
+        sys.executable,
+        "-m",
+        "bench.compulsa",
+        f"--roll={files['roll']}",
+        f"--roll-rows={roll_rows}",
+        f"--supports={files['supports']}",
+        f"--support-rows={supports}",
+    ]
+
+
+def with_label(command, label):
+    return [*command, f"--label={label}"]
 
 
 # Report -------------------------------------------------------------------------------------------
 
 
-def target_seconds(rows):
-    """5 s for 100,000 rows, scaled to the rows measured."""
-    return TARGET_SECONDS * rows / TARGET_ROWS
+def scaled(target_seconds, target_size, size):
+    """A target in seconds, scaled to the size measured."""
+    return target_seconds * size / target_size
 
 
 def rate(rows, seconds):
     return f"{rows / seconds:,.0f}" if seconds > 0 else "—"
 
 
-def table_line(database, result):
-    rows, read, upload = result["rows"], result["read_seconds"], result["upload_seconds"]
-    verdict = "cumple" if upload < target_seconds(rows) else "no cumple"
-    return [
-        database,
-        result["format"],
-        f"{read:.2f} s",
-        rate(rows, read),
-        f"{upload:.2f} s",
-        rate(rows, upload),
-        verdict,
-    ]
+def verdict(seconds, target):
+    return "cumple" if seconds < target else "no cumple"
 
 
-def print_table(rows, measured):
+def print_table(title, header, lines):
+    lines = [header, *lines]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    say(f"\n{title}")
+    for line in lines:
+        say("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def print_upload_table(rows, measured):
+    target = scaled(TARGET_SECONDS, TARGET_ROWS, rows)
     header = [
         "base de datos",
         "formato",
@@ -169,18 +243,78 @@ def print_table(rows, measured):
         "filas/s lectura",
         "carga completa",
         "filas/s carga",
-        f"meta (<{target_seconds(rows):g} s)",
+        f"meta (<{target:g} s)",
     ]
-    lines = [header] + [table_line(database, result) for database, result in measured]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    say(f"\nCarga masiva · {rows:,} filas")
-    for line in lines:
-        say("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    lines = [
+        [
+            database,
+            result["format"],
+            f"{result['read_seconds']:.2f} s",
+            rate(rows, result["read_seconds"]),
+            f"{result['upload_seconds']:.2f} s",
+            rate(rows, result["upload_seconds"]),
+            verdict(result["upload_seconds"], target),
+        ]
+        for database, results in measured
+        for result in results
+    ]
+    print_table(f"Carga masiva · {rows:,} filas", header, lines)
+
+
+def print_compulsa_table(roll_rows, supports, measured):
+    import_target = scaled(TARGET_ROLL_SECONDS, TARGET_ROLL_ROWS, roll_rows)
+    check_target = scaled(TARGET_CHECK_SECONDS, TARGET_SUPPORTS, supports)
+    header = [
+        "base de datos",
+        "importación del padrón",
+        "filas/s",
+        f"meta (<{import_target:.3g} s)",
+        "compulsa + conteo (1.ª / 2.ª)",
+        f"meta (<{check_target:.3g} s)",
+        "DuckDB",
+        "compulsa/DuckDB",
+        "DuckDB carga",
+    ]
+    lines = []
+    for database, result in measured:
+        first, second = result["check_seconds"]
+        duckdb_seconds = result["duckdb_seconds"]
+        lines.append(
+            [
+                database,
+                f"{result['import_seconds']:.2f} s",
+                rate(roll_rows, result["import_seconds"]),
+                verdict(result["import_seconds"], import_target),
+                f"{first:.2f} s / {second:.2f} s",
+                verdict(second, check_target),
+                f"{duckdb_seconds:.3f} s",
+                f"{second / duckdb_seconds:,.0f}×" if duckdb_seconds > 0 else "—",
+                f"{result['duckdb_load_seconds']:.2f} s",
+            ]
+        )
+    title = (
+        f"Compulsa · padrón de {roll_rows:,} filas · {supports:,} apoyos de "
+        f"{roll_data.ASPIRANTS} aspirantes"
+    )
+    print_table(title, header, lines)
+    say(
+        "La meta y la razón usan la 2.ª compulsa (la 1.ª calienta cachés). DuckDB: en memoria, "
+        "mejor de 2; su carga de los CSV no entra en la razón."
+    )
+    if any(result.get("autovacuum") is False for _, result in measured):
+        say(
+            "PostgreSQL: el servidor tiene autovacuum desactivado; el benchmark ejecuta ANALYZE "
+            "tras guardar los apoyos, como lo haría autovacuum."
+        )
+    if measured:
+        motives = measured[0][1]["motives"]
+        shares = ", ".join(f"{m} {100 * n / supports:.1f}%" for m, n in motives.items())
+        say(f"Resultado de la compulsa (igual en cada base y en DuckDB): {shares}.")
 
 
 def print_notes(notes):
     cores = os.cpu_count() or 0
-    say(f"\nNúcleos de la máquina: {cores} (la meta es para {TARGET_CORES} núcleos).")
+    say(f"\nNúcleos de la máquina: {cores} (las metas son para {TARGET_CORES} núcleos).")
     for note in notes:
         say(note)
 
@@ -188,37 +322,66 @@ def print_notes(notes):
 # Main ---------------------------------------------------------------------------------------------
 
 
-def run_databases(directory, rows, files):
-    """Measure on each database; returns (measured, notes, crashed)."""
-    measured, notes, crashed = [], [], False
-    results = run_sqlite(directory, rows, files)
-    crashed |= results is None
-    measured += [("SQLite", result) for result in results or []]
-    reason = postgres_unavailable()
-    if reason:
-        note = f"PostgreSQL: se omitió porque no responde en 127.0.0.1:5432 ({reason})."
-        say(f"\n{note}")
-        notes.append(note)
-        return measured, notes, crashed
-    results = run_postgres(directory, rows, files)
-    crashed |= results is None
-    measured += [("PostgreSQL", result) for result in results or []]
-    return measured, notes, crashed
+def check_args(args):
+    """The Spanish message of an unusable argument, or None."""
+    if args.scale not in SCALES:
+        return f"La escala {args.scale} todavía no está disponible; use --scale sonora."
+    for name, value in (
+        ("--rows", args.rows),
+        ("--roll-rows", args.roll_rows),
+        ("--supports", args.supports),
+    ):
+        if value < 1:
+            return f"{name} debe ser al menos 1."
+    if args.supports > args.roll_rows // 2:
+        return "--supports debe ser a lo más la mitad de --roll-rows."
+    return None
+
+
+def run_upload_section(directory, args, postgres_reason):
+    files = generate(directory, args.rows)
+    command = upload_command(args.rows, files)
+    return run_databases(directory, "carga", command, postgres_reason)
+
+
+def run_compulsa_section(directory, args, postgres_reason):
+    files = generate_roll(directory, args.roll_rows, args.supports)
+    command = compulsa_command(args.roll_rows, args.supports, files)
+    return run_databases(directory, "compulsa", command, postgres_reason)
+
+
+def stop_on_sigterm():
+    """Turn SIGTERM into SystemExit, so the throwaway PostgreSQL database is still dropped."""
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.scale not in SCALES:
-        print(f"La escala {args.scale} llegará con la compulsa.", file=sys.stderr)
+    stop_on_sigterm()
+    problem = check_args(args)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
-    if args.rows < 1:
-        print("--rows debe ser al menos 1.", file=sys.stderr)
-        return 2
+    sections = [args.only] if args.only else SECTIONS
+    notes, crashed = [], False
+    postgres_reason = postgres_unavailable()
+    if postgres_reason:
+        notes.append(
+            f"PostgreSQL: se omitió porque no responde en 127.0.0.1:5432 ({postgres_reason})."
+        )
+        say(notes[-1])
+    measured = {}
     with tempfile.TemporaryDirectory(prefix="apoyo-bench-") as name:
         directory = Path(name)
-        files = generate(directory, args.rows)
-        measured, notes, crashed = run_databases(directory, args.rows, files)
-    print_table(args.rows, measured)
+        runners = {"carga": run_upload_section, "compulsa": run_compulsa_section}
+        for section in sections:
+            say(f"\n== {section.capitalize()} ==")
+            measured[section], failed = runners[section](directory, args, postgres_reason)
+            crashed |= failed
+    if "carga" in measured:
+        print_upload_table(args.rows, measured["carga"])
+    if "compulsa" in measured:
+        print_compulsa_table(args.roll_rows, args.supports, measured["compulsa"])
     print_notes(notes)
     if crashed:
         say("Alguna medición falló; revise los mensajes de arriba.")
