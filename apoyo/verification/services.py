@@ -237,7 +237,20 @@ def classify_supports(run, office, plan):
         run.pk,
     ]
     with connection.cursor() as cursor:
+        tune_postgresql(cursor)
         cursor.execute(sql, params)
+
+
+def tune_postgresql(cursor):
+    """Settings for this transaction only. Fresh statistics: a compulsa often follows a large
+    upload that autovacuum has not analysed yet, and stale row estimates turn the join into a
+    nested loop over the whole roll. No JIT: compiling this query costs more than running it. More
+    work memory: the join and the window sorts stay in memory."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute("ANALYZE supports_support")
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def count_results(run, office, plan):
