@@ -204,3 +204,5 @@ APOYO_PAGE_SIZE = 50
 
 # Largest file accepted by the carga masiva (refused before it is read).
 APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# Largest roll file a DERFE user may upload (a state's roll is hundreds of MB; gzip recommended).
+APOYO_ROLL_UPLOAD_MAX_BYTES = env_int("APOYO_ROLL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)

@@ -5,7 +5,6 @@ polling it sees the counters while the file is read and validated (DESIGN.md, ba
 The cut itself is replaced in one transaction by services.import_roll.
 """
 
-import json
 import logging
 
 import polars as pl
@@ -25,7 +24,7 @@ logger = logging.getLogger(__name__)
 REPORT_HEADER = [*ISSUE_HEADER, *COLUMNS]
 PROGRESS_FIELDS = {"phase", "rows_total", "rows_read", "rejected"}
 FAILED_MESSAGE = (
-    "La importación falló al guardar; el corte anterior se conserva sin cambios. "
+    "La importación falló por un error interno; el corte anterior se conserva sin cambios. "
     "Puede reintentarla."
 )
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024
@@ -147,6 +146,6 @@ def store_issues(job, issues: pl.DataFrame):
 def issue_rows(job):
     """Report rows: row number, column, reason, then the row's original values."""
     for issue in job.issues.order_by("row_number", "id").iterator(chunk_size=5000):
-        values = issue.values if isinstance(issue.values, dict) else json.loads(issue.values)
+        values = issue.values or {}
         column = COLUMN_LABELS.get(issue.column, issue.column)
         yield [issue.row_number, column, issue.reason, *(values.get(name, "") for name in COLUMNS)]

@@ -3,27 +3,19 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path, reverse
+from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.roll.models import ImportStatus, NominalListStat, RollEntry, RollImport
 from apoyo.roll.services import import_roll
 from apoyo.testing import make_sections, make_user
-from apoyo.urls import urlpatterns as project_urls
 
 from .files import csv_text, elector_key, roll_row, write_roll
 
 pytestmark = pytest.mark.django_db
 
 CUT = datetime.date(2020, 8, 31)
-urlpatterns = [*project_urls, path("padron/", include("apoyo.roll.urls"))]
-
-
-@pytest.fixture(autouse=True)
-def roll_urls(settings):
-    """The roll pages under /padron/, as the project wires them."""
-    settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture(autouse=True)
@@ -245,3 +237,21 @@ def test_derfe_sees_any_entity(client, derfe):
     stat(25, 5, 321)
     response = client.get(reverse("roll:statistics"), {"entidad": "25"})
     assert response.context["state"].number == 25 and response.context["total"].nominal_list == 321
+
+
+def test_a_job_that_fails_while_storing_keeps_the_previous_cut(
+    client, derfe, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apoyo.roll import loading
+
+    import_roll(write_roll(tmp_path / "p.csv", [roll_row(1)]), CUT)
+
+    def broken_store(*args, **kwargs):
+        raise RuntimeError("disco lleno")
+
+    monkeypatch.setattr(loading, "store_cut", broken_store)
+    _, job = upload(client, [roll_row(2)], django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "el corte anterior se conserva" in job.message
+    assert list(RollEntry.objects.values_list("elector_key", flat=True)) == [elector_key(1)]
