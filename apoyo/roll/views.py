@@ -18,6 +18,7 @@ from django.views import View
 
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
+from apoyo.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
 from apoyo.geo.models import State
 from apoyo.supports.rules import normalize_key
@@ -27,7 +28,6 @@ from .jobs import REPORT_HEADER, issue_rows, max_upload_bytes, register_import
 from .models import ImportStatus, RollCut, RollEntry, RollImport
 from .tasks import process_roll_import
 
-ALLOWED_EXTENSIONS = (".csv", ".txt", ".csv.gz", ".gz", ".xlsx")
 PAGE_SIZE = 50
 SHOWN_ISSUES = 50
 DEFAULT_STATE = 26
@@ -69,29 +69,14 @@ class ImportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    file = forms.FileField(
+    file = DataFileField(
         label="Archivo del padrón (CSV, CSV.GZ o XLSX)",
         help_text="CSV en UTF-8 o Windows-1252, separado por comas o punto y coma; "
         "puede venir comprimido con gzip.",
+        extensions=(".csv", ".txt", ".csv.gz", ".gz", ".xlsx"),
+        max_bytes=max_upload_bytes,
+        formats="CSV, CSV.GZ o XLSX",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,.gz,.xlsx,.txt"
-
-    def clean_file(self):
-        received = self.cleaned_data["file"]
-        if not received.name.lower().endswith(ALLOWED_EXTENSIONS):
-            raise forms.ValidationError("Formato no admitido: use CSV, CSV.GZ o XLSX.")
-        if received.size == 0:
-            raise forms.ValidationError("El archivo está vacío.")
-        if received.size > max_upload_bytes():
-            raise forms.ValidationError(too_large_message())
-        return received
-
-
-def too_large_message():
-    return f"El archivo excede el límite de {max_upload_bytes() // (1024 * 1024)} MB."
 
 
 class ImportListView(DerfeRequiredMixin, View):
@@ -102,8 +87,8 @@ class ImportListView(DerfeRequiredMixin, View):
 
     def post(self, request):
         # Refuse an oversized body before Django reads the file.
-        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 64 * 1024:
-            messages.error(request, too_large_message())
+        if request_too_large(request, max_upload_bytes()):
+            messages.error(request, too_large_message(max_upload_bytes()))
             return redirect("roll:imports")
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():

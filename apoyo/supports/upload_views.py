@@ -11,6 +11,7 @@ from django.views import View
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import CaptureRequiredMixin
 from apoyo.aspirants.models import Aspirant
+from apoyo.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
 
 from .models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
@@ -19,14 +20,15 @@ from .template_file import template_csv, template_xlsx
 from .uploads import ISSUE_COLUMNS, issue_rows, max_upload_bytes, register_upload, revert_upload
 from .views import paginate
 
-ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".txt", ".csv.gz")
-
 
 class UploadForm(forms.Form):
     aspirant = forms.ModelChoiceField(label="Aspirante", queryset=Aspirant.objects.none())
-    file = forms.FileField(
+    file = DataFileField(
         label="Archivo (CSV o XLSX)",
         help_text="Use la plantilla. Primera hoja del XLSX; CSV en UTF-8 o Windows-1252.",
+        extensions=(".csv", ".xlsx", ".txt", ".csv.gz"),
+        max_bytes=max_upload_bytes,
+        formats="CSV o XLSX",
     )
     dry_run = forms.BooleanField(
         label="Solo validar (no guarda nada; muestra el mismo reporte)", required=False
@@ -36,19 +38,6 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         aspirants = Aspirant.objects.visible_to(user).select_related("office__process")
         self.fields["aspirant"].queryset = aspirants
-        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(ALLOWED_EXTENSIONS):
-            raise forms.ValidationError("Formato no admitido: use CSV o XLSX.")
-        if upload.size == 0:
-            raise forms.ValidationError("El archivo está vacío.")
-        return upload
-
-
-def too_large_message():
-    return f"El archivo excede el límite de {max_upload_bytes() // (1024 * 1024)} MB."
 
 
 class UploadListView(CaptureRequiredMixin, View):
@@ -57,8 +46,8 @@ class UploadListView(CaptureRequiredMixin, View):
 
     def post(self, request):
         # Refuse an oversized body before Django reads the file.
-        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 64 * 1024:
-            messages.error(request, too_large_message())
+        if request_too_large(request, max_upload_bytes()):
+            messages.error(request, too_large_message(max_upload_bytes()))
             return redirect("supports:uploads")
         form = UploadForm(request.user, request.POST, request.FILES)
         if not form.is_valid():

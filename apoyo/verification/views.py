@@ -20,6 +20,7 @@ from apoyo.accounts.permissions import (
     OplAdminRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
+from apoyo.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
 from apoyo.processes.models import Office
 from apoyo.supports.models import Support
@@ -57,7 +58,6 @@ FINISHED = (RunStatus.DONE, RunStatus.FAILED)
 # A run still queued or running after this long is taken as abandoned (its worker died).
 STALE_AFTER = timedelta(hours=2)
 EXPORTS = {("apoyos", "csv"), ("aspirantes", "csv"), ("resultados", "xlsx")}
-ANSWER_EXTENSIONS = (".csv", ".txt", ".xlsx", ".csv.gz")
 REJECTED_SHOWN = 200
 
 
@@ -350,28 +350,13 @@ class ExportView(CaptureRequiredMixin, View):
 
 
 class IneAnswerForm(forms.Form):
-    file = forms.FileField(
+    file = DataFileField(
         label="Respuesta del INE (CSV o XLSX)",
         help_text="Columnas: ID, SITUACION_REGISTRAL, CAUSA_BAJA, ENTIDAD, SECCION.",
+        extensions=(".csv", ".txt", ".xlsx", ".csv.gz"),
+        max_bytes=max_upload_bytes,
+        formats="CSV o XLSX",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,.txt,.gz"
-
-    def clean_file(self):
-        received = self.cleaned_data["file"]
-        if not received.name.lower().endswith(ANSWER_EXTENSIONS):
-            raise forms.ValidationError("Formato no admitido: use CSV o XLSX.")
-        if received.size == 0:
-            raise forms.ValidationError("El archivo está vacío.")
-        if received.size > max_upload_bytes():
-            raise forms.ValidationError(too_large_message())
-        return received
-
-
-def too_large_message():
-    return f"El archivo excede el límite de {max_upload_bytes() // (1024 * 1024)} MB."
 
 
 def answer_suffix(name):
@@ -429,8 +414,8 @@ class IneExchangeView(OplAdminRequiredMixin, View):
     def post(self, request, pk):
         office = visible_office(request, pk)
         # Refuse an oversized body before Django reads the file.
-        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 64 * 1024:
-            messages.error(request, too_large_message())
+        if request_too_large(request, max_upload_bytes()):
+            messages.error(request, too_large_message(max_upload_bytes()))
             return redirect("verification:ine", pk=office.pk)
         form = IneAnswerForm(request.POST, request.FILES)
         if not form.is_valid():
