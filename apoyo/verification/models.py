@@ -73,11 +73,21 @@ class SupportResult(models.Model):
     """The outcome of one support in one run (CONTRACT export_results, supports.csv)."""
 
     run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint on these two: the rows are selected from the very tables they point
+    # to by one INSERT ... SELECT, and checking 100,000 keys per run doubled its time.
     support = models.ForeignKey(
-        "supports.Support", on_delete=models.CASCADE, related_name="results", db_index=False
+        "supports.Support",
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
     aspirant = models.ForeignKey(
-        "aspirants.Aspirant", on_delete=models.CASCADE, related_name="+", db_index=False
+        "aspirants.Aspirant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     registry_status = models.CharField(max_length=15, choices=RegistryStatus.choices)
     removal_cause = models.CharField(max_length=20, blank=True)

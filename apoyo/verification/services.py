@@ -128,6 +128,7 @@ def paper_regime_sections(process):
     return Section.objects.filter(regime, state=process.state_id).values("number")
 
 
+# Rows are inserted in support order so the result indexes grow at their end, not at random.
 CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
@@ -211,6 +212,7 @@ SELECT %s, support_id, aspirant_id, registry_status,
             WHEN first_aspirant = aspirant_id THEN 'DUPLICADO_MISMO'
             ELSE 'DUPLICADO_OTRO' END
 FROM ranked
+ORDER BY support_id
 """
 
 
@@ -242,13 +244,15 @@ def classify_supports(run, office, plan):
 
 
 def tune_postgresql(cursor):
-    """Settings for this transaction only. Fresh statistics: a compulsa often follows a large
+    """Settings for this transaction only. Foreign keys checked as rows are written rather than
+    queued to the commit (cheaper for many rows, as in the carga masiva). Fresh statistics: a compulsa often follows a large
     upload that autovacuum has not analysed yet, and stale row estimates turn the join into a
     nested loop over the whole roll. No JIT: compiling this query costs more than running it. More
     work memory: the join and the window sorts stay in memory."""
     if connection.vendor != "postgresql":
         return
     cursor.execute("ANALYZE supports_support")
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL work_mem = '256MB'")
 
