@@ -14,6 +14,7 @@ from apoyo.geo.models import Section
 from apoyo.geo.services import SONORA_CATALOGUE, import_geo
 from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import load_setup_file
+from apoyo.roll.frames import COLUMNS as ROLL_COLUMNS
 from apoyo.roll.services import import_ln_stats, import_roll
 from apoyo.supports.models import Support
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
@@ -124,7 +125,7 @@ def load_demo_roll(rng):
         path = Path(folder) / "padron-demo.csv"
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(ROLL_HEADER)
+            writer.writerow(ROLL_COLUMNS)
             seen = set()
             for elector_key, office_id in citizens.order_by("elector_key", "aspirant__office"):
                 if elector_key in seen or rng.random() < 0.02:
@@ -135,22 +136,6 @@ def load_demo_roll(rng):
                 writer.writerow(roll_row(rng, elector_key, section))
         import_roll(path, cut_date, name="padron-demo.csv")
     import_ln_stats(SONORA_NOMINAL_LIST, cut_date)
-
-
-ROLL_HEADER = [
-    "CLAVE_ELECTOR",
-    "OCR",
-    "CIC",
-    "NOMBRE",
-    "APELLIDO_PATERNO",
-    "APELLIDO_MATERNO",
-    "FECHA_NACIMIENTO",
-    "SEXO",
-    "ENTIDAD",
-    "SECCION",
-    "SITUACION",
-    "CAUSA_BAJA",
-]
 
 
 def roll_row(rng, elector_key, section):

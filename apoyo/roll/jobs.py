@@ -13,6 +13,7 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from apoyo.bulk import insert_rows
+from apoyo.progress import finish, set_progress
 from apoyo.tabular import FileRejected
 
 from .frames import COLUMN_LABELS, COLUMNS, ROW
@@ -43,13 +44,6 @@ def register_import(user, cut_date, source, name):
     job.file.save(name, File(source), save=False)
     job.save()
     return job
-
-
-def set_progress(job, **fields):
-    """Write progress in a short transaction of its own so a polling page sees it at once."""
-    for name, value in fields.items():
-        setattr(job, name, value)
-    RollImport.objects.filter(pk=job.pk).update(**fields)
 
 
 def report_progress(job):
@@ -109,13 +103,6 @@ def reset_import(job):
         started_at=timezone.now(),
         finished_at=None,
     )
-
-
-def finish(job, status, message="", **counts):
-    set_progress(
-        job, status=status, message=message, phase="", finished_at=timezone.now(), **counts
-    )
-    return job
 
 
 def discard_file(job):

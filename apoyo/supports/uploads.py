@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apoyo.bulk import db_date, db_datetime, insert_rows
+from apoyo.progress import finish, set_progress
 from apoyo.tabular import FileRejected, open_table
 
 from .models import (
@@ -69,13 +70,6 @@ def register_upload(user, aspirant, source, name, dry_run=False):
     return upload
 
 
-def set_progress(upload, **fields):
-    """Write progress in a short transaction of its own so a polling page sees it at once."""
-    for name, value in fields.items():
-        setattr(upload, name, value)
-    Upload.objects.filter(pk=upload.pk).update(**fields)
-
-
 def run_upload(upload):
     """The job: read, validate and store one upload. Never raises for bad input."""
     reset_upload(upload)
@@ -125,13 +119,6 @@ def reset_upload(upload):
         started_at=timezone.now(),
         finished_at=None,
     )
-
-
-def finish(upload, status, message="", **counts):
-    set_progress(
-        upload, status=status, message=message, phase="", finished_at=timezone.now(), **counts
-    )
-    return upload
 
 
 class Outcome:

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apoyo.geo.models import Section
+from apoyo.progress import set_progress
 from apoyo.roll.models import NominalListStat, RollCut
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
 
@@ -54,30 +55,26 @@ def run_check(office, user=None, run=None):
     the run is then marked failed and nothing else changes.
     """
     run = run or start_run(office, user)
-    set_phase(run, status=RunStatus.RUNNING, phase="Preparando", started_at=timezone.now())
+    set_progress(run, status=RunStatus.RUNNING, phase="Preparando", started_at=timezone.now())
     try:
         with transaction.atomic():
             plan = plan_run(office)
-            set_phase(
+            set_progress(
                 run, phase="Compulsa y cruces", cut_date=plan["cut_date"], source=plan["source"]
             )
             classify_supports(run, office, plan)
             count_results(run, office, plan)
             mark_checked(run)
     except CheckError as error:
-        set_phase(
+        set_progress(
             run, status=RunStatus.FAILED, phase="", message=str(error), finished_at=timezone.now()
         )
         raise
     supports = SupportResult.objects.filter(run=run).count()
-    set_phase(run, status=RunStatus.DONE, phase="", supports=supports, finished_at=timezone.now())
+    set_progress(
+        run, status=RunStatus.DONE, phase="", supports=supports, finished_at=timezone.now()
+    )
     return run
-
-
-def set_phase(run, **fields):
-    for name, value in fields.items():
-        setattr(run, name, value)
-    CheckRun.objects.filter(pk=run.pk).update(**fields)
 
 
 def plan_run(office):

@@ -1,8 +1,10 @@
 from django.utils import timezone
 from django_tasks import task
 
+from apoyo.progress import set_progress
+
 from .models import CheckRun, RunStatus
-from .services import CheckError, run_check, set_phase
+from .services import CheckError, run_check
 
 UNEXPECTED_FAILURE = "La compulsa se interrumpió por un error inesperado; vuelva a ejecutarla."
 
@@ -17,7 +19,7 @@ def check_office(run_id):
         pass  # run_check already marked the run failed with its Spanish message.
     except Exception:
         # Never leave a run "running" forever: the page would poll it without end.
-        set_phase(
+        set_progress(
             run,
             status=RunStatus.FAILED,
             phase="",
