@@ -2,7 +2,7 @@ from django import forms
 
 from apoyo.geo.models import Municipality, Section
 
-from .models import Office, Process
+from .models import Holiday, Office, Process
 
 
 class DateInput(forms.DateInput):
@@ -106,3 +106,20 @@ class OfficeForm(forms.ModelForm):
         }[scope_type]
         if not units.filter(number=number).exists():
             self.add_error("scope_number", f"No existe ese ámbito con número {number} en {state}.")
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, state=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state = state
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if Holiday.objects.filter(date=day, state=self.state).exists():
+            raise forms.ValidationError("Ese día ya está registrado como inhábil.")
+        return day

@@ -183,3 +183,35 @@ class Office(models.Model):
 def required_supports(percent, nominal_list):
     """Supports required: ceil(percent/100 × Lista Nominal); thresholds round up to whole supports."""
     return math.ceil(Decimal(percent) * nominal_list / 100)
+
+
+class Holiday(models.Model):
+    """A non-working day. Without an entity it is a national (INE) holiday; with one it is
+    that OPL's own. Deadlines counted in working days skip these and weekends."""
+
+    date = models.DateField("fecha")
+    name = models.CharField("descripción", max_length=120)
+    state = models.ForeignKey(
+        "geo.State",
+        verbose_name="entidad",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="Vacío: día inhábil nacional.",
+    )
+
+    class Meta:
+        verbose_name = "día inhábil"
+        verbose_name_plural = "días inhábiles"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "state"], name="holiday_unique_per_state"),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(state__isnull=True),
+                name="holiday_unique_national",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"

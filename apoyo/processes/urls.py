@@ -13,5 +13,7 @@ urlpatterns = [
     path(
         "procesos/<int:process_pk>/cargos/nuevo/", views.OfficeEdit.as_view(), name="office_create"
     ),
+    path("dias-inhabiles/", views.HolidayList.as_view(), name="holidays"),
+    path("dias-inhabiles/<int:pk>/eliminar/", views.HolidayDelete.as_view(), name="holiday_delete"),
     path("cargos/<int:pk>/", views.OfficeEdit.as_view(), name="office_update"),
 ]

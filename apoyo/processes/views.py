@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView
 
-from apoyo.accounts.permissions import OplAdminRequiredMixin
+from apoyo.accounts.models import Role
+from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
 
-from .forms import OfficeForm, PaperRegimeForm, ProcessForm
-from .models import Office, Process
+from .forms import HolidayForm, OfficeForm, PaperRegimeForm, ProcessForm
+from .models import Holiday, Office, Process
 
 
 def visible_process(request, pk):
@@ -100,3 +101,49 @@ class OfficeEdit(OplAdminRequiredMixin, View):
     def render(self, request, form, process, office, status=200):
         context = {"form": form, "process": process, "office": office}
         return render(request, "processes/office_form.html", context, status=status)
+
+
+class HolidayMixin(RoleRequiredMixin):
+    """OPL administrators keep their entity's holidays; UTVOPL keeps the national ones."""
+
+    allowed_roles = frozenset({Role.OPL_ADMIN, Role.INE_UTVOPL})
+
+    def own_state(self):
+        return self.request.user.state if self.request.user.role == Role.OPL_ADMIN else None
+
+    def own_holidays(self):
+        return Holiday.objects.filter(state=self.own_state())
+
+
+class HolidayList(HolidayMixin, View):
+    def get(self, request):
+        return self.render(request, HolidayForm(state=self.own_state()))
+
+    def post(self, request):
+        state = self.own_state()
+        form = HolidayForm(request.POST, state=state)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        holiday = form.save(commit=False)
+        holiday.state = state
+        holiday.save()
+        messages.success(request, f"Día inhábil {holiday} registrado.")
+        return redirect("processes:holidays")
+
+    def render(self, request, form, status=200):
+        state = self.own_state()
+        context = {
+            "form": form,
+            "holidays": self.own_holidays(),
+            "national": Holiday.objects.filter(state__isnull=True) if state else None,
+            "state": state,
+        }
+        return render(request, "processes/holidays.html", context, status=status)
+
+
+class HolidayDelete(HolidayMixin, View):
+    def post(self, request, pk):
+        holiday = get_object_or_404(self.own_holidays(), pk=pk)
+        holiday.delete()
+        messages.success(request, f"Día inhábil {holiday} eliminado.")
+        return redirect("processes:holidays")
