@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apoyo.accounts.context_processors.notifications",
             ],
         },
     },
@@ -174,6 +175,8 @@ EMAIL_HOST_USER = env_str("APOYO_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("APOYO_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("APOYO_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("APOYO_FROM_EMAIL", "Apoyo <no-responder@apoyo.local>")
+# Links in e-mails point here (the address users reach Apoyo at).
+APOYO_BASE_URL = env_str("APOYO_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = env_int("APOYO_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -76,3 +77,25 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (the same news usually also goes by e-mail)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="usuario", on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField("fecha", default=timezone.now)
+    title = models.CharField("aviso", max_length=200)
+    body = models.TextField("detalle", blank=True)
+    url = models.CharField("enlace", max_length=300, blank=True)
+    read_at = models.DateTimeField("leído", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "aviso"
+        verbose_name_plural = "avisos"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.title

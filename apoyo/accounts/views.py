@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
 from .forms import UserForm
@@ -55,3 +58,22 @@ class UserUpdate(StateUsersMixin, UpdateView):
     def form_valid(self, form):
         messages.success(self.request, f"Usuario {form.instance.username} actualizado.")
         return super().form_valid(form)
+
+
+class NotificationList(LoginRequiredMixin, ListView):
+    template_name = "accounts/notifications.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.request.user.notifications.all()
+
+
+class NotificationOpen(LoginRequiredMixin, View):
+    """Mark a notice read and go where it points."""
+
+    def post(self, request, pk):
+        notice = get_object_or_404(request.user.notifications, pk=pk)
+        if notice.read_at is None:
+            notice.read_at = timezone.now()
+            notice.save(update_fields=["read_at"])
+        return redirect(notice.url or "notifications")
