@@ -178,3 +178,231 @@ class IneAnswer(models.Model):
 
     def __str__(self):
         return f"{self.support_id}: {self.registry_status}"
+
+
+# Garantía de audiencia ----------------------------------------------------------------------------
+
+
+class HearingWindow(models.Model):
+    """The term in which the aspirants of an office may answer their invalidated supports
+    (DOMAIN.md, garantía de audiencia). It follows one compulsa: the supports invalid in that run
+    are the ones that can be argued. The end date is counted in working days (processes.workdays)."""
+
+    office = models.ForeignKey(
+        "processes.Office",
+        verbose_name="cargo",
+        on_delete=models.PROTECT,
+        related_name="hearing_windows",
+    )
+    run = models.ForeignKey(
+        CheckRun,
+        verbose_name="compulsa",
+        on_delete=models.PROTECT,
+        related_name="hearing_windows",
+    )
+    start_date = models.DateField("inicio")
+    working_days = models.PositiveSmallIntegerField("días hábiles", default=5)
+    end_date = models.DateField("fin")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="abrió",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField("abierta", default=timezone.now)
+
+    objects = scoped_manager(state_path="office__process__state", aspirant_path="office__aspirants")
+
+    class Meta:
+        verbose_name = "garantía de audiencia"
+        verbose_name_plural = "garantías de audiencia"
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self):
+        return (
+            f"Audiencia de {self.office} del {self.start_date:%d/%m/%Y} al {self.end_date:%d/%m/%Y}"
+        )
+
+    def state_on(self, day):
+        """'scheduled' before the start, 'open' from start to end (both included), then 'closed'."""
+        if day < self.start_date:
+            return WindowState.SCHEDULED
+        if day <= self.end_date:
+            return WindowState.OPEN
+        return WindowState.CLOSED
+
+
+class WindowState(models.TextChoices):
+    SCHEDULED = "scheduled", "Programada"
+    OPEN = "open", "Abierta"
+    CLOSED = "closed", "Cerrada"
+
+
+class RequestStatus(models.TextChoices):
+    FILED = "filed", "Presentada, sin resolver"
+    UPHELD = "upheld", "Procedente"
+    REJECTED = "rejected", "Improcedente"
+
+
+class HearingRequest(models.Model):
+    """An aspirant's argument about one or several of their invalidated supports, and the OPL's
+    resolution of it."""
+
+    window = models.ForeignKey(
+        HearingWindow,
+        verbose_name="garantía de audiencia",
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    aspirant = models.ForeignKey(
+        "aspirants.Aspirant",
+        verbose_name="aspirante",
+        on_delete=models.PROTECT,
+        related_name="hearing_requests",
+    )
+    supports = models.ManyToManyField(
+        "supports.Support",
+        verbose_name="apoyos",
+        through="HearingItem",
+        related_name="hearing_requests",
+    )
+    argument = models.TextField("argumentos")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="presentó",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField("presentada", default=timezone.now)
+    status = models.CharField(
+        "estado", max_length=10, choices=RequestStatus.choices, default=RequestStatus.FILED
+    )
+    resolution = models.TextField("fundamento de la resolución", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="resolvió",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField("resuelta", null=True, blank=True)
+    recheck_run = models.ForeignKey(
+        CheckRun,
+        verbose_name="compulsa de recálculo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = scoped_manager(
+        state_path="aspirant__office__process__state", aspirant_path="aspirant"
+    )
+
+    class Meta:
+        verbose_name = "solicitud de audiencia"
+        verbose_name_plural = "solicitudes de audiencia"
+        ordering = ["-filed_at", "-id"]
+        indexes = [models.Index(fields=["window", "status"], name="hearing_request_window")]
+
+    def __str__(self):
+        return f"Solicitud {self.pk} de {self.aspirant_id}"
+
+    @property
+    def is_pending(self):
+        return self.status == RequestStatus.FILED
+
+
+class HearingItem(models.Model):
+    """One support covered by a request: its motivo in the window's compulsa and, when the request
+    was upheld, the corrections applied to it ({column: [old, new]})."""
+
+    request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="items")
+    support = models.ForeignKey(
+        "supports.Support", on_delete=models.PROTECT, related_name="hearing_items"
+    )
+    motive = models.CharField("motivo", max_length=25, choices=Motive.choices)
+    # True while the request awaits its resolution: a support is in at most one pending request.
+    pending = models.BooleanField(default=True)
+    changes = models.JSONField("correcciones", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "apoyo de una solicitud de audiencia"
+        verbose_name_plural = "apoyos de solicitudes de audiencia"
+        ordering = ["request", "support_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "support"], name="hearing_item_unique"),
+            models.UniqueConstraint(
+                fields=["support"],
+                condition=models.Q(pending=True),
+                name="hearing_item_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.support_id}"
+
+
+class HearingEvidence(models.Model):
+    """A file an aspirant attached to a request; its type was judged by its content
+    (apoyo.filetypes). Served only through a permission-checked view."""
+
+    request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("archivo", upload_to="audiencias/%Y/%m/")
+    original_name = models.CharField("nombre del archivo", max_length=255)
+    kind = models.CharField("tipo", max_length=10)
+    size = models.PositiveBigIntegerField("tamaño (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("cargado", default=timezone.now)
+
+    objects = scoped_manager(
+        state_path="request__aspirant__office__process__state", aspirant_path="request__aspirant"
+    )
+
+    class Meta:
+        verbose_name = "prueba de una solicitud de audiencia"
+        verbose_name_plural = "pruebas de solicitudes de audiencia"
+        ordering = ["request", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+# Dictamen -----------------------------------------------------------------------------------------
+
+
+class Ruling(models.Model):
+    """The OPL's dictamen of an office: each aspirant's final count against the threshold and the
+    dispersion rule, with the outcome of the garantía de audiencia. The figures are kept as they
+    were computed (so the page is reproducible) beside the PDF generated from them."""
+
+    office = models.ForeignKey(
+        "processes.Office", verbose_name="cargo", on_delete=models.PROTECT, related_name="rulings"
+    )
+    run = models.ForeignKey(
+        CheckRun, verbose_name="compulsa", on_delete=models.PROTECT, related_name="rulings"
+    )
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="generó",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    generated_at = models.DateTimeField("generado", default=timezone.now)
+    figures = models.JSONField("cifras", default=dict)
+    pdf = models.FileField("PDF", upload_to="dictamenes/%Y/")
+    pdf_sha256 = models.CharField("SHA-256 del PDF", max_length=64)
+
+    objects = scoped_manager(state_path="office__process__state")
+
+    class Meta:
+        verbose_name = "dictamen"
+        verbose_name_plural = "dictámenes"
+        ordering = ["-generated_at", "-id"]
+
+    def __str__(self):
+        return f"Dictamen {self.pk} de {self.office}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hearing_views, ruling_views, views
 
 app_name = "verification"
 
@@ -16,4 +16,47 @@ urlpatterns = [
     path("compulsas/<int:pk>/", views.RunView.as_view(), name="run"),
     path("aspirantes/<int:pk>/", views.AspirantResultsView.as_view(), name="aspirant"),
     path("portal/", views.PortalResultsView.as_view(), name="portal"),
+    # Garantía de audiencia
+    path(
+        "cargos/<int:pk>/audiencia/",
+        hearing_views.HearingOfficeView.as_view(),
+        name="hearing_office",
+    ),
+    path(
+        "cargos/<int:pk>/audiencia/abrir/",
+        hearing_views.HearingOpenView.as_view(),
+        name="hearing_open",
+    ),
+    path(
+        "audiencia/solicitudes/<int:pk>/",
+        hearing_views.HearingRequestView.as_view(),
+        name="hearing_request",
+    ),
+    path(
+        "audiencia/pruebas/<int:pk>/",
+        hearing_views.EvidenceView.as_view(),
+        name="hearing_evidence",
+    ),
+    path("portal/audiencia/", hearing_views.HearingPortalView.as_view(), name="hearing_portal"),
+    path(
+        "portal/audiencia/presentar/",
+        hearing_views.HearingFileView.as_view(),
+        name="hearing_file",
+    ),
+    path(
+        "portal/audiencia/solicitudes/<int:pk>/",
+        hearing_views.HearingPortalRequestView.as_view(),
+        name="hearing_portal_request",
+    ),
+    # Dictamen
+    path("cargos/<int:pk>/dictamenes/", ruling_views.RulingListView.as_view(), name="rulings"),
+    path(
+        "cargos/<int:pk>/dictamenes/generar/",
+        ruling_views.RulingGenerateView.as_view(),
+        name="ruling_generate",
+    ),
+    path("dictamenes/<int:pk>/", ruling_views.RulingView.as_view(), name="ruling"),
+    path(
+        "dictamenes/<int:pk>/dictamen.pdf", ruling_views.RulingPdfView.as_view(), name="ruling_pdf"
+    ),
 ]

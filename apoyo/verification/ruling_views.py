@@ -1,0 +1,95 @@
+"""Pages of the dictamen: the list of an office's dictámenes with the button to generate one, the
+printable page of a stored dictamen and its PDF. The rules live in rulings.py."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from apoyo.accounts.audit import log_access
+from apoyo.accounts.permissions import CaptureRequiredMixin, OplAdminRequiredMixin
+
+from . import rulings
+from .models import Ruling
+from .rulings import RulingError
+from .services import current_run
+from .views import visible_office
+
+
+def render_list(request, office, error=None, status=200):
+    run = current_run(office)
+    context = {
+        "office": office,
+        "run": run,
+        "blockers": rulings.blockers(office, run),
+        "rulings": Ruling.objects.visible_to(request.user)
+        .filter(office=office)
+        .select_related("generated_by", "run"),
+        "error": error,
+    }
+    return render(request, "verification/ruling_list.html", context, status=status)
+
+
+class RulingListView(CaptureRequiredMixin, View):
+    """The office's dictámenes (newest first) and, for administrators, the button to generate."""
+
+    def get(self, request, pk):
+        return render_list(request, visible_office(request, pk))
+
+
+class RulingGenerateView(OplAdminRequiredMixin, View):
+    def post(self, request, pk):
+        office = visible_office(request, pk)
+        try:
+            ruling = rulings.generate_ruling(request.user, office)
+        except RulingError as error:
+            return render_list(request, office, error=str(error), status=400)
+        messages.success(
+            request, f"Dictamen N.º {ruling.pk} generado con la compulsa N.º {ruling.run_id}."
+        )
+        return redirect("verification:ruling", pk=ruling.pk)
+
+
+def visible_ruling(request, pk):
+    rulings_ = Ruling.objects.visible_to(request.user).select_related("office", "generated_by")
+    return get_object_or_404(rulings_, pk=pk)
+
+
+class RulingView(CaptureRequiredMixin, View):
+    """A stored dictamen as a printable page, drawn from the figures kept with it."""
+
+    def get(self, request, pk):
+        ruling = visible_ruling(request, pk)
+        log_access(request, "ver", "dictamen", ruling.pk)
+        figures = ruling.figures
+        aspirants = [
+            dict(
+                a,
+                outcome=rulings.outcome_text(a),
+                units_label=rulings.units_text(a),
+                hearing_text=rulings.hearing_text(a["hearing"]),
+            )
+            for a in figures["aspirants"]
+        ]
+        context = {
+            "ruling": ruling,
+            "office": ruling.office,
+            "f": figures,
+            "aspirants": aspirants,
+            "hearing_summary": rulings.hearing_summary(figures),
+        }
+        return render(request, "verification/ruling_detail.html", context)
+
+
+class RulingPdfView(CaptureRequiredMixin, View):
+    def get(self, request, pk):
+        ruling = visible_ruling(request, pk)
+        log_access(request, "descargar", "dictamen", ruling.pk)
+        try:
+            handle = ruling.pdf.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("El PDF del dictamen ya no está disponible.") from error
+        stamp = ruling.pdf.name.rsplit("/", 1)[-1]
+        return FileResponse(
+            handle, as_attachment=True, filename=stamp, content_type="application/pdf"
+        )
