@@ -3,10 +3,10 @@ replaces that cut").
 
 One transaction deletes the previous entries of the cut date, loads the new ones and replaces the
 cut's Lista Nominal statistics: a failure anywhere leaves the previous cut, its statistics and
-the roll_entry_cut_key index as they were. Rows go to the database without model instances
+the roll_entry_cut_key key as they were. Rows go to the database without model instances
 (DESIGN.md "Shape of the code"):
 
-- PostgreSQL: the clave index, the primary key and the foreign key to the cut are dropped, the
+- PostgreSQL: the clave key, the primary key and the foreign key to the cut are dropped, the
   rows are COPYed as CSV written by polars, and the keys are built again in bulk (PostgreSQL's
   "Populating a Database" advice; transactional DDL restores them if anything fails);
 - SQLite: rows are inserted in clave order, many rows per statement. With the rows in index
@@ -47,10 +47,13 @@ def _table():
     return _quote(RollEntry._meta.db_table)
 
 
+def _key_columns():
+    return ", ".join(_quote(column) for column in INDEX_COLUMNS)
+
+
 def create_index_sql():
-    """The index of RollEntry.Meta, as its migration creates it."""
-    columns = ", ".join(_quote(column) for column in INDEX_COLUMNS)
-    return f"CREATE INDEX IF NOT EXISTS {_quote(INDEX_NAME)} ON {_table()} ({columns})"
+    """The clave key of RollEntry.Meta as its migration creates it on SQLite (a unique index)."""
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {_quote(INDEX_NAME)} ON {_table()} ({_key_columns()})"
 
 
 def store_cut(cut_date, entries: pl.LazyFrame, ln_counts, user=None, source_name=""):
@@ -112,26 +115,25 @@ def replace_stats(cut_date, counts, source):
 def _load_postgresql(cut, replaced, entries: pl.LazyFrame):
     """Load into a bare table and build its keys afterwards, as PostgreSQL's "Populating a
     Database" advises: the foreign key to the cut (checked by a trigger per copied row, which
-    doubled the time of the load), the primary key and the clave index are dropped, then made
-    again in bulk before commit. Transactional DDL puts them all back if anything fails."""
+    doubled the time of the load), the primary key and the unique clave key are dropped, then
+    made again in bulk before commit. Transactional DDL puts them all back if anything fails."""
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{POSTGRES_INDEX_MEMORY}'")
         # ALTER TABLE refuses to run while deferred checks are queued (the new RollCut row's).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         keys = _drop_keys(cursor)
-        cursor.execute(f"DROP INDEX IF EXISTS {_quote(INDEX_NAME)}")
         if replaced:
             _delete_entries(cursor, cut)
         count = copy_entries(cursor, cut.pk, entries)
-        for sql in [create_index_sql(), *keys]:
+        for sql in keys:
             cursor.execute(sql)
         cursor.execute(f"ANALYZE {_table()}")
     return count
 
 
 def _drop_keys(cursor):
-    """Drop RollEntry's primary key and its foreign key to the cut; return the statements that
-    make them again exactly as Django's migration created them."""
+    """Drop RollEntry's primary key, its unique clave key and its foreign key to the cut; return
+    the statements that make them again exactly as Django's migration created them."""
     constraints = connection.introspection.get_constraints(cursor, RollEntry._meta.db_table)
     restore = []
     for name, details in constraints.items():
@@ -139,6 +141,8 @@ def _drop_keys(cursor):
             restore.insert(0, _primary_key_sql(name))
         elif details["foreign_key"] and details["columns"] == ["cut_id"]:
             restore.append(_foreign_key_sql(name))
+        elif name == INDEX_NAME:
+            restore.append(_unique_key_sql(name))
         else:
             continue
         cursor.execute(f"ALTER TABLE {_table()} DROP CONSTRAINT {_quote(name)}")
@@ -147,6 +151,10 @@ def _drop_keys(cursor):
 
 def _primary_key_sql(name):
     return f"ALTER TABLE {_table()} ADD CONSTRAINT {_quote(name)} PRIMARY KEY ({_quote('id')})"
+
+
+def _unique_key_sql(name):
+    return f"ALTER TABLE {_table()} ADD CONSTRAINT {_quote(name)} UNIQUE ({_key_columns()})"
 
 
 def _foreign_key_sql(name):

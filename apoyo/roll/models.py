@@ -63,8 +63,12 @@ class RollEntry(models.Model):
     class Meta:
         verbose_name = "registro del padrón"
         verbose_name_plural = "registros del padrón"
-        # The import drops and rebuilds this index around the load (faster than maintaining it).
-        indexes = [models.Index(fields=["cut", "elector_key"], name="roll_entry_cut_key")]
+        # One entry per clave in a cut (the import rejects repeated claves), so the compulsa
+        # joins each support to at most one entry. On PostgreSQL the import drops and rebuilds
+        # this key around the load (faster than maintaining it).
+        constraints = [
+            models.UniqueConstraint(fields=["cut", "elector_key"], name="roll_entry_cut_key")
+        ]
 
     def __str__(self):
         return self.elector_key

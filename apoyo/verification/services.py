@@ -125,7 +125,10 @@ def paper_regime_sections(process):
     return Section.objects.filter(regime, state=process.state_id).values("number")
 
 
-# Rows are inserted in support order so the result indexes grow at their end, not at random.
+# A clave has at most one entry per cut (roll_entry_cut_key is unique), so the LEFT JOIN keeps one
+# row per support; it also keeps the supports as the outer side of the join, looking each clave
+# up in the roll's index rather than scanning the roll. Rows are inserted in support order so
+# the result indexes grow at their end, not at random.
 CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
@@ -137,31 +140,21 @@ WITH base AS MATERIALIZED (
     JOIN aspirants_aspirant a ON a.id = s.aspirant_id
     WHERE a.office_id = %s AND s.status IN (%s, %s)
 ),
-roll_match AS MATERIALIZED (
-    SELECT b.support_id, r.situation, r.removal_cause, r.state_number, r.section_number,
-           r.ocr AS roll_ocr,
-           ROW_NUMBER() OVER (
-               PARTITION BY b.support_id
-               ORDER BY CASE r.situation WHEN 'LN' THEN 0 WHEN 'PADRON' THEN 1 ELSE 2 END, r.id
-           ) AS pick
-    FROM base b
-    JOIN roll_rollentry r ON r.cut_id = %s AND r.elector_key = b.elector_key
-),
-registry AS (
+registry AS MATERIALIZED (
     SELECT b.support_id, b.aspirant_id, b.channel, b.elector_key, b.inconsistency_id,
            b.support_date, b.captured_at,
-           CASE WHEN i.support_id IS NOT NULL THEN i.registry_status ELSE m.situation END
+           CASE WHEN i.support_id IS NOT NULL THEN i.registry_status ELSE r.situation END
                AS situation,
-           CASE WHEN i.support_id IS NOT NULL THEN i.removal_cause ELSE m.removal_cause END
+           CASE WHEN i.support_id IS NOT NULL THEN i.removal_cause ELSE r.removal_cause END
                AS removal_cause,
-           CASE WHEN i.support_id IS NOT NULL THEN i.state_number ELSE m.state_number END
+           CASE WHEN i.support_id IS NOT NULL THEN i.state_number ELSE r.state_number END
                AS state_number,
-           CASE WHEN i.support_id IS NOT NULL THEN i.section_number ELSE m.section_number END
+           CASE WHEN i.support_id IS NOT NULL THEN i.section_number ELSE r.section_number END
                AS section_number,
-           CASE WHEN i.support_id IS NOT NULL OR m.support_id IS NULL THEN NULL
-                WHEN m.roll_ocr = b.ocr THEN TRUE ELSE FALSE END AS ocr_match
+           CASE WHEN i.support_id IS NOT NULL OR r.id IS NULL THEN NULL
+                WHEN r.ocr = b.ocr THEN TRUE ELSE FALSE END AS ocr_match
     FROM base b
-    LEFT JOIN roll_match m ON m.support_id = b.support_id AND m.pick = 1
+    LEFT JOIN roll_rollentry r ON r.cut_id = %s AND r.elector_key = b.elector_key
     LEFT JOIN verification_ineanswer i ON i.support_id = b.support_id
 ),
 classified AS MATERIALIZED (
@@ -187,15 +180,15 @@ premotive AS (
 ),
 ranked AS (
     SELECT p.*,
-           ROW_NUMBER() OVER (
-               PARTITION BY p.elector_key, p.motive0
-               ORDER BY p.support_date, p.captured_at, p.support_id
-           ) AS rank_in_citizen,
+           ROW_NUMBER() OVER citizen AS rank_in_citizen,
+           -- A ROWS frame: the first row without the peer grouping of the default RANGE frame.
            FIRST_VALUE(p.aspirant_id) OVER (
-               PARTITION BY p.elector_key, p.motive0
-               ORDER BY p.support_date, p.captured_at, p.support_id
+               citizen ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
            ) AS first_aspirant
     FROM premotive p
+    WINDOW citizen AS (
+        PARTITION BY p.elector_key, p.motive0 ORDER BY p.support_date, p.captured_at, p.support_id
+    )
 )
 SELECT %s, support_id, aspirant_id, registry_status,
        CASE WHEN registry_status = 'BAJA' THEN COALESCE(removal_cause, '') ELSE '' END,
