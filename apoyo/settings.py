@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "apoyo.supports",
     "apoyo.roll",
     "apoyo.verification",
+    "apoyo.liaison",
     "apoyo.demo",
 ]
 
@@ -209,3 +210,7 @@ APOYO_PAGE_SIZE = 50
 APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 # Largest roll file a DERFE user may upload (a state's roll is hundreds of MB; gzip recommended).
 APOYO_ROLL_UPLOAD_MAX_BYTES = env_int("APOYO_ROLL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+# Largest attachment of a SIVOPLE consultation or answer.
+APOYO_SIVOPLE_MAX_BYTES = env_int("APOYO_SIVOPLE_MAX_BYTES", 25 * 1024 * 1024)
+# Largest scan of a paper cédula (PDF, JPEG, PNG) an aspirant or the OPL may upload.
+APOYO_SCAN_MAX_BYTES = env_int("APOYO_SCAN_MAX_BYTES", 10 * 1024 * 1024)

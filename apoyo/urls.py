@@ -8,5 +8,6 @@ urlpatterns = [
     path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
     path("resultados/", include("apoyo.verification.urls")),
     path("padron/", include("apoyo.roll.urls")),
+    path("sivople/", include("apoyo.liaison.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -21,6 +21,8 @@ def home(request):
         return redirect("supports:dashboard")
     if user.role == Role.INE_DERFE:
         return redirect("roll:imports")
+    if user.role in {Role.INE_UTVOPL, Role.INE_AREA}:
+        return redirect("liaison:inbox")
     return render(request, "accounts/home.html")
 
 

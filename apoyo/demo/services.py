@@ -12,6 +12,7 @@ from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
 from apoyo.geo.models import Section
 from apoyo.geo.services import SONORA_CATALOGUE, import_geo
+from apoyo.liaison.demo import load_sivople_demo
 from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import load_setup_file
 from apoyo.roll.frames import COLUMNS as ROLL_COLUMNS
@@ -36,6 +37,7 @@ DEMO_USERS = [
     ("aspirante.a04", Role.ASPIRANT, "Ramón", "De la O Ibarra"),
     ("auxiliar.a01", Role.AUXILIARY, "Pedro", "Auxiliar de A-01"),
     ("ine.derfe", Role.INE_DERFE, "Dirección Ejecutiva", "del Registro Federal de Electores"),
+    ("ine.jefa.derfe", Role.INE_DERFE, "Titular", "de la DERFE"),
     ("ine.utvopl", Role.INE_UTVOPL, "Unidad Técnica", "de Vinculación con los OPL"),
     ("ine.area", Role.INE_AREA, "Área", "del INE"),
 ]
@@ -108,6 +110,7 @@ def load_demo(seed=2021, supports_per_aspirant=90):
     load_demo_roll(rng)
     for office in Office.objects.filter(process__code="PEL-2021"):
         run_check(office, users["opl.admin"])
+    load_sivople_demo()
 
 
 def load_demo_roll(rng):
