@@ -53,7 +53,9 @@ def _key_columns():
 
 def create_index_sql():
     """The clave key of RollEntry.Meta as its migration creates it on SQLite (a unique index)."""
-    return f"CREATE UNIQUE INDEX IF NOT EXISTS {_quote(INDEX_NAME)} ON {_table()} ({_key_columns()})"
+    return (
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {_quote(INDEX_NAME)} ON {_table()} ({_key_columns()})"
+    )
 
 
 def store_cut(cut_date, entries: pl.LazyFrame, ln_counts, user=None, source_name=""):

@@ -1,9 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from apoyo.aspirants.models import Aspirant
+from apoyo.datafiles import DataFileField
+from apoyo.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
 
-from .models import Channel, Status, inconsistencies_for_state
+from .models import Channel, Inconsistency, Status, inconsistencies_for_state
+from .review import max_scan_bytes
+from .uploads import max_upload_bytes
+
+# At most this many scans in one request (each within APOYO_SCAN_MAX_BYTES).
+MAX_SCANS_PER_REQUEST = 10
 
 
 class DateInput(forms.DateInput):
@@ -66,6 +74,15 @@ class SupportRowForm(forms.Form):
             self.add_error(error.column if error.column in self.fields else None, error.message)
 
 
+class AspirantRowForm(SupportRowForm):
+    """The aspirant's pre-capture of a row: the same fields, minus the tipo de inconsistencia,
+    which only the OPL records."""
+
+    def __init__(self, state_id, *args, **kwargs):
+        super().__init__(state_id, *args, **kwargs)
+        del self.fields["TIPO_INCONSISTENCIA"]
+
+
 class CorrectionForm(SupportRowForm):
     FECHA_APOYO = forms.DateField(label="Fecha del apoyo", required=False, widget=DateInput())
 
@@ -99,3 +116,122 @@ class SupportFilterForm(forms.Form):
         self.fields["inconsistency"].choices = [("", "Todas"), ("none", "Sin inconsistencia")] + [
             (code, code) for code in codes
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ScansField(forms.FileField):
+    """One or more scans of a cédula, each checked by its content (a renamed file is judged by its
+    bytes) and by size (APOYO_SCAN_MAX_BYTES)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault(
+            "help_text",
+            f"PDF, JPG o PNG; hasta {MAX_SCANS_PER_REQUEST} archivos por envío. "
+            "Se revisa el contenido del archivo, no su extensión.",
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [single(item, initial) for item in files if item] or [single(None, initial)]
+        files = [item for item in files if item]
+        if len(files) > MAX_SCANS_PER_REQUEST:
+            raise ValidationError(f"Envíe a lo más {MAX_SCANS_PER_REQUEST} archivos a la vez.")
+        errors = []
+        for item in files:
+            try:
+                check_upload(item, SCANS, max_scan_bytes())
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class ScanUploadForm(forms.Form):
+    scans = ScansField(label="Escaneos de la cédula")
+
+
+class CedulaRegisterForm(ScanUploadForm):
+    """The aspirant registers a paper cédula by its folio and date, with its scans."""
+
+    reference = forms.CharField(label="Número de referencia (folio de la cédula)", max_length=40)
+    date = forms.DateField(label="Fecha de la cédula", widget=DateInput())
+
+    field_order = ["reference", "date", "scans"]
+
+
+class PrecaptureUploadForm(forms.Form):
+    """The aspirant's carga masiva: the same template and validator as the OPL's."""
+
+    file = DataFileField(
+        label="Archivo (CSV o XLSX)",
+        help_text="Use la plantilla. Primera hoja del XLSX; CSV en UTF-8 o Windows-1252.",
+        extensions=(".csv", ".xlsx", ".txt", ".csv.gz"),
+        max_bytes=max_upload_bytes,
+        formats="CSV o XLSX",
+    )
+    dry_run = forms.BooleanField(
+        label="Solo validar (no guarda nada; muestra el mismo reporte)", required=False
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    """Filters of the mesa de control queue."""
+
+    aspirant = forms.ModelChoiceField(
+        label="Aspirante", queryset=Aspirant.objects.none(), required=False, empty_label="Todos"
+    )
+    channel = forms.ChoiceField(label="Canal", required=False)
+    reference = forms.CharField(label="Cédula (folio)", required=False, max_length=40)
+    date_from = forms.DateField(label="Capturado desde", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Capturado hasta", required=False, widget=DateInput())
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user).select_related(
+            "office"
+        )
+        self.fields["channel"].choices = [("", "Todos")] + list(Channel.choices)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("La fecha inicial es posterior a la final.")
+        return data
+
+
+class InconsistencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        label = f"{obj.code} – {obj.name}"
+        return f"{label} (requiere segundo revisor)" if obj.needs_confirmation else label
+
+
+class InconsistencyDecisionForm(forms.Form):
+    inconsistency = InconsistencyChoiceField(
+        label="Tipo de inconsistencia",
+        queryset=Inconsistency.objects.none(),
+        empty_label="Elija un tipo…",
+        error_messages={"required": "Elija el tipo de inconsistencia."},
+    )
+    comment = forms.CharField(label="Comentario", required=False, max_length=500)
+
+    def __init__(self, state_id, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["inconsistency"].queryset = inconsistencies_for_state(state_id)
+
+
+class ConfirmationForm(forms.Form):
+    comment = forms.CharField(
+        label="Comentario del segundo revisor",
+        required=False,
+        max_length=500,
+        help_text="Obligatorio si no confirma el rechazo.",
+    )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,11 @@ class Inconsistency(models.Model):
         help_text="Vacío: tipo del catálogo nacional, visible para todos los OPL.",
     )
     active = models.BooleanField("vigente", default=True)
+    needs_confirmation = models.BooleanField(
+        "requiere segundo revisor",
+        default=False,
+        help_text="Un rechazo de este tipo solo vale cuando otro revisor lo confirma.",
+    )
 
     class Meta:
         verbose_name = "tipo de inconsistencia"
@@ -43,6 +50,8 @@ class Channel(models.TextChoices):
 
 
 PAPER_CHANNELS = frozenset({Channel.MANUAL, Channel.BULK, Channel.ASPIRANT})
+# Channels whose supports the OPL itself captured: they skip the mesa de control queue.
+OPL_CHANNELS = frozenset({Channel.MANUAL, Channel.BULK})
 
 
 class Status(models.TextChoices):
@@ -50,6 +59,12 @@ class Status(models.TextChoices):
     PRELIMINARY = "preliminary", "Preliminar"
     CHECKED = "checked", "Verificado"
     WITHDRAWN = "withdrawn", "Retirado"
+
+
+def initial_status(channel):
+    """What a new support starts as: the OPL's own captures are preliminary at once; the aspirant's
+    pre-capture (and the app) wait in the mesa de control queue and never count until accepted."""
+    return Status.PRELIMINARY if channel in OPL_CHANNELS else Status.PENDING_REVIEW
 
 
 class Cedula(models.Model):
@@ -170,6 +185,13 @@ class Support(models.Model):
         # aspirant first; the compulsa sorts by clave within a run.
         indexes = [
             models.Index(fields=["aspirant", "elector_key"], name="support_aspirant_key"),
+            # The mesa de control queue, oldest first; partial, so the OPL's own captures (never
+            # pending) cost the carga masiva nothing.
+            models.Index(
+                fields=["captured_at", "id"],
+                condition=Q(status="pending_review"),
+                name="support_review_queue",
+            ),
         ]
 
     def __str__(self):
@@ -187,11 +209,89 @@ class Support(models.Model):
     def is_withdrawn(self):
         return self.status == Status.WITHDRAWN
 
+    @property
+    def is_pending_review(self):
+        return self.status == Status.PENDING_REVIEW
+
+    @property
+    def review_state(self):
+        """The aspirant's view of the mesa de control: pending, accepted or rejected (None when
+        withdrawn)."""
+        if self.status == Status.WITHDRAWN:
+            return None
+        if self.status == Status.PENDING_REVIEW:
+            return ReviewState.PENDING
+        if self.inconsistency_id:
+            return ReviewState.REJECTED
+        return ReviewState.ACCEPTED
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pendiente de revisión"
+    ACCEPTED = "accepted", "Aceptado"
+    REJECTED = "rejected", "Con inconsistencia"
+
+
+def scan_path(instance, filename):
+    """A private path under the data folder, named by a random id (never the citizen's or the
+    original file name); only a permission-checked view serves it."""
+    extension = {"jpeg": "jpg"}.get(instance.kind, instance.kind)
+    return f"scans/{instance.cedula.aspirant_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ScanKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    WEBP = "webp", "WebP"
+
+
+class CedulaScan(models.Model):
+    """A scan (PDF or picture) of a paper cédula, checked by its content and kept privately."""
+
+    cedula = models.ForeignKey(
+        Cedula, verbose_name="cédula", on_delete=models.PROTECT, related_name="scans"
+    )
+    file = models.FileField("archivo", upload_to=scan_path, max_length=200)
+    original_name = models.CharField("nombre del archivo", max_length=255)
+    kind = models.CharField("tipo", max_length=10, choices=ScanKind.choices)
+    size = models.PositiveBigIntegerField("tamaño (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cargó",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("fecha de carga", default=timezone.now)
+
+    objects = scoped_manager(
+        state_path="cedula__aspirant__office__process__state", aspirant_path="cedula__aspirant"
+    )
+
+    class Meta:
+        verbose_name = "escaneo de cédula"
+        verbose_name_plural = "escaneos de cédulas"
+        ordering = ["cedula", "uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.cedula} · {self.original_name}"
+
+    @property
+    def is_pdf(self):
+        return self.kind == ScanKind.PDF
+
 
 class ChangeAction(models.TextChoices):
     CREATED = "created", "Captura"
     CORRECTED = "corrected", "Corrección"
     WITHDRAWN = "withdrawn", "Retiro"
+    REVIEW_ACCEPTED = "review_accepted", "Mesa de control: aceptado"
+    INCONSISTENCY_RECORDED = "inconsistency", "Mesa de control: inconsistencia"
+    REJECTION_PROPOSED = "rejection_proposed", "Mesa de control: rechazo por confirmar"
+    REJECTION_CONFIRMED = "rejection_confirmed", "Mesa de control: rechazo confirmado"
+    REJECTION_OVERTURNED = "rejection_overturned", "Mesa de control: rechazo no confirmado"
 
 
 class SupportChange(models.Model):
@@ -214,6 +314,89 @@ class SupportChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.field}"
+
+
+class ReviewOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "Aceptado"
+    INCONSISTENCY = "inconsistency", "Inconsistencia registrada"
+    PROPOSED = "proposed", "Rechazo que requiere segundo revisor"
+
+
+class Confirmation(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmado"
+    OVERTURNED = "overturned", "No confirmado"
+
+
+class Review(models.Model):
+    """One mesa de control decision on a support, by one revisor.
+
+    A rejection whose type needs confirmation (four eyes) is stored as PROPOSED and stays open
+    (`confirmation` empty) until a different revisor confirms or overturns it.
+    """
+
+    support = models.ForeignKey(
+        Support, verbose_name="apoyo", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="revisor",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("fecha y hora", default=timezone.now)
+    outcome = models.CharField("decisión", max_length=20, choices=ReviewOutcome.choices)
+    inconsistency = models.ForeignKey(
+        Inconsistency,
+        verbose_name="tipo de inconsistencia",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    comment = models.CharField("comentario", max_length=500, blank=True)
+    confirmation = models.CharField(
+        "confirmación", max_length=20, choices=Confirmation.choices, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="segundo revisor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("fecha de confirmación", null=True, blank=True)
+    confirmation_comment = models.CharField(
+        "comentario del segundo revisor", max_length=500, blank=True
+    )
+
+    # Reviews are the OPL's internal record: aspirants see the outcome on the support, not this.
+    objects = scoped_manager(state_path="support__aspirant__office__process__state")
+
+    class Meta:
+        verbose_name = "revisión de mesa de control"
+        verbose_name_plural = "revisiones de mesa de control"
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support"],
+                condition=Q(outcome="proposed", confirmation=""),
+                name="review_one_open_proposal",
+            )
+        ]
+        indexes = [models.Index(fields=["at"], name="review_at")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} · apoyo {self.support_id}"
+
+    @property
+    def is_open(self):
+        return self.outcome == ReviewOutcome.PROPOSED and not self.confirmation
+
+
+def open_proposals():
+    """Four-eyes rejections still waiting for a second revisor."""
+    return Review.objects.filter(outcome=ReviewOutcome.PROPOSED, confirmation="")
 
 
 class UploadStatus(models.TextChoices):
@@ -250,6 +433,13 @@ class Upload(models.Model):
     size = models.PositiveBigIntegerField("tamaño (bytes)")
     sha256 = models.CharField("SHA-256", max_length=64)
     dry_run = models.BooleanField("solo validar", default=False)
+    channel = models.CharField(
+        "canal",
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.BULK,
+        help_text="Carga masiva del OPL, o pre-captura del aspirante (entra a la mesa de control).",
+    )
     status = models.CharField(
         "estado", max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
     )

@@ -14,6 +14,7 @@ from .models import (
     Support,
     SupportChange,
     inconsistencies_for_state,
+    initial_status,
 )
 from .rules import (
     RowError,
@@ -33,6 +34,13 @@ CORRECTABLE_FIELDS = {
     "comment": "COMENTARIO",
     "support_date": "FECHA_APOYO",
 }
+
+
+# The tipo de inconsistencia is the OPL's finding in the mesa de control, never the aspirant's.
+ASPIRANT_INCONSISTENCY_MESSAGE = (
+    "En la pre-captura el tipo de inconsistencia va vacío: "
+    "lo registra el OPL en la mesa de control."
+)
 
 
 @dataclass
@@ -87,7 +95,9 @@ def capture_support(user, cedula, values, channel=Channel.MANUAL):
 
     `values` maps the cédula columns (NOMBRE, CLAVE_ELECTOR, ...) to what was typed. The same clave
     twice in one cédula is refused; the same clave in another cédula of the aspirant, or letters
-    that disagree with the names, only warn.
+    that disagree with the names, only warn. The OPL's manual capture is preliminary at once; an
+    aspirant's pre-capture enters the mesa de control queue as pending review, without a tipo de
+    inconsistencia.
     """
     office = cedula.aspirant.office
     raw = dict(values, NUMERO_REFERENCIA=cedula.reference)
@@ -100,6 +110,10 @@ def capture_support(user, cedula, values, channel=Channel.MANUAL):
     )
     if errors:
         return CaptureResult(errors=errors)
+    if channel == Channel.ASPIRANT and row.inconsistency_code:
+        return CaptureResult(
+            errors=[RowError("TIPO_INCONSISTENCIA", ASPIRANT_INCONSISTENCY_MESSAGE)]
+        )
     active = Support.objects.exclude(status=Status.WITHDRAWN).filter(
         aspirant=cedula.aspirant, elector_key=row.elector_key
     )
@@ -124,7 +138,7 @@ def capture_support(user, cedula, values, channel=Channel.MANUAL):
             comment=row.comment,
             support_date=row.support_date,
             captured_by=user,
-            status=Status.PRELIMINARY if channel == Channel.MANUAL else Status.PENDING_REVIEW,
+            status=initial_status(channel),
         )
         SupportChange.objects.create(support=support, user=user, action=ChangeAction.CREATED)
     return CaptureResult(support=support, warnings=warnings)

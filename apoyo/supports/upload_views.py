@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.permissions import CaptureRequiredMixin
+from apoyo.accounts.models import Role
+from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
 from apoyo.aspirants.models import Aspirant
 from apoyo.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
@@ -92,16 +93,20 @@ class UploadReportView(CaptureRequiredMixin, View):
     def get(self, request, pk, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        upload = visible_upload(request, pk)
-        log_access(request, "exportar", "reporte de carga", upload.pk, fmt)
-        name = f"carga-{upload.pk}-reporte"
-        if fmt == "csv":
-            return csv_response(f"{name}.csv", ISSUE_COLUMNS, issue_rows(upload))
-        sheets = [
-            ("Rechazadas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.REJECTED])),
-            ("Omitidas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.SKIPPED])),
-        ]
-        return xlsx_response(f"{name}.xlsx", sheets)
+        return report_response(request, visible_upload(request, pk), fmt)
+
+
+def report_response(request, upload, fmt):
+    """An upload's error report as CSV (rejected rows) or XLSX (rejected and skipped rows)."""
+    log_access(request, "exportar", "reporte de carga", upload.pk, fmt)
+    name = f"carga-{upload.pk}-reporte"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", ISSUE_COLUMNS, issue_rows(upload))
+    sheets = [
+        ("Rechazadas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.REJECTED])),
+        ("Omitidas", ISSUE_COLUMNS, issue_rows(upload, [IssueKind.SKIPPED])),
+    ]
+    return xlsx_response(f"{name}.xlsx", sheets)
 
 
 class UploadOriginalView(CaptureRequiredMixin, View):
@@ -138,7 +143,11 @@ class UploadRetryView(CaptureRequiredMixin, View):
         return redirect("supports:upload", pk=upload.pk)
 
 
-class TemplateView(CaptureRequiredMixin, View):
+class TemplateView(RoleRequiredMixin, View):
+    """The carga masiva template, the same for the OPL and for the aspirant's pre-capture."""
+
+    allowed_roles = CaptureRequiredMixin.allowed_roles | {Role.ASPIRANT}
+
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404

@@ -4,6 +4,9 @@ One service for the web page (as a background job) and the `upload_supports` com
 the file ends up stored, skipped as already registered, or rejected with row, column and reason.
 The file is read and validated in memory first; then everything is written in one transaction, so
 an upload is either complete or not stored at all, and a failed one can be run again.
+
+The aspirant's pre-capture uses the same job (`channel=Channel.ASPIRANT`): its supports enter the
+mesa de control queue as pending review, and its rows may not carry a tipo de inconsistencia.
 """
 
 import datetime
@@ -33,8 +36,10 @@ from .models import (
     UploadIssue,
     UploadStatus,
     inconsistencies_for_state,
+    initial_status,
 )
-from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, validate_chunk
+from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
+from .services import ASPIRANT_INCONSISTENCY_MESSAGE
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,11 @@ def max_upload_bytes():
     return settings.APOYO_UPLOAD_MAX_BYTES
 
 
-def register_upload(user, aspirant, source, name, dry_run=False):
-    """Store the received file through the storage API with its size and SHA-256, queued to run."""
+def register_upload(user, aspirant, source, name, dry_run=False, channel=Channel.BULK):
+    """Store the received file through the storage API with its size and SHA-256, queued to run.
+
+    `channel` is BULK for the OPL's carga masiva and ASPIRANT for the aspirant's pre-capture.
+    """
     digest = hashlib.sha256()
     size = 0
     source.seek(0)
@@ -64,6 +72,7 @@ def register_upload(user, aspirant, source, name, dry_run=False):
         size=size,
         sha256=digest.hexdigest(),
         dry_run=dry_run,
+        channel=channel,
     )
     upload.file.save(name, File(source), save=False)
     upload.save()
@@ -147,9 +156,12 @@ def validate_file(upload, table):
     seen = {}
     outcome = Outcome()
     fields = table.fields
+    by_aspirant = upload.channel == Channel.ASPIRANT
     for chunk, results in validated_chunks(table, rule_args):
         for (row_number, values), (row, errors) in zip(chunk, results, strict=True):
             outcome.rows_read += 1
+            if by_aspirant and row is not None and row.inconsistency_code:
+                errors = [RowError("TIPO_INCONSISTENCIA", ASPIRANT_INCONSISTENCY_MESSAGE)]
             if errors:
                 outcome.rejected += 1
                 shown = shown_values(dict(zip(fields, values, strict=True)))
@@ -297,11 +309,13 @@ def insert_supports(upload, valid_rows, cedula_ids):
         if row.support_date not in dates:
             dates[row.support_date] = db_date(row.support_date)
     aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
+    channel = Channel(upload.channel)
+    status = initial_status(channel).value
     rows = (
         (
             aspirant_id,
             cedula_ids[row.reference],
-            Channel.BULK.value,
+            channel.value,
             row.name,
             row.paternal_surname,
             row.maternal_surname,
@@ -312,7 +326,7 @@ def insert_supports(upload, valid_rows, cedula_ids):
             dates[row.support_date],
             now,
             user_id,
-            Status.PRELIMINARY.value,
+            status,
             "",
             upload_id,
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import upload_views, views
+from . import precapture_views, review_views, upload_views, views
 
 app_name = "supports"
 
@@ -38,4 +38,60 @@ urlpatterns = [
     ),
     path("portal/", views.PortalView.as_view(), name="portal"),
     path("portal/apoyos/<int:pk>/", views.PortalSupportView.as_view(), name="portal_support"),
+    # Pre-captura by the aspirant.
+    path(
+        "portal/cedulas/",
+        precapture_views.PrecaptureCedulasView.as_view(),
+        name="precapture_cedulas",
+    ),
+    path(
+        "portal/cedulas/<int:pk>/",
+        precapture_views.PrecaptureCedulaView.as_view(),
+        name="precapture_cedula",
+    ),
+    path(
+        "portal/cedulas/<int:pk>/escaneos/",
+        precapture_views.PrecaptureScanView.as_view(),
+        name="precapture_scans",
+    ),
+    path(
+        "portal/cargas/",
+        precapture_views.PrecaptureUploadsView.as_view(),
+        name="precapture_uploads",
+    ),
+    path(
+        "portal/cargas/<int:pk>/",
+        precapture_views.PrecaptureUploadView.as_view(),
+        name="precapture_upload",
+    ),
+    path(
+        "portal/cargas/<int:pk>/reporte.<str:fmt>",
+        precapture_views.PrecaptureUploadReportView.as_view(),
+        name="precapture_upload_report",
+    ),
+    # Mesa de control.
+    path("mesa/", review_views.ReviewQueueView.as_view(), name="review_queue"),
+    path("mesa/apoyos/<int:pk>/", review_views.ReviewSupportView.as_view(), name="review"),
+    path(
+        "mesa/apoyos/<int:pk>/aceptar/",
+        review_views.ReviewAcceptView.as_view(),
+        name="review_accept",
+    ),
+    path(
+        "mesa/apoyos/<int:pk>/inconsistencia/",
+        review_views.ReviewInconsistencyView.as_view(),
+        name="review_inconsistency",
+    ),
+    path(
+        "mesa/apoyos/<int:pk>/confirmacion/",
+        review_views.ReviewConfirmView.as_view(),
+        name="review_confirm",
+    ),
+    path(
+        "mesa/confirmaciones/",
+        review_views.ConfirmationListView.as_view(),
+        name="review_confirmations",
+    ),
+    path("mesa/panel/", review_views.ReviewPanelView.as_view(), name="review_panel"),
+    path("escaneos/<int:pk>/", review_views.ScanView.as_view(), name="scan"),
 ]

@@ -17,7 +17,7 @@ from apoyo.processes.models import Process
 
 from . import services
 from .forms import CedulaOpenForm, CorrectionForm, SupportFilterForm, SupportRowForm, WithdrawForm
-from .models import Cedula, Channel, Inconsistency, Status, Support
+from .models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
 from .rules import normalize_text
 
 
@@ -257,20 +257,49 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
         return render(request, "supports/support_withdraw.html", context, status=status)
 
 
+# The aspirant's view of the mesa de control (Support.review_state) as filters.
+REVIEWED = Q(status__in=[Status.PRELIMINARY, Status.CHECKED])
+REVIEW_STATE_FILTERS = {
+    ReviewState.PENDING: Q(status=Status.PENDING_REVIEW),
+    ReviewState.ACCEPTED: REVIEWED & Q(inconsistency__isnull=True),
+    ReviewState.REJECTED: REVIEWED & Q(inconsistency__isnull=False),
+}
+
+
+def review_state_counts(supports):
+    counts = supports.aggregate(
+        **{state.value: Count("id", filter=q) for state, q in REVIEW_STATE_FILTERS.items()}
+    )
+    return [(state.value, state.label, counts[state.value]) for state in REVIEW_STATE_FILTERS]
+
+
 class PortalView(AspirantRequiredMixin, View):
-    """The aspirant portal: their own supports only, with their channel and status."""
+    """The aspirant portal: their own supports only, with their channel, status and review."""
 
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports = Support.objects.visible_to(request.user).select_related("cedula")
+        supports = Support.objects.visible_to(request.user).select_related(
+            "cedula", "inconsistency"
+        )
         counts = status_counts(supports)
+        reviews = review_state_counts(supports)
         supports = search_supports(supports, request.GET.get("q", ""))
         status = request.GET.get("status")
         if status in Status.values:
             supports = supports.filter(status=status)
+        review = request.GET.get("review")
+        if review in ReviewState.values:
+            supports = supports.filter(REVIEW_STATE_FILTERS[ReviewState(review)])
         page = paginate(request, supports)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
-        context = {"aspirant": aspirant, "counts": counts, "page": page, "statuses": Status.choices}
+        context = {
+            "aspirant": aspirant,
+            "counts": counts,
+            "reviews": reviews,
+            "page": page,
+            "statuses": Status.choices,
+            "review_states": ReviewState.choices,
+        }
         return render(request, "supports/portal.html", context)
 
 
@@ -278,13 +307,14 @@ class PortalSupportView(AspirantRequiredMixin, View):
     def get(self, request, pk):
         support = get_visible_support(request, pk)
         log_access(request, "ver", "apoyo propio", support.pk)
-        return render(request, "supports/portal_support.html", {"support": support})
+        scans = support.cedula.scans.all() if support.cedula_id else []
+        return render(request, "supports/portal_support.html", {"support": support, "scans": scans})
 
 
 class InconsistencyForm(forms.ModelForm):
     class Meta:
         model = Inconsistency
-        fields = ["code", "name", "active"]
+        fields = ["code", "name", "active", "needs_confirmation"]
 
     def clean_code(self):
         code = normalize_text(self.cleaned_data["code"]).replace(" ", "_")
@@ -294,7 +324,9 @@ class InconsistencyForm(forms.ModelForm):
 
 
 class InconsistencyCatalogueView(OplAdminRequiredMixin, View):
-    """The national catalogue (read-only) and the entity's own codes, which its administrator adds."""
+    """The national catalogue (read-only) and the entity's own codes, which its administrator adds
+    and marks active or in need of a second revisor (four eyes). The national codes' four-eyes
+    mark is shared by every OPL, so only the system administrator changes it (Django admin)."""
 
     def get(self, request):
         return self.render(request, InconsistencyForm())
