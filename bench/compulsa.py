@@ -43,6 +43,7 @@ def parse_args(argv):
     parser.add_argument("--roll-rows", type=int, required=True, help="filas del padrón")
     parser.add_argument("--supports", type=Path, required=True, help="CSV de los apoyos")
     parser.add_argument("--support-rows", type=int, required=True, help="filas de apoyos")
+    parser.add_argument("--geo", type=Path, help="catálogo de secciones (por omisión, Sonora)")
     return parser.parse_args(argv)
 
 
@@ -52,7 +53,7 @@ def timed(function, *args):
     return value, perf_counter() - start
 
 
-def setup_django(label):
+def setup_django(label, geo_path=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     django.setup()
     from django.core.management import call_command
@@ -63,7 +64,7 @@ def setup_django(label):
     say(label, f"Migrando la base de datos ({connection.vendor}) y cargando la geografía…")
     start = perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    import_geo(SONORA_CATALOGUE)
+    import_geo(geo_path or SONORA_CATALOGUE)
     say(label, f"Base de datos lista en {perf_counter() - start:.1f} s.")
 
 
@@ -364,7 +365,7 @@ def motive_totals(motives):
 def main(argv=None):
     args = parse_args(argv)
     label = args.label
-    setup_django(label)
+    setup_django(label, args.geo)
     import_seconds = import_roll_file(label, args.roll, args.roll_rows)
     office, aspirants = make_office()
     load_supports(label, args.supports, args.support_rows, aspirants)

@@ -157,8 +157,12 @@ def name_pools():
     }
 
 
-def people(count, seed):
-    """`count` citizens with distinct claves: CLAVE_ELECTOR, the names, FECHA_NACIMIENTO, SEXO."""
+def people(count, seed, birth_state=None):
+    """`count` citizens with distinct claves: CLAVE_ELECTOR, the names, FECHA_NACIMIENTO, SEXO.
+
+    Born in Sonora or anywhere (BORN_HERE_PERCENT), or all in `birth_state` when given: the
+    national roll gives each entity's citizens their own entity, so claves never repeat across
+    entities."""
     pools = name_pools()
     men, men_keys = pools["H"]
     women, women_keys = pools["M"]
@@ -178,6 +182,8 @@ def people(count, seed):
         pl.when(below(seed, 8, 100) < BORN_HERE_PERCENT)
         .then(pl.lit(STATE, dtype=pl.Int64))
         .otherwise(below(seed, 9, 32) + 1)
+        if birth_state is None
+        else pl.lit(birth_state, dtype=pl.Int64)
     )
     sex = pl.when(male).then(pl.lit("H")).otherwise(pl.lit("M"))
     key = pl.concat_str(
@@ -228,9 +234,11 @@ def scaled_sections(rows):
     return sorted(whole.items())
 
 
-def roll_frame(rows, seed):
-    """The roll cut: ROLL_COLUMNS, one row per citizen, in section order."""
-    sections = scaled_sections(rows)
+def roll_frame(rows, seed, state=STATE, sections=None, birth_state=None):
+    """The roll cut of an entity: ROLL_COLUMNS, one row per citizen, in section order.
+
+    `sections` is [(section, rows)] (by default Sonora's, scaled to `rows`)."""
+    sections = sections or scaled_sections(rows)
     section = pl.Series("SECCION", [s for s, _ in sections], dtype=pl.Int64)
     repeats = pl.Series([n for _, n in sections], dtype=pl.Int64)
     section = section.to_frame().select(pl.col("SECCION").repeat_by(repeats)).explode("SECCION")
@@ -242,7 +250,7 @@ def roll_frame(rows, seed):
         .then(pl.lit("PADRON"))
         .otherwise(pl.lit("BAJA"))
     )
-    frame = pl.concat([numbered(rows), people(rows, seed), section], how="horizontal")
+    frame = pl.concat([numbered(rows), people(rows, seed, birth_state), section], how="horizontal")
     return frame.select(
         "CLAVE_ELECTOR",
         pl.concat_str(pl.col("SECCION").cast(pl.String).str.zfill(4), digits(seed, 21, 9)).alias(
@@ -254,7 +262,7 @@ def roll_frame(rows, seed):
         "APELLIDO_MATERNO",
         "FECHA_NACIMIENTO",
         "SEXO",
-        pl.lit(STATE, dtype=pl.Int64).alias("ENTIDAD"),
+        pl.lit(state, dtype=pl.Int64).alias("ENTIDAD"),
         "SECCION",
         situation.alias("SITUACION"),
         pl.when(situation == "BAJA")

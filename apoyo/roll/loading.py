@@ -6,7 +6,7 @@ cut's Lista Nominal statistics: a failure anywhere leaves the previous cut, its 
 the roll_entry_cut_key key as they were. Rows go to the database without model instances
 (DESIGN.md "Shape of the code"):
 
-- PostgreSQL: the clave key, the primary key and the foreign key to the cut are dropped, the
+- PostgreSQL: the clave key and the primary key are dropped, the
   rows are COPYed as CSV written by polars, and the keys are built again in bulk (PostgreSQL's
   "Populating a Database" advice; transactional DDL restores them if anything fails);
 - SQLite: rows are inserted in clave order, many rows per statement. With the rows in index
@@ -61,11 +61,9 @@ def create_index_sql():
 def store_cut(cut_date, entries: pl.LazyFrame, ln_counts, user=None, source_name=""):
     """Replace the cut of `cut_date` with `entries` (ENTRY_COLUMNS) and its statistics with
     `ln_counts` ((state, section, count) tuples). Returns (entries stored, statistic rows).
-
-    SQLite checks each row's foreign key as it is inserted; the cut is created in the same
-    transaction, so those checks are switched off for the load when the connection allows it
-    (outside any other transaction)."""
-    with connection.constraint_checks_disabled(), transaction.atomic():
+    Entries point to their cut without a database constraint (RollEntry.cut), so nothing checks
+    a key per row."""
+    with transaction.atomic():
         cut, replaced = _renewed_cut(cut_date, user, source_name)
         if connection.vendor == "postgresql":
             count = _load_postgresql(cut, replaced, entries)
@@ -116,9 +114,8 @@ def replace_stats(cut_date, counts, source):
 
 def _load_postgresql(cut, replaced, entries: pl.LazyFrame):
     """Load into a bare table and build its keys afterwards, as PostgreSQL's "Populating a
-    Database" advises: the foreign key to the cut (checked by a trigger per copied row, which
-    doubled the time of the load), the primary key and the unique clave key are dropped, then
-    made again in bulk before commit. Transactional DDL puts them all back if anything fails."""
+    Database" advises: the primary key and the unique clave key are dropped, then made again in
+    bulk before commit. Transactional DDL puts them back if anything fails."""
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{POSTGRES_INDEX_MEMORY}'")
         # ALTER TABLE refuses to run while deferred checks are queued (the new RollCut row's).
@@ -134,15 +131,13 @@ def _load_postgresql(cut, replaced, entries: pl.LazyFrame):
 
 
 def _drop_keys(cursor):
-    """Drop RollEntry's primary key, its unique clave key and its foreign key to the cut; return
-    the statements that make them again exactly as Django's migration created them."""
+    """Drop RollEntry's primary key and its unique clave key; return the statements that make
+    them again exactly as Django's migration created them."""
     constraints = connection.introspection.get_constraints(cursor, RollEntry._meta.db_table)
     restore = []
     for name, details in constraints.items():
         if details["primary_key"]:
             restore.insert(0, _primary_key_sql(name))
-        elif details["foreign_key"] and details["columns"] == ["cut_id"]:
-            restore.append(_foreign_key_sql(name))
         elif name == INDEX_NAME:
             restore.append(_unique_key_sql(name))
         else:
@@ -157,15 +152,6 @@ def _primary_key_sql(name):
 
 def _unique_key_sql(name):
     return f"ALTER TABLE {_table()} ADD CONSTRAINT {_quote(name)} UNIQUE ({_key_columns()})"
-
-
-def _foreign_key_sql(name):
-    """The constraint as Django's migration created it (deferrable, initially deferred)."""
-    return (
-        f"ALTER TABLE {_table()} ADD CONSTRAINT {_quote(name)} FOREIGN KEY ({_quote('cut_id')}) "
-        f"REFERENCES {_quote(RollCut._meta.db_table)} ({_quote('id')}) "
-        "DEFERRABLE INITIALLY DEFERRED"
-    )
 
 
 def copy_entries(cursor, cut_id, entries: pl.LazyFrame):

@@ -44,7 +44,11 @@ class RollCut(models.Model):
 class RollEntry(models.Model):
     """One citizen's record in a cut. Only INE DERFE users may see these (DESIGN.md)."""
 
-    cut = models.ForeignKey(RollCut, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint: entries are written only by the import, in the transaction that
+    # creates or renews their cut, and checking 100 million keys would add a scan of the roll.
+    cut = models.ForeignKey(
+        RollCut, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     elector_key = models.CharField("clave de elector", max_length=18)
     ocr = models.CharField("OCR", max_length=13, blank=True)
     cic = models.CharField("CIC", max_length=9, blank=True)
