@@ -2,11 +2,16 @@
 
 import csv
 import datetime
+import io
 import random
 import tempfile
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
@@ -17,7 +22,8 @@ from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import load_setup_file
 from apoyo.roll.frames import COLUMNS as ROLL_COLUMNS
 from apoyo.roll.services import import_ln_stats, import_roll
-from apoyo.supports.models import Support
+from apoyo.supports import review
+from apoyo.supports.models import Channel, Support, inconsistencies_for_state
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
 from apoyo.verification.services import run_check
 
@@ -31,6 +37,7 @@ DEMO_USERS = [
     ("opl.admin", Role.OPL_ADMIN, "Laura", "Administradora OPL"),
     ("opl.captura", Role.OPL_CAPTURIST, "Carlos", "Capturista OPL"),
     ("opl.revision", Role.OPL_REVIEWER, "Rosa", "Revisora OPL"),
+    ("opl.revision2", Role.OPL_REVIEWER, "Tomás", "Segundo revisor OPL"),
     ("aspirante.a01", Role.ASPIRANT, "María Elena", "Valenzuela Ochoa"),
     ("aspirante.a02", Role.ASPIRANT, "Jesús Alberto", "Muñoz Romero"),
     ("aspirante.a03", Role.ASPIRANT, "Ana Lucía", "Esquer Durazo"),
@@ -92,6 +99,9 @@ SURNAMES = [
     "ENCINAS",
 ]
 VOWELS = set("AEIOU")
+# The aspirants whose own pre-capture waits in the mesa de control, and the rows of each cédula.
+PRECAPTURE_ASPIRANTS = ("A-01", "A-03")
+PRECAPTURE_ROWS = (4, 3, 3)
 
 
 def is_empty():
@@ -107,6 +117,7 @@ def load_demo(seed=2021, supports_per_aspirant=90):
         users = create_users()
         link_aspirant_accounts(users)
         capture_demo_supports(users["opl.captura"], rng, supports_per_aspirant)
+        precapture_demo_supports(users, rng)
     load_demo_roll(rng)
     for office in Office.objects.filter(process__code="PEL-2021"):
         run_check(office, users["opl.admin"])
@@ -222,3 +233,78 @@ def capture_demo_supports(capturist, rng, per_aspirant):
                 capture_support(capturist, cedula, row)
     for support in Support.objects.order_by("id")[:3]:
         withdraw_support(capturist, support, "Cédula entregada por error (demostración).")
+
+
+def precapture_demo_supports(users, rng):
+    """The aspirants' own pre-capture, waiting in the mesa de control: a few cédulas each, registered
+    by the aspirant's account with a scan and captured row by row through the services of the
+    pre-captura pages (so every row is pending review), and one SIMULACION rejection proposed by
+    opl.revision that waits for a second revisor (opl.revision2). Their citizens are in the demo
+    roll, so what a revisor accepts counts in the next compulsa."""
+    aspirants = Aspirant.objects.filter(code__in=PRECAPTURE_ASPIRANTS)
+    for aspirant in aspirants.select_related("office", "user").order_by("code"):
+        office = aspirant.office
+        days = (office.collection_end - office.collection_start).days
+        for number, rows in enumerate(PRECAPTURE_ROWS, start=1):
+            date = office.collection_start + datetime.timedelta(days=rng.randrange(days + 1))
+            cedula, _ = open_cedula(aspirant.user, aspirant, f"{aspirant.code}-P{number:03d}", date)
+            citizens = [demo_citizen(rng) for _ in range(rows)]
+            scan = ContentFile(cedula_scan(cedula, citizens), name=f"cedula-{cedula.reference}.pdf")
+            review.add_scan(aspirant.user, cedula, scan)
+            for citizen in citizens:
+                capture_support(
+                    aspirant.user, cedula, dict(citizen, COMENTARIO=""), channel=Channel.ASPIRANT
+                )
+    proposed = (
+        Support.objects.filter(aspirant__code=PRECAPTURE_ASPIRANTS[0], channel=Channel.ASPIRANT)
+        .order_by("id")
+        .last()
+    )
+    simulation = inconsistencies_for_state(26).get(code="SIMULACION")
+    review.record_inconsistency(
+        users["opl.revision"],
+        proposed,
+        simulation,
+        "El holograma de la credencial se ve impreso en la fotocopia (demostración).",
+    )
+
+
+def cedula_scan(cedula, citizens):
+    """A one-page PDF standing in for the scan of a paper cédula: its folio, date, aspirant and rows."""
+    buffer = io.BytesIO()
+    width, height = landscape(letter)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"Cédula {cedula.reference}")
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(2 * cm, height - 2 * cm, "Cédula de apoyo ciudadano — demostración")
+    pdf.setFont("Helvetica", 11)
+    aspirant = cedula.aspirant
+    pdf.drawString(2 * cm, height - 3 * cm, f"Folio (número de referencia): {cedula.reference}")
+    pdf.drawString(2 * cm, height - 3.7 * cm, f"Fecha: {cedula.date:%d/%m/%Y}")
+    pdf.drawString(
+        2 * cm, height - 4.4 * cm, f"Aspirante: {aspirant.full_name} · {aspirant.office.name}"
+    )
+    columns = [("#", 2), ("Nombre(s)", 3), ("Apellido paterno", 8), ("Apellido materno", 12.5)]
+    columns += [("Clave de elector", 17), ("OCR", 21.5), ("Firma", 24.3)]
+    top = height - 6 * cm
+    pdf.setFont("Helvetica-Bold", 9)
+    for label, x in columns:
+        pdf.drawString(x * cm, top, label)
+    pdf.setFont("Helvetica", 9)
+    for number, citizen in enumerate(citizens, start=1):
+        y = top - number * 1.1 * cm
+        values = [
+            str(number),
+            citizen["NOMBRE"],
+            citizen["APELLIDO_PATERNO"],
+            citizen["APELLIDO_MATERNO"],
+            citizen["CLAVE_ELECTOR"],
+            citizen["OCR"],
+        ]
+        for (_label, x), value in zip(columns, values, strict=False):
+            pdf.drawString(x * cm, y, value)
+        pdf.line(24.3 * cm, y - 0.1 * cm, width - 2 * cm, y - 0.1 * cm)
+        pdf.line(2 * cm, y - 0.4 * cm, width - 2 * cm, y - 0.4 * cm)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -6,7 +6,8 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.demo.services import load_demo
 from apoyo.geo.models import Section
 from apoyo.processes.models import Office
-from apoyo.supports.models import Status, Support
+from apoyo.supports import review
+from apoyo.supports.models import CedulaScan, Channel, Status, Support
 from apoyo.verification.models import AspirantResult
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
     assert Aspirant.objects.count() == 4
     assert Aspirant.objects.filter(user__role=Role.ASPIRANT).count() == 4
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert Support.objects.count() == 80
+    assert Support.objects.exclude(channel=Channel.ASPIRANT).count() == 80
     assert Support.objects.filter(status=Status.WITHDRAWN).count() == 3
     # The synthetic roll and Sonora's real Lista Nominal give every office a published result.
     results = AspirantResult.objects.select_related("run__office")
@@ -27,6 +28,28 @@ def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
     gob = results.filter(run__office__code="GOB").first()
     assert gob.nominal_list == 2104809 and gob.required == 63145
     assert all(r.valid > 0 for r in results)
+
+
+def test_demo_fills_the_mesa_de_control_with_the_aspirants_precapture():
+    load_demo(supports_per_aspirant=0)
+    precaptured = Support.objects.filter(channel=Channel.ASPIRANT)
+    assert precaptured.count() == 20
+    assert set(precaptured.values_list("aspirant__code", flat=True)) == {"A-01", "A-03"}
+    assert set(precaptured.values_list("status", flat=True)) == {Status.PENDING_REVIEW}
+    # Each cédula was registered by the aspirant's account with its scan, a PDF with its folio.
+    scans = CedulaScan.objects.select_related("cedula__aspirant", "uploaded_by")
+    assert scans.count() == 6
+    for scan in scans:
+        assert scan.uploaded_by == scan.cedula.aspirant.user == scan.cedula.created_by
+        with scan.file.open("rb") as handle:
+            assert handle.read(5) == b"%PDF-"
+    # One SIMULACION rejection waits for a second revisor; the rest wait in the queue.
+    second = User.objects.get(username="opl.revision2")
+    assert review.review_queue(second).count() == 19
+    proposal = review.next_confirmation(second)
+    assert proposal.inconsistency.code == "SIMULACION"
+    assert proposal.reviewer.username == "opl.revision"
+    assert review.next_confirmation(proposal.reviewer) is None
 
 
 def test_load_demo_if_empty_leaves_an_existing_database_alone(capsys):
@@ -42,3 +65,4 @@ def test_demo_users_prints_every_role_and_the_password(capsys):
     out = capsys.readouterr().out
     assert "Sonora.Demo.2021" in out
     assert "opl.captura" in out and "ine.derfe" in out
+    assert "opl.revision2" in out
