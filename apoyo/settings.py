@@ -23,6 +23,12 @@ def env_int(name, default):
     return int(value) if value else default
 
 
+def env_rate(name, default):
+    """A DRF throttle rate such as "120/min"; empty, "0" or "none" switches the throttle off."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "0", "none", "off"} else value
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -90,6 +96,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # DRF itself ("rest_framework") is left out on purpose: the API needs none of its templates,
+    # and its Spanish catalogue would replace Django's wording in every form of the project
+    # ("Este campo es requerido" for "Este campo es obligatorio").
+    "drf_spectacular",
     "apoyo.accounts",
     "apoyo.geo",
     "apoyo.processes",
@@ -212,5 +222,65 @@ APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 APOYO_ROLL_UPLOAD_MAX_BYTES = env_int("APOYO_ROLL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 # Largest attachment of a SIVOPLE consultation or answer.
 APOYO_SIVOPLE_MAX_BYTES = env_int("APOYO_SIVOPLE_MAX_BYTES", 25 * 1024 * 1024)
+# The capture app's API (issue 7) ----------------------------------------------------------------
+# A token lasts this long (default 7 days), unless the auxiliary logs out or is deactivated.
+APOYO_API_TOKEN_HOURS = env_int("APOYO_API_TOKEN_HOURS", 7 * 24)
+# A capture must reach the server within this many hours of its capture time.
+APOYO_APP_GRACE_HOURS = env_int("APOYO_APP_GRACE_HOURS", 72)
+# Largest photo (credencial front and back, live photo, signature) of a capture.
+APOYO_APP_IMAGE_MAX_BYTES = env_int("APOYO_APP_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+# Off only for measuring the API without photos (make bench); the schema always documents them.
+APOYO_APP_REQUIRE_IMAGES = env_bool("APOYO_APP_REQUIRE_IMAGES", True)
+# Longest list of an auxiliary's own supports in one answer (newest first).
+APOYO_API_LIST_LIMIT = 500
+# Requests allowed per client address (every endpoint), per user (every endpoint), per user for
+# sending supports, and per address for logging in. With several gunicorn workers, point
+# APOYO_CACHE_BACKEND at a shared cache so that the counts are shared too.
+APOYO_API_THROTTLE_RATES = {
+    "address": env_rate("APOYO_API_RATE_ADDRESS", "1200/min"),
+    "user": env_rate("APOYO_API_RATE_USER", "600/min"),
+    "submit": env_rate("APOYO_API_RATE_SUBMIT", "120/min"),
+    "session": env_rate("APOYO_API_RATE_SESSION", "20/min"),
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apoyo.accounts.api_auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apoyo.supports.api_throttling.AddressThrottle",
+        "apoyo.supports.api_throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": APOYO_API_THROTTLE_RATES,
+    "EXCEPTION_HANDLER": "apoyo.supports.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind the institute's proxy set APOYO_NUM_PROXIES=1, so the per-address throttle reads the
+    # client's address from X-Forwarded-For; 0 trusts only the connection's address.
+    "NUM_PROXIES": env_int("APOYO_NUM_PROXIES", 0),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Apoyo API",
+    "DESCRIPTION": (
+        "API de la aplicación de captura de apoyos ciudadanos para los auxiliares de las personas "
+        "aspirantes a una candidatura independiente."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request and response components, so the photos appear as binary uploads.
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": env_str("APOYO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("APOYO_CACHE_LOCATION", "apoyo"),
+    }
+}
+
 # Largest scan of a paper cédula (PDF, JPEG, PNG) an aspirant or the OPL may upload.
 APOYO_SCAN_MAX_BYTES = env_int("APOYO_SCAN_MAX_BYTES", 10 * 1024 * 1024)

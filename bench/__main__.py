@@ -1,15 +1,17 @@
 """`make bench` (python -m bench): DESIGN.md "Performance targets" on SQLite and PostgreSQL.
 
-Two sections, each measured in child processes on SQLite and, when it answers on 127.0.0.1:5432,
+Three sections, each measured in child processes on SQLite and, when it answers on 127.0.0.1:5432,
 on a throwaway PostgreSQL database:
 
 - carga masiva (bench.upload): a XLSX and a CSV of cédula rows, the full upload beside the bare
   file read;
 - compulsa (bench.compulsa): a roll cut of Sonora's size and 100,000 supports of four aspirants
   (bench.roll_data); the roll import in rows per second, the compulsa and counting in seconds,
-  beside DuckDB doing the same join and count on the same files.
+  beside DuckDB doing the same join and count on the same files;
+- api (bench.api): supports stored per second through the capture app's API, with 20 concurrent
+  clients on gunicorn (without photos), and the CPU each support costs the server and the database.
 
-The files are generated once per run. `--only carga|compulsa` runs one section. Exits 0 even
+The files are generated once per run. `--only carga|compulsa|api` runs one section. Exits 0 even
 when a target is missed; non-zero only when something crashed.
 """
 
@@ -36,20 +38,23 @@ POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGET_ROWS = 100_000
 TARGET_SECONDS = 5.0
 TARGET_CORES = 2
-SECTIONS = ["carga", "compulsa"]
+SECTIONS = ["carga", "compulsa", "api"]
 TARGET_ROLL_ROWS = 2_200_000
 TARGET_ROLL_SECONDS = 15.0
 TARGET_SUPPORTS = 100_000
 TARGET_CHECK_SECONDS = 3.0
+TARGET_API_RATE = 300  # supports per second through the API, on PostgreSQL
+API_CLIENTS = 20
+API_SECONDS = 10.0
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Mide la carga masiva y la compulsa en SQLite y PostgreSQL.",
+        description="Mide la carga masiva, la compulsa y la API de captura en SQLite y PostgreSQL.",
     )
     parser.add_argument(
-        "--only", choices=SECTIONS, help="medir solo una sección (por omisión, ambas)"
+        "--only", choices=SECTIONS, help="medir solo una sección (por omisión, todas)"
     )
     parser.add_argument(
         "--rows", type=int, default=TARGET_ROWS, help="filas de cada archivo de carga masiva"
@@ -59,6 +64,12 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--supports", type=int, default=TARGET_SUPPORTS, help="apoyos de la compulsa"
+    )
+    parser.add_argument(
+        "--api-clients", type=int, default=API_CLIENTS, help="clientes concurrentes de la API"
+    )
+    parser.add_argument(
+        "--api-seconds", type=float, default=API_SECONDS, help="segundos de la medición de la API"
     )
     parser.add_argument("--scale", default="sonora", help="escala de los datos (solo «sonora»)")
     return parser.parse_args(argv)
@@ -206,6 +217,10 @@ def compulsa_command(roll_rows, supports, files):
     ]
 
 
+def api_command(clients, seconds):
+    return [sys.executable, "-m", "bench.api", f"--clients={clients}", f"--seconds={seconds}"]
+
+
 def with_label(command, label):
     return [*command, f"--label={label}"]
 
@@ -312,6 +327,58 @@ def print_compulsa_table(roll_rows, supports, measured):
         say(f"Resultado de la compulsa (igual en cada base y en DuckDB): {shares}.")
 
 
+def print_api_table(clients, measured):
+    header = [
+        "base de datos",
+        "apoyos guardados",
+        "segundos",
+        "apoyos/s",
+        f"meta (≥{TARGET_API_RATE}/s en PostgreSQL)",
+        "p50",
+        "p95",
+        "CPU/apoyo: gunicorn",
+        "PostgreSQL",
+        "clientes",
+        "gunicorn",
+    ]
+    lines = []
+    for database, results in measured:
+        result = results[0]
+        cpu = result["cpu_ms"]
+        target = result["rate"] >= TARGET_API_RATE
+        lines.append(
+            [
+                database,
+                f"{result['stored']:,}",
+                f"{result['seconds']:.1f} s",
+                f"{result['rate']:,.0f}",
+                ("cumple" if target else "no cumple") if database == "PostgreSQL" else "—",
+                f"{result['p50_ms']:.0f} ms",
+                f"{result['p95_ms']:.0f} ms",
+                f"{cpu['server']:.1f} ms",
+                f"{cpu['database']:.1f} ms" if database == "PostgreSQL" else "—",
+                f"{cpu['clients']:.1f} ms",
+                f"{result['workers']} procesos",
+            ]
+        )
+    print_table(f"API de captura · {clients} clientes concurrentes · sin imágenes", header, lines)
+    say(
+        "Apoyos guardados (contados en la base) entre segundos. CPU/apoyo: tiempo de CPU de los "
+        "procesos de gunicorn, de los procesos de PostgreSQL de la prueba y de los clientes, "
+        "entre los apoyos guardados; en SQLite la base trabaja dentro de gunicorn. Los clientes "
+        "corren en la misma máquina y le quitan CPU al servidor."
+    )
+    cores = os.cpu_count() or 1
+    for database, results in measured:
+        cpu = results[0]["cpu_ms"]
+        per_support = cpu["server"] + cpu["database"] + cpu["clients"]
+        if per_support > 0:
+            say(
+                f"{database}: con sus {cores} núcleos solo para esta prueba, ese CPU por apoyo "
+                f"alcanzaría para unos {cores * 1000 / per_support:,.0f} apoyos/s."
+            )
+
+
 def print_notes(notes):
     cores = os.cpu_count() or 0
     say(f"\nNúcleos de la máquina: {cores} (las metas son para {TARGET_CORES} núcleos).")
@@ -333,6 +400,8 @@ def check_args(args):
     ):
         if value < 1:
             return f"{name} debe ser al menos 1."
+    if args.api_clients < 1 or args.api_seconds <= 0:
+        return "--api-clients debe ser al menos 1 y --api-seconds mayor que cero."
     if args.supports > args.roll_rows // 2:
         return "--supports debe ser a lo más la mitad de --roll-rows."
     return None
@@ -348,6 +417,11 @@ def run_compulsa_section(directory, args, postgres_reason):
     files = generate_roll(directory, args.roll_rows, args.supports)
     command = compulsa_command(args.roll_rows, args.supports, files)
     return run_databases(directory, "compulsa", command, postgres_reason)
+
+
+def run_api_section(directory, args, postgres_reason):
+    command = api_command(args.api_clients, args.api_seconds)
+    return run_databases(directory, "api", command, postgres_reason)
 
 
 def stop_on_sigterm():
@@ -373,7 +447,11 @@ def main(argv=None):
     measured = {}
     with tempfile.TemporaryDirectory(prefix="apoyo-bench-") as name:
         directory = Path(name)
-        runners = {"carga": run_upload_section, "compulsa": run_compulsa_section}
+        runners = {
+            "carga": run_upload_section,
+            "compulsa": run_compulsa_section,
+            "api": run_api_section,
+        }
         for section in sections:
             say(f"\n== {section.capitalize()} ==")
             measured[section], failed = runners[section](directory, args, postgres_reason)
@@ -382,6 +460,8 @@ def main(argv=None):
         print_upload_table(args.rows, measured["carga"])
     if "compulsa" in measured:
         print_compulsa_table(args.roll_rows, args.supports, measured["compulsa"])
+    if "api" in measured:
+        print_api_table(args.api_clients, measured["api"])
     print_notes(notes)
     if crashed:
         say("Alguna medición falló; revise los mensajes de arriba.")

@@ -99,3 +99,34 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ApiToken(models.Model):
+    """A token of the capture app's API (issue 7). Only the SHA-256 of the key is kept: the key
+    itself is handed once to the app that logged in, and a stolen database cannot replay it."""
+
+    user = models.ForeignKey(
+        User, verbose_name="usuario", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField("huella SHA-256", max_length=64, unique=True)
+    created_at = models.DateTimeField("emitido", default=timezone.now)
+    expires_at = models.DateTimeField("vence")
+    revoked_at = models.DateTimeField("revocado", null=True, blank=True)
+    last_used_at = models.DateTimeField("último uso", null=True, blank=True)
+    address = models.GenericIPAddressField("dirección IP al emitirse", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "token de la API"
+        verbose_name_plural = "tokens de la API"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_active")]
+
+    def __str__(self):
+        return f"Token de {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at

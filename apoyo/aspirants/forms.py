@@ -55,3 +55,20 @@ class AspirantForm(forms.ModelForm):
                 except forms.ValidationError as error:
                     self.add_error("password", error)
         return cleaned
+
+
+class AuxiliaryForm(forms.Form):
+    """The aspirant's registration of an auxiliary; the rules live in services.register_auxiliary."""
+
+    name = forms.CharField(label="Nombre completo", max_length=200)
+    email = forms.EmailField(
+        label="Correo electrónico", help_text="Ahí recibe la invitación para crear su contraseña."
+    )
+    phone = forms.CharField(label="Teléfono", max_length=20, help_text="10 dígitos.")
+    username = forms.CharField(
+        label="Usuario",
+        max_length=150,
+        required=False,
+        help_text="Opcional: por omisión, su correo electrónico.",
+        validators=[User.username_validator],
+    )

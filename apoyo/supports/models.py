@@ -126,6 +126,11 @@ class Support(models.Model):
     maternal_surname = models.CharField("apellido materno", max_length=120, blank=True)
     elector_key = models.CharField("clave de elector", max_length=18)
     ocr = models.CharField("OCR", max_length=13, blank=True)
+    # The app accepts the CIC of credenciales D to H instead of the OCR. db_default: the carga
+    # masiva inserts rows with its own column list.
+    cic = models.CharField("CIC", max_length=9, blank=True, default="", db_default="")
+    # The app's own id of a capture, so that a retried send never stores it twice.
+    client_uuid = models.UUIDField("identificador de la captura en la app", null=True, blank=True)
     inconsistency = models.ForeignKey(
         Inconsistency,
         verbose_name="tipo de inconsistencia",
@@ -179,7 +184,13 @@ class Support(models.Model):
                 fields=["cedula", "elector_key"],
                 condition=~Q(status="withdrawn"),
                 name="support_unique_in_cedula",
-            )
+            ),
+            # Partial: the other channels' rows (no uuid) cost this index nothing.
+            models.UniqueConstraint(
+                fields=["client_uuid"],
+                condition=Q(client_uuid__isnull=False),
+                name="support_unique_client_uuid",
+            ),
         ]
         # Few indexes on purpose: every one slows the carga masiva. Lists and counts filter by
         # aspirant first; the compulsa sorts by clave within a run.
@@ -191,6 +202,13 @@ class Support(models.Model):
                 fields=["captured_at", "id"],
                 condition=Q(status="pending_review"),
                 name="support_review_queue",
+            ),
+            # An auxiliary's own captures, newest first (the app's list); partial, so the other
+            # channels pay nothing for it.
+            models.Index(
+                fields=["captured_by", "captured_at"],
+                condition=Q(channel="app"),
+                name="support_app_by_capturer",
             ),
         ]
 
@@ -281,6 +299,55 @@ class CedulaScan(models.Model):
     @property
     def is_pdf(self):
         return self.kind == ScanKind.PDF
+
+
+class ImageKind(models.TextChoices):
+    """The four pictures the capture app takes of each support, in review order."""
+
+    FRONT = "front", "Credencial (frente)"
+    BACK = "back", "Credencial (reverso)"
+    SELFIE = "selfie", "Fotografía en vivo"
+    SIGNATURE = "signature", "Firma"
+
+
+def app_image_path(instance, filename):
+    """A private path named by a random id, never the citizen's or the phone's file name."""
+    extension = {"jpeg": "jpg"}.get(instance.content_kind, instance.content_kind)
+    return f"app/{instance.support.aspirant_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class SupportImage(models.Model):
+    """A picture of a support taken by the capture app, checked by its content and kept
+    privately; only a permission-checked view serves it."""
+
+    support = models.ForeignKey(
+        Support, verbose_name="apoyo", on_delete=models.PROTECT, related_name="images"
+    )
+    kind = models.CharField("imagen", max_length=10, choices=ImageKind.choices)
+    file = models.FileField("archivo", upload_to=app_image_path, max_length=200)
+    content_kind = models.CharField(
+        "tipo de archivo",
+        max_length=10,
+        choices=[(k, label) for k, label in ScanKind.choices if k != ScanKind.PDF],
+    )
+    size = models.PositiveBigIntegerField("tamaño (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField("recibida", default=timezone.now)
+
+    objects = scoped_manager(
+        state_path="support__aspirant__office__process__state", aspirant_path="support__aspirant"
+    )
+
+    class Meta:
+        verbose_name = "imagen de un apoyo"
+        verbose_name_plural = "imágenes de apoyos"
+        ordering = ["support", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["support", "kind"], name="support_image_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · apoyo {self.support_id}"
 
 
 class ChangeAction(models.TextChoices):

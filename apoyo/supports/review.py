@@ -1,6 +1,6 @@
 """Mesa de control: the OPL's review of every support that did not come from the OPL itself.
 
-A support of the aspirant's pre-capture (and, later, of the app) enters as pending review and never
+A support of the aspirant's pre-capture (or of the capture app) enters as pending review and never
 counts until a revisor accepts it: the compulsa only reads preliminary and checked supports.
 
 State machine (Support.status, plus at most one open four-eyes proposal, a Review row):
@@ -40,7 +40,9 @@ from apoyo.filetypes import SCANS, check_upload
 from .models import (
     CedulaScan,
     ChangeAction,
+    Channel,
     Confirmation,
+    ImageKind,
     Review,
     ReviewOutcome,
     Status,
@@ -449,8 +451,19 @@ class ReviewImage:
 
 
 def support_images(support):
-    """Everything to look at for a support: today the scans of its paper cédula. The capture app's
-    photos (credencial front and back, live photo, signature) will be listed here too."""
+    """Everything to look at for a support: the capture app's four photos (credencial front and
+    back, live photo, signature, in that order), or the scans of its paper cédula."""
+    if support.channel == Channel.APP:
+        order = {kind: index for index, kind in enumerate(ImageKind.values)}
+        images = sorted(support.images.all(), key=lambda image: order[image.kind])
+        return [
+            ReviewImage(
+                label=image.get_kind_display(),
+                url=reverse("supports:app_image", args=[image.pk]),
+                is_pdf=False,
+            )
+            for image in images
+        ]
     if not support.cedula_id:
         return []
     return [

@@ -47,6 +47,7 @@ SHOWN_VALUE_LENGTH = 40
 
 ELECTOR_KEY_RE = re.compile(r"[A-Z]{6}[0-9]{8}[HM][0-9]{3}")
 _OCR_RE = re.compile(r"[0-9]{13}")
+_CIC_RE = re.compile(r"[0-9]{9}")
 _SCIENTIFIC_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 _TIME_SUFFIX = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME_SUFFIX)
@@ -344,6 +345,19 @@ def _ocr(value: object) -> str | RowError:
     return _ocr_text_error(value, ocr)
 
 
+def validate_cic(value: object) -> str | RowError:
+    """The CIC of credencial models D to H: exactly 9 digits after normalisation (DOMAIN
+    "Identity formats"). The capture app accepts it instead of the OCR."""
+    cic = normalize_key(_cell_text(value))
+    if _CIC_RE.fullmatch(cic) is not None:
+        return cic
+    if cic == "":
+        return RowError("CIC", "El CIC es obligatorio.")
+    return RowError(
+        "CIC", f"El CIC debe tener exactamente 9 dígitos (se recibió «{_shown(value)}»)."
+    )
+
+
 def _inconsistency(value: object, codes: Collection[str]) -> str | RowError:
     """TIPO_INCONSISTENCIA is optional; when given it must be a code of the catalogue (CONTRACT
     upload_supports). Inner spaces become underscores."""
@@ -505,18 +519,23 @@ def validate_support_row(
     inconsistency_codes: Collection[str],
     period: tuple[date, date],
     default_date: date,
+    ocr_required: bool = True,
 ) -> tuple[SupportRow | None, list[RowError]]:
     """Validate and normalise one paper cédula row (CONTRACT upload_supports). Returns the row and
-    no errors, or None and an error for EVERY failing column, in column order."""
+    no errors, or None and an error for EVERY failing column, in column order.
+
+    `ocr_required=False` is for the capture app, where the CIC may take the OCR's place: an empty
+    OCR is then accepted (as ""), a non-empty one must still be 13 digits."""
     row = _common_valid_row(raw.get, inconsistency_codes, period, default_date)
     if row is not None:
         return row, []
-    return _validate_in_full(raw, inconsistency_codes, period, default_date)
+    return _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_required)
 
 
-def _validate_in_full(raw, inconsistency_codes, period, default_date):
+def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_required=True):
     """Every rule, column by column, with its Spanish message."""
     get = raw.get
+    ocr = "" if not ocr_required and _is_blank(get("OCR")) else _ocr(get("OCR"))
     paternal = _name_part(get("APELLIDO_PATERNO"), "APELLIDO_PATERNO", "El apellido paterno")
     maternal = _name_part(get("APELLIDO_MATERNO"), "APELLIDO_MATERNO", "El apellido materno")
     results = (
@@ -526,7 +545,7 @@ def _validate_in_full(raw, inconsistency_codes, period, default_date):
         maternal,
         _surnames_error(paternal, maternal),
         _elector_key(get("CLAVE_ELECTOR")),
-        _ocr(get("OCR")),
+        ocr,
         _inconsistency(get("TIPO_INCONSISTENCIA"), inconsistency_codes),
         _comment(get("COMENTARIO")),
         _support_date(get("FECHA_APOYO"), period, default_date),

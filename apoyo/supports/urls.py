@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import precapture_views, review_views, upload_views, views
+from . import image_views, precapture_views, review_views, upload_views, views
 
 app_name = "supports"
 
@@ -94,4 +94,6 @@ urlpatterns = [
     ),
     path("mesa/panel/", review_views.ReviewPanelView.as_view(), name="review_panel"),
     path("escaneos/<int:pk>/", review_views.ScanView.as_view(), name="scan"),
+    # Photos of the capture app's supports.
+    path("imagenes/<int:pk>/", image_views.AppImageView.as_view(), name="app_image"),
 ]

@@ -18,6 +18,7 @@ from apoyo.processes.models import Process
 from . import services
 from .forms import CedulaOpenForm, CorrectionForm, SupportFilterForm, SupportRowForm, WithdrawForm
 from .models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
+from .review import support_images
 from .rules import normalize_text
 
 
@@ -308,7 +309,9 @@ class PortalSupportView(AspirantRequiredMixin, View):
         support = get_visible_support(request, pk)
         log_access(request, "ver", "apoyo propio", support.pk)
         scans = support.cedula.scans.all() if support.cedula_id else []
-        return render(request, "supports/portal_support.html", {"support": support, "scans": scans})
+        images = support_images(support) if support.channel == Channel.APP else []
+        context = {"support": support, "scans": scans, "images": images}
+        return render(request, "supports/portal_support.html", context)
 
 
 class InconsistencyForm(forms.ModelForm):

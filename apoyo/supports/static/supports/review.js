@@ -63,13 +63,23 @@
   }
 
   function viewers() { return Array.prototype.slice.call(document.querySelectorAll("[data-viewer]")); }
-  function visibleViewer() { return viewers().filter(function (v) { return !v.hidden; })[0]; }
+  // In the app's grid of photos the keys act on the photo whose frame has the focus.
+  function grid() { return document.querySelector(".app-images"); }
+  function visibleViewer() {
+    var focused = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("[data-viewer]") : null;
+    return focused || viewers().filter(function (v) { return !v.hidden; })[0];
+  }
 
   // --- Several images per support: tabs, and I for the next one. ---
   function show(index) {
     var all = viewers();
     if (!all.length) return;
     index = (index + all.length) % all.length;
+    if (grid()) {
+      all[index].querySelector(".zoom-frame").focus();
+      return;
+    }
     all.forEach(function (viewer, i) { viewer.hidden = i !== index; });
     var pdf = all[index].querySelector("object[data-src]");
     if (pdf && !pdf.getAttribute("data")) pdf.setAttribute("data", pdf.dataset.src);

@@ -1,0 +1,63 @@
+"""The capture app's photos, served only through a permission check, never as static files."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from rest_framework.exceptions import AuthenticationFailed
+
+from apoyo.accounts.api_auth import key_from_header
+from apoyo.accounts.audit import log_access
+from apoyo.accounts.models import OPL_ROLES, Role
+from apoyo.accounts.tokens import check_key
+from apoyo.filetypes import CONTENT_TYPES
+
+from .models import Channel, SupportImage
+
+ALLOWED_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}
+
+
+def visible_image(user, pk):
+    """The image if `user` may see it: OPL users of the support's entity and its aspirant (the
+    scoping rules), or the auxiliary who captured it."""
+    images = SupportImage.objects.select_related("support")
+    if user.role == Role.AUXILIARY:
+        images = images.filter(support__captured_by=user, support__channel=Channel.APP)
+    else:
+        images = images.visible_to(user)
+    return images.filter(pk=pk).first()
+
+
+@method_decorator([xframe_options_sameorigin, never_cache], name="dispatch")
+class AppImageView(View):
+    """One photo of an app support, by a logged-in user (session) or the app (token header);
+    every access goes to the access log."""
+
+    def get(self, request, pk):
+        if not request.user.is_authenticated:
+            try:
+                key = key_from_header(request)
+            except AuthenticationFailed as failed:
+                return JsonResponse({"detail": str(failed.detail), "errors": []}, status=401)
+            if key is None:
+                return redirect_to_login(request.get_full_path())
+            token, problem = check_key(key)
+            if problem:
+                return JsonResponse({"detail": problem, "errors": []}, status=401)
+            request.user = token.user
+        if request.user.role not in ALLOWED_ROLES:
+            raise PermissionDenied("Su rol no tiene acceso a las imágenes de los apoyos.")
+        image = visible_image(request.user, pk)
+        if image is None:
+            raise Http404("No existe la imagen.")
+        log_access(
+            request,
+            "ver",
+            "imagen de apoyo",
+            image.pk,
+            f"{image.get_kind_display()} del apoyo {image.support_id}",
+        )
+        return FileResponse(image.file.open("rb"), content_type=CONTENT_TYPES[image.content_kind])
