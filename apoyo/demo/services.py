@@ -9,12 +9,13 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
 from apoyo.accounts.models import Role, User
-from apoyo.aspirants.models import Aspirant
+from apoyo.aspirants.models import Aspirant, Auxiliary
 from apoyo.geo.models import Section
 from apoyo.geo.services import SONORA_CATALOGUE, import_geo
 from apoyo.liaison.demo import load_sivople_demo
@@ -42,7 +43,8 @@ DEMO_USERS = [
     ("aspirante.a02", Role.ASPIRANT, "Jesús Alberto", "Muñoz Romero"),
     ("aspirante.a03", Role.ASPIRANT, "Ana Lucía", "Esquer Durazo"),
     ("aspirante.a04", Role.ASPIRANT, "Ramón", "De la O Ibarra"),
-    ("auxiliar.a01", Role.AUXILIARY, "Pedro", "Auxiliar de A-01"),
+    ("aspirante.a05", Role.ASPIRANT, "Lucía", "Moreno Bojórquez"),
+    ("auxiliar.a05", Role.AUXILIARY, "Pedro", "Auxiliar de A-05"),
     ("ine.derfe", Role.INE_DERFE, "Dirección Ejecutiva", "del Registro Federal de Electores"),
     ("ine.jefa.derfe", Role.INE_DERFE, "Titular", "de la DERFE"),
     ("ine.utvopl", Role.INE_UTVOPL, "Unidad Técnica", "de Vinculación con los OPL"),
@@ -114,8 +116,10 @@ def load_demo(seed=2021, supports_per_aspirant=90):
     with transaction.atomic():
         import_geo(SONORA_CATALOGUE)
         load_setup_file(SETUP_FILE)
+        open_app_office()
         users = create_users()
         link_aspirant_accounts(users)
+        register_app_auxiliary(users)
         capture_demo_supports(users["opl.captura"], rng, supports_per_aspirant)
         precapture_demo_supports(users, rng)
     load_demo_roll(rng)
@@ -177,6 +181,50 @@ def create_users():
         user.save()
         users[username] = user
     return users
+
+
+# The capture app refuses captures outside the collection period, and PEL-2021's ended in 2021:
+# one more office collects from a week ago to two months ahead, so the app can be tried today.
+APP_OFFICE = "AYTO-18"
+APP_ASPIRANT = "A-05"
+
+
+def open_app_office():
+    """Cajeme's ayuntamiento, collecting now, with one aspirant whose auxiliary uses the app."""
+    today = timezone.localdate()
+    office = Office.objects.create(
+        process=Process.objects.get(code="PEL-2021"),
+        code=APP_OFFICE,
+        name="Ayuntamiento de Cajeme (captura con la app)",
+        scope_type="municipality",
+        scope_number=18,
+        collection_start=today - datetime.timedelta(days=7),
+        collection_end=today + datetime.timedelta(days=60),
+        threshold_percent=3,
+    )
+    Aspirant.objects.create(
+        office=office,
+        code=APP_ASPIRANT,
+        name="Lucía",
+        paternal_surname="Moreno",
+        maternal_surname="Bojórquez",
+        email="aspirante.a05@example.org",
+    )
+
+
+def register_app_auxiliary(users):
+    """The demo auxiliary works for A-05; its account already has the demo password."""
+    aspirant = Aspirant.objects.get(code=APP_ASPIRANT, office__code=APP_OFFICE)
+    user = users["auxiliar.a05"]
+    Auxiliary.objects.create(
+        aspirant=aspirant,
+        process=aspirant.office.process,
+        user=user,
+        name=user.get_full_name(),
+        email=user.email,
+        phone="6440000005",
+        registered_by=aspirant.user,
+    )
 
 
 def link_aspirant_accounts(users):

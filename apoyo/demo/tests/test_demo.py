@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
-from apoyo.demo.services import load_demo
+from apoyo.demo.services import DEMO_PASSWORD, load_demo
 from apoyo.geo.models import Section
 from apoyo.processes.models import Office
 from apoyo.supports import review
@@ -16,15 +17,16 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
     load_demo(supports_per_aspirant=20)
     assert Section.objects.filter(state=26).count() == 1533
-    assert set(Office.objects.values_list("code", flat=True)) == {"GOB", "AYTO-49", "DL-18"}
-    assert Aspirant.objects.count() == 4
-    assert Aspirant.objects.filter(user__role=Role.ASPIRANT).count() == 4
+    offices = {"GOB", "AYTO-49", "DL-18", "AYTO-18"}
+    assert set(Office.objects.values_list("code", flat=True)) == offices
+    assert Aspirant.objects.count() == 5
+    assert Aspirant.objects.filter(user__role=Role.ASPIRANT).count() == 5
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert Support.objects.exclude(channel=Channel.ASPIRANT).count() == 80
+    assert Support.objects.exclude(channel=Channel.ASPIRANT).count() == 100
     assert Support.objects.filter(status=Status.WITHDRAWN).count() == 3
     # The synthetic roll and Sonora's real Lista Nominal give every office a published result.
     results = AspirantResult.objects.select_related("run__office")
-    assert results.count() == 4
+    assert results.count() == 5
     gob = results.filter(run__office__code="GOB").first()
     assert gob.nominal_list == 2104809 and gob.required == 63145
     assert all(r.valid > 0 for r in results)
@@ -66,3 +68,18 @@ def test_demo_users_prints_every_role_and_the_password(capsys):
     assert "Sonora.Demo.2021" in out
     assert "opl.captura" in out and "ine.derfe" in out
     assert "opl.revision2" in out
+
+
+def test_demo_auxiliary_can_capture_with_the_app_today(client):
+    load_demo(supports_per_aspirant=0)
+    response = client.post(
+        "/api/v1/session/",
+        {"username": "auxiliar.a05", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    profile = client.get("/api/v1/profile/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert profile["aspirant"]["code"] == "A-05"
+    today = timezone.localdate().isoformat()
+    assert profile["period"]["start"] < today < profile["period"]["end"]
