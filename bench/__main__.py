@@ -11,6 +11,9 @@ on a throwaway PostgreSQL database:
 - api (bench.api): supports stored per second through the capture app's API, with 20 concurrent
   clients on gunicorn (without photos), and the CPU each support costs the server and the database.
 
+`--scale national` (bench.national) measures only the compulsa, on PostgreSQL, with a 100
+million-row roll of every entity and 1 million supports.
+
 The files are generated once per run. `--only carga|compulsa|api` runs one section. Exits 0 even
 when a target is missed; non-zero only when something crashed.
 """
@@ -28,11 +31,11 @@ from time import perf_counter
 import psycopg
 from psycopg import sql
 
-from bench import roll_data
+from bench import national, roll_data
 from bench.data import write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
-SCALES = ["sonora"]
+SCALES = ["sonora", "national"]
 SEED = 2021
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGET_ROWS = 100_000
@@ -43,6 +46,14 @@ TARGET_ROLL_ROWS = 2_200_000
 TARGET_ROLL_SECONDS = 15.0
 TARGET_SUPPORTS = 100_000
 TARGET_CHECK_SECONDS = 3.0
+# (import seconds, for roll rows, compulsa seconds, for supports) of each scale.
+SONORA_TARGETS = (TARGET_ROLL_SECONDS, TARGET_ROLL_ROWS, TARGET_CHECK_SECONDS, TARGET_SUPPORTS)
+NATIONAL_TARGETS = (
+    national.IMPORT_TARGET_SECONDS,
+    national.ROLL_ROWS,
+    national.CHECK_TARGET_SECONDS,
+    national.SUPPORTS,
+)
 TARGET_API_RATE = 300  # supports per second through the API, on PostgreSQL
 API_CLIENTS = 20
 API_SECONDS = 10.0
@@ -60,10 +71,12 @@ def parse_args(argv):
         "--rows", type=int, default=TARGET_ROWS, help="filas de cada archivo de carga masiva"
     )
     parser.add_argument(
-        "--roll-rows", type=int, default=TARGET_ROLL_ROWS, help="filas del padrón de la compulsa"
+        "--roll-rows",
+        type=int,
+        help="filas del padrón de la compulsa (por omisión, las de la escala)",
     )
     parser.add_argument(
-        "--supports", type=int, default=TARGET_SUPPORTS, help="apoyos de la compulsa"
+        "--supports", type=int, help="apoyos de la compulsa (por omisión, los de la escala)"
     )
     parser.add_argument(
         "--api-clients", type=int, default=API_CLIENTS, help="clientes concurrentes de la API"
@@ -71,8 +84,19 @@ def parse_args(argv):
     parser.add_argument(
         "--api-seconds", type=float, default=API_SECONDS, help="segundos de la medición de la API"
     )
-    parser.add_argument("--scale", default="sonora", help="escala de los datos (solo «sonora»)")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--scale",
+        default="sonora",
+        help="sonora (por omisión) o national: solo la compulsa, en PostgreSQL, con un padrón de "
+        "100 millones de filas y 1 millón de apoyos",
+    )
+    args = parser.parse_args(argv)
+    national_scale = args.scale == "national"
+    if args.roll_rows is None:
+        args.roll_rows = national.ROLL_ROWS if national_scale else TARGET_ROLL_ROWS
+    if args.supports is None:
+        args.supports = national.SUPPORTS if national_scale else TARGET_SUPPORTS
+    return args
 
 
 def say(text=""):
@@ -276,9 +300,10 @@ def print_upload_table(rows, measured):
     print_table(f"Carga masiva · {rows:,} filas", header, lines)
 
 
-def print_compulsa_table(roll_rows, supports, measured):
-    import_target = scaled(TARGET_ROLL_SECONDS, TARGET_ROLL_ROWS, roll_rows)
-    check_target = scaled(TARGET_CHECK_SECONDS, TARGET_SUPPORTS, supports)
+def print_compulsa_table(roll_rows, supports, measured, targets):
+    import_seconds, import_rows, check_seconds, check_supports = targets
+    import_target = scaled(import_seconds, import_rows, roll_rows)
+    check_target = scaled(check_seconds, check_supports, supports)
     header = [
         "base de datos",
         "importación del padrón",
@@ -392,7 +417,9 @@ def print_notes(notes):
 def check_args(args):
     """The Spanish message of an unusable argument, or None."""
     if args.scale not in SCALES:
-        return f"La escala {args.scale} todavía no está disponible; use --scale sonora."
+        return f"La escala {args.scale} no existe; use --scale sonora o --scale national."
+    if args.scale == "national" and args.only not in (None, "compulsa"):
+        return "La escala nacional mide solo la compulsa."
     for name, value in (
         ("--rows", args.rows),
         ("--roll-rows", args.roll_rows),
@@ -419,6 +446,16 @@ def run_compulsa_section(directory, args, postgres_reason):
     return run_databases(directory, "compulsa", command, postgres_reason)
 
 
+def run_national_section(directory, args, postgres_reason):
+    """The compulsa at the national scale, on PostgreSQL only (bench.national)."""
+    files = national.generate(directory, args.roll_rows, args.supports, SEED, say)
+    command = [*compulsa_command(args.roll_rows, args.supports, files), f"--geo={files['geo']}"]
+    results = run_postgres(directory, "nacional", command)
+    if results is None:
+        return [], True
+    return [("PostgreSQL", results)], False
+
+
 def run_api_section(directory, args, postgres_reason):
     command = api_command(args.api_clients, args.api_seconds)
     return run_databases(directory, "api", command, postgres_reason)
@@ -436,9 +473,16 @@ def main(argv=None):
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    sections = [args.only] if args.only else SECTIONS
+    national_scale = args.scale == "national"
+    sections = ["compulsa"] if national_scale else [args.only] if args.only else SECTIONS
     notes, crashed = [], False
     postgres_reason = postgres_unavailable()
+    if national_scale and postgres_reason:
+        print(
+            f"La escala nacional necesita PostgreSQL en 127.0.0.1:5432 ({postgres_reason}).",
+            file=sys.stderr,
+        )
+        return 2
     if postgres_reason:
         notes.append(
             f"PostgreSQL: se omitió porque no responde en 127.0.0.1:5432 ({postgres_reason})."
@@ -449,7 +493,7 @@ def main(argv=None):
         directory = Path(name)
         runners = {
             "carga": run_upload_section,
-            "compulsa": run_compulsa_section,
+            "compulsa": run_national_section if national_scale else run_compulsa_section,
             "api": run_api_section,
         }
         for section in sections:
@@ -459,7 +503,8 @@ def main(argv=None):
     if "carga" in measured:
         print_upload_table(args.rows, measured["carga"])
     if "compulsa" in measured:
-        print_compulsa_table(args.roll_rows, args.supports, measured["compulsa"])
+        targets = NATIONAL_TARGETS if national_scale else SONORA_TARGETS
+        print_compulsa_table(args.roll_rows, args.supports, measured["compulsa"], targets)
     if "api" in measured:
         print_api_table(args.api_clients, measured["api"])
     print_notes(notes)
