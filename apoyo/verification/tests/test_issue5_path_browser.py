@@ -177,7 +177,7 @@ def test_precapture_review_compulsa_hearing_and_ruling(
     ).to_be_visible()
     menu(page, "Mis resultados")
     expect(page.locator("[data-count=valid]")).to_have_text("1")
-    page.get_by_role("link", name="Garantía de audiencia", exact=True).click()
+    menu(page, "Garantía de audiencia")
     expect(page.locator("[data-window-state=open]")).to_be_visible()
     invalid = page.get_by_role("table", name="Mis apoyos no válidos").locator("tbody tr")
     expect(invalid).to_have_count(1)
