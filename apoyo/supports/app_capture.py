@@ -11,6 +11,7 @@ Errors name the API's fields, with Spanish messages.
 import datetime
 import hashlib
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -312,8 +313,10 @@ def store(auxiliary, client_uuid, checked):
     user = auxiliary.user
     row = checked.row
     written = []
+    # The support and its photos go together; a support alone is one INSERT, atomic by itself.
+    together = transaction.atomic() if checked.images else nullcontext()
     try:
-        with transaction.atomic():
+        with together:
             support = Support.objects.create(
                 aspirant_id=auxiliary.aspirant_id,
                 channel=Channel.APP,
