@@ -28,12 +28,11 @@ FAILED_MESSAGE = (
     "La importación falló por un error interno; el corte anterior se conserva sin cambios. "
     "Puede reintentarla."
 )
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024
 
 
 def max_upload_bytes():
     """Largest roll file accepted from the page (APOYO_ROLL_UPLOAD_MAX_BYTES, default 2 GB)."""
-    return getattr(settings, "APOYO_ROLL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.APOYO_ROLL_UPLOAD_MAX_BYTES
 
 
 def register_import(user, cut_date, source, name):

@@ -88,7 +88,7 @@ def today():
 
 
 def max_evidence_bytes():
-    return getattr(settings, "APOYO_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.APOYO_EVIDENCE_MAX_BYTES
 
 
 def window_state(window):
