@@ -15,6 +15,7 @@ from .models import (
     SupportChange,
     inconsistencies_for_state,
     initial_status,
+    open_proposals,
 )
 from .rules import (
     RowError,
@@ -267,3 +268,19 @@ def withdraw_support(user, support, reason):
             new_value=f"Retirado: {reason[:300]}",
         )
     return []
+
+
+def withdraw_own_precapture(user, support, reason):
+    """An aspirant withdraws a row of their own pre-captura that the OPL has not decided yet (a
+    row typed by mistake). Once a revisor has accepted it, recorded an inconsistency or proposed a
+    rejection, only the OPL may withdraw it: the decision is the OPL's record."""
+    if support.aspirant.user_id != user.pk or support.channel != Channel.ASPIRANT:
+        return [RowError("", "Solo puede retirar filas de su propia pre-captura.")]
+    if support.status != Status.PENDING_REVIEW or open_proposals().filter(support=support).exists():
+        return [
+            RowError(
+                "",
+                "La mesa de control ya revisó este apoyo: pida al OPL que lo retire si procede.",
+            )
+        ]
+    return withdraw_support(user, support, reason)

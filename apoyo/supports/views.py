@@ -308,10 +308,30 @@ class PortalSupportView(AspirantRequiredMixin, View):
     def get(self, request, pk):
         support = get_visible_support(request, pk)
         log_access(request, "ver", "apoyo propio", support.pk)
+        return self.render(request, support)
+
+    def post(self, request, pk):
+        """Withdraw a row of the aspirant's own pre-captura not yet decided by the OPL."""
+        support = get_visible_support(request, pk)
+        reason = request.POST.get("reason")
+        errors = services.withdraw_own_precapture(request.user, support, reason)
+        if errors:
+            return self.render(request, support, errors=errors, status=400)
+        messages.success(request, f"Apoyo {support.elector_key} retirado.")
+        return redirect("supports:portal_support", pk=support.pk)
+
+    def render(self, request, support, errors=(), status=200):
         scans = support.cedula.scans.all() if support.cedula_id else []
         images = support_images(support) if support.channel == Channel.APP else []
-        context = {"support": support, "scans": scans, "images": images}
-        return render(request, "supports/portal_support.html", context)
+        context = {
+            "support": support,
+            "scans": scans,
+            "images": images,
+            "errors": errors,
+            "can_withdraw": support.channel == Channel.ASPIRANT
+            and support.status == Status.PENDING_REVIEW,
+        }
+        return render(request, "supports/portal_support.html", context, status=status)
 
 
 class InconsistencyForm(forms.ModelForm):
