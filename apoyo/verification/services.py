@@ -187,7 +187,7 @@ ranked AS (
            ) AS first_aspirant
     FROM premotive p
     WINDOW citizen AS (
-        PARTITION BY p.elector_key{bytewise}, p.motive0 ORDER BY p.support_date, p.captured_at, p.support_id
+        PARTITION BY p.elector_key, p.motive0 ORDER BY p.support_date, p.captured_at, p.support_id
     )
 )
 SELECT %s, support_id, aspirant_id, registry_status,
@@ -218,9 +218,6 @@ def classify_supports(run, office, plan):
         territory=territory_sql,
         regime=regime_sql,
         paper=", ".join(["%s"] * len(paper)),
-        # Claves are plain ASCII: grouping them byte by byte gives the same citizens and sorts
-        # several times faster than PostgreSQL's linguistic collation (SQLite's is bytewise).
-        bytewise=' COLLATE "C"' if connection.vendor == "postgresql" else "",
     )
     params = [
         office.pk,
