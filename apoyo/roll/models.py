@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from apoyo.progress import JobProgress
+
 
 class Situation(models.TextChoices):
     LN = "LN", "En Lista Nominal"
@@ -112,7 +114,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Falló"
 
 
-class RollImport(models.Model):
+class RollImport(JobProgress):
     """A roll file uploaded from the web page and imported as a background job.
 
     The row is also the job's progress record: the worker updates it in short transactions of
@@ -135,16 +137,9 @@ class RollImport(models.Model):
     status = models.CharField(
         "estado", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
-    phase = models.CharField("fase", max_length=120, blank=True)
-    rows_total = models.PositiveIntegerField("filas estimadas", default=0)
-    rows_read = models.PositiveIntegerField("filas leídas", default=0)
     imported = models.PositiveIntegerField("importadas", default=0)
-    rejected = models.PositiveIntegerField("rechazadas", default=0)
     issues_total = models.PositiveIntegerField("incidencias", default=0)
     ln_sections = models.PositiveIntegerField("secciones con Lista Nominal", default=0)
-    message = models.CharField("mensaje", max_length=500, blank=True)
-    started_at = models.DateTimeField("inicio", null=True, blank=True)
-    finished_at = models.DateTimeField("fin", null=True, blank=True)
 
     class Meta:
         verbose_name = "importación del padrón"

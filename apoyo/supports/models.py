@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apoyo.accounts.scoping import scoped_manager
+from apoyo.progress import JobProgress
 
 
 class Inconsistency(models.Model):
@@ -474,7 +475,7 @@ class UploadStatus(models.TextChoices):
     REVERTED = "reverted", "Revertida"
 
 
-class Upload(models.Model):
+class Upload(JobProgress):
     """A carga masiva: one file of cédula rows for one aspirant, processed as a background job.
 
     The row is also the job's progress record: the worker updates its counters in short
@@ -510,15 +511,8 @@ class Upload(models.Model):
     status = models.CharField(
         "estado", max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
     )
-    phase = models.CharField("fase", max_length=120, blank=True)
-    rows_total = models.PositiveIntegerField("filas estimadas", default=0)
-    rows_read = models.PositiveIntegerField("filas leídas", default=0)
     stored = models.PositiveIntegerField("guardadas", default=0)
     skipped = models.PositiveIntegerField("omitidas (ya registradas)", default=0)
-    rejected = models.PositiveIntegerField("rechazadas", default=0)
-    message = models.CharField("mensaje", max_length=500, blank=True)
-    started_at = models.DateTimeField("inicio", null=True, blank=True)
-    finished_at = models.DateTimeField("fin", null=True, blank=True)
     reverted_at = models.DateTimeField("revertida", null=True, blank=True)
     reverted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
