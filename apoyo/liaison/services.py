@@ -11,9 +11,7 @@ Every step checks the user's role and the folio's state here, not in the views: 
 """
 
 import hashlib
-import logging
 import os
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -44,8 +42,6 @@ from .models import (
     Opl,
     Status,
 )
-
-logger = logging.getLogger(__name__)
 
 ASSIGNMENT_SUBJECT = "Se ha asignado una consulta o documento [Consultas y Documentos]"
 MAX_FILES = 10
@@ -715,18 +711,14 @@ def _event(consultation, kind, actor, at=None, area=None, detail=""):
 
 
 def _send(users, title, body, consultation, email_subject=None):
-    """Notify users of a folio; a mail server that fails is logged and never undoes the step."""
-    try:
-        return notify(
-            users,
-            title,
-            body,
-            url=detail_url(consultation),
-            email_subject=email_subject or f"[SIVOPLE] {title}",
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.exception("No se pudo enviar el correo del SIVOPLE: %s", title)
-        return None
+    """Notify users of a folio; None when the mail server failed (accounts.notifications)."""
+    return notify(
+        users,
+        title,
+        body,
+        url=detail_url(consultation),
+        email_subject=email_subject or f"[SIVOPLE] {title}",
+    )
 
 
 def _count(n, noun):

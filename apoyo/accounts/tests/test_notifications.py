@@ -45,3 +45,11 @@ def test_a_user_cannot_open_another_users_notice(client, users):
     client.force_login(users[0])
     notice = Notification.objects.get()
     assert client.post(reverse("notification_open", args=[notice.pk])).status_code == 404
+
+
+def test_a_failing_mail_server_keeps_the_notices_and_reports_none(users, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.EMAIL_TIMEOUT = 2
+    assert notify(users, "Audiencia abierta", "Detalle") is None
+    assert Notification.objects.filter(title="Audiencia abierta").count() == 2
