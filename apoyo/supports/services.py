@@ -270,13 +270,23 @@ def withdraw_support(user, support, reason):
     return []
 
 
+def undecided_precapture(support):
+    """A row of an aspirant's own pre-captura that the mesa de control has not decided yet: not
+    accepted, no inconsistency recorded, no rejection proposed."""
+    return (
+        support.channel == Channel.ASPIRANT
+        and support.status == Status.PENDING_REVIEW
+        and not open_proposals().filter(support=support).exists()
+    )
+
+
 def withdraw_own_precapture(user, support, reason):
     """An aspirant withdraws a row of their own pre-captura that the OPL has not decided yet (a
     row typed by mistake). Once a revisor has accepted it, recorded an inconsistency or proposed a
     rejection, only the OPL may withdraw it: the decision is the OPL's record."""
     if support.aspirant.user_id != user.pk or support.channel != Channel.ASPIRANT:
         return [RowError("", "Solo puede retirar filas de su propia pre-captura.")]
-    if support.status != Status.PENDING_REVIEW or open_proposals().filter(support=support).exists():
+    if not undecided_precapture(support):
         return [
             RowError(
                 "",

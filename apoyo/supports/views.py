@@ -328,8 +328,7 @@ class PortalSupportView(AspirantRequiredMixin, View):
             "scans": scans,
             "images": images,
             "errors": errors,
-            "can_withdraw": support.channel == Channel.ASPIRANT
-            and support.status == Status.PENDING_REVIEW,
+            "can_withdraw": services.undecided_precapture(support),
         }
         return render(request, "supports/portal_support.html", context, status=status)
 
