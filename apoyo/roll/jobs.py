@@ -2,7 +2,9 @@
 
 The job row is the progress record: it is updated in short transactions of its own, so the page
 polling it sees the counters while the file is read and validated (DESIGN.md, background jobs).
-The cut itself is replaced in one transaction by services.import_roll.
+The cut itself is replaced in one transaction by services.import_roll; on PostgreSQL that
+transaction is open while the rows are read, so the counters go through a connection of their
+own (apoyo.progress.own_connection).
 """
 
 import logging
@@ -13,7 +15,7 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from apoyo.bulk import insert_rows
-from apoyo.progress import finish, set_progress
+from apoyo.progress import finish, own_connection, set_progress
 from apoyo.tabular import FileRejected
 
 from .frames import COLUMN_LABELS, COLUMNS, ROW
@@ -45,13 +47,13 @@ def register_import(user, cut_date, source, name):
     return job
 
 
-def report_progress(job):
+def report_progress(job, through=None):
     """The progress callback given to import_roll: only the job's own fields are written."""
 
     def progress(**fields):
         known = {name: value for name, value in fields.items() if name in PROGRESS_FIELDS}
         if known:
-            set_progress(job, **known)
+            set_progress(job, through, **known)
 
     return progress
 
@@ -60,13 +62,14 @@ def run_import(job):
     """The job: import the file as the job's cut. Never raises for a bad file."""
     reset_import(job)
     try:
-        result = import_roll(
-            job.file.path,
-            job.cut_date,
-            user=job.uploaded_by,
-            progress=report_progress(job),
-            name=job.original_name,
-        )
+        with own_connection() as through:
+            result = import_roll(
+                job.file.path,
+                job.cut_date,
+                user=job.uploaded_by,
+                progress=report_progress(job, through),
+                name=job.original_name,
+            )
     except FileRejected as rejected:
         return finish(job, ImportStatus.FAILED, str(rejected))
     except Exception:

@@ -44,8 +44,17 @@ class RollCut(models.Model):
 
 
 class RollEntry(models.Model):
-    """One citizen's record in a cut. Only INE DERFE users may see these (DESIGN.md)."""
+    """One citizen's record in a cut. Only INE DERFE users may see these (DESIGN.md).
 
+    Its key is (clave de elector, cut): one entry per clave in a cut (the import rejects repeated
+    claves), so the compulsa joins each support to at most one entry. No surrogate id: a national
+    cut is 100 million rows, and a second index plus a sequence call per row would be most of
+    the cost of loading it. The clave goes first so that the key's sort compares claves, not
+    the single cut id every row of a load shares. On PostgreSQL the import drops and rebuilds
+    this key around the load (faster than maintaining it).
+    """
+
+    pk = models.CompositePrimaryKey("elector_key", "cut")
     # No database constraint: entries are written only by the import, in the transaction that
     # creates or renews their cut, and checking 100 million keys would add a scan of the roll.
     cut = models.ForeignKey(
@@ -69,12 +78,6 @@ class RollEntry(models.Model):
     class Meta:
         verbose_name = "registro del padrón"
         verbose_name_plural = "registros del padrón"
-        # One entry per clave in a cut (the import rejects repeated claves), so the compulsa
-        # joins each support to at most one entry. On PostgreSQL the import drops and rebuilds
-        # this key around the load (faster than maintaining it).
-        constraints = [
-            models.UniqueConstraint(fields=["cut", "elector_key"], name="roll_entry_cut_key")
-        ]
 
     def __str__(self):
         return self.elector_key
@@ -155,7 +158,8 @@ class RollImport(JobProgress):
 
     @property
     def percent(self):
-        """Reading and validating is most of the bar; storing takes the last 30%."""
+        """Reading and validating (and, on PostgreSQL, storing as it reads) is most of the bar;
+        the rest (storing on SQLite, building the key) takes the last 30%."""
         if self.is_finished:
             return 100
         if not self.rows_total:

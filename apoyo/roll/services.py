@@ -1,12 +1,16 @@
 """Roll cuts and Lista Nominal statistics: import_roll, import_ln_stats (CONTRACT.md) and the
 helpers other apps call (nominal_list_by_section, has_cut).
 
-import_roll works in two steps so that a web job can show its progress (DESIGN.md: progress is
-written in short transactions of its own, which a long import transaction would hide):
+import_roll reads and validates the file in batches (sources.py, frames.py) and replaces the cut
+and its statistics in one transaction (loading.py), in one of two ways:
 
-1. read and validate the file in batches (sources.py, frames.py), writing the valid rows to
-   temporary Arrow files and keeping the first issues; nothing is written to the database;
-2. one transaction replaces the cut and its statistics (loading.py).
+- PostgreSQL streams: each batch is checked and COPYed before the next one is read, so a
+  national cut of 100 million rows is read and stored in one pass, never held in memory or
+  written to temporary files. A repeated clave shows only when the key is built; such a file
+  is then imported again the checked way;
+- SQLite (and PostgreSQL after a repeated clave) checks first: the whole file is validated,
+  the valid rows kept in memory or in temporary Arrow files, the later rows of a repeated clave
+  rejected, and only then is the cut stored.
 
 Every non-blank row ends up imported or rejected with its row number, column and reason.
 """
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
 from apoyo.geo.models import Section
 from apoyo.tabular import FileRejected, open_table
@@ -39,6 +43,7 @@ MAX_ISSUES = 100_000
 # Valid rows kept in memory before they go to temporary files (about 200 bytes each).
 MEMORY_ROWS = 4_000_000
 LN_COLUMNS = ["ENTIDAD", "SECCION", "LISTA_NOMINAL"]
+SECTION_KEY = ["state_number", "section_number"]
 ISSUE_HEADER = ["FILA", "COLUMNA", "MOTIVO"]
 _ENTRY_SCHEMA = {
     ROW: pl.Int64,
@@ -94,16 +99,32 @@ class CheckedFile:
     issues_total: int = 0
     kept_issues: int = 0
     repeated: pl.Series | None = None
+    ln_parts: list = field(default_factory=list)
 
     def add(self, batch):
-        self.read += batch.read
-        self.rejected += batch.rejected
+        self.tally(batch)
         if batch.valid.height:
             self.frames.append(batch.valid)
             self.kept_rows += batch.valid.height
         if self.parts or self.kept_rows > MEMORY_ROWS:
             self.spill()
+
+    def tally(self, batch):
+        """Count the batch's rows and keep its first issues."""
+        self.read += batch.read
+        self.rejected += batch.rejected
         self.add_issues(batch.issues)
+
+    def count_ln(self, valid: pl.DataFrame):
+        """Add a batch of stored rows to the Lista Nominal statistics (see ln_counts)."""
+        self.ln_parts.append(_ln_per_section(valid))
+
+    def ln_counts(self) -> list[tuple[int, int, int]]:
+        """The statistics of the rows given to count_ln."""
+        if not self.ln_parts:
+            return []
+        parts = pl.concat(self.ln_parts).lazy()
+        return _sorted_rows(parts.group_by(SECTION_KEY).agg(pl.col("len").sum()))
 
     def spill(self):
         """Move the rows kept in memory to an Arrow file."""
@@ -148,6 +169,17 @@ def check_file(rows, sections, workdir, progress, limit=MAX_ISSUES) -> CheckedFi
     return checked
 
 
+def streamed_entries(rows, sections, checked: CheckedFile, progress):
+    """Validate batch after batch, yielding each batch's valid rows (ENTRY_COLUMNS) for the
+    loader to store before the next batch is read; `checked` counts them and keeps the issues."""
+    for raw in rows.batches():
+        batch = check_batch(raw, sections)
+        checked.tally(batch)
+        checked.count_ln(batch.valid)
+        progress(rows_read=checked.read, rejected=checked.rejected)
+        yield batch.valid.select(ENTRY_COLUMNS)
+
+
 def reject_repeated_keys(checked: CheckedFile, rows):
     """A clave de elector appears once in a cut: later rows with the same clave are rejected
     (the compulsa looks a clave up in the cut and must find one record)."""
@@ -176,14 +208,16 @@ def reject_repeated_keys(checked: CheckedFile, rows):
 
 def ln_counts(entries: pl.LazyFrame) -> list[tuple[int, int, int]]:
     """Rows with SITUACION = LN per (entity, section): the cut's Lista Nominal statistics."""
-    counts = (
-        entries.filter(pl.col("situation") == Situation.LN.value)
-        .group_by("state_number", "section_number")
-        .len()
-        .sort("state_number", "section_number")
-        .collect()
-    )
-    return counts.rows()
+    return _sorted_rows(_ln_per_section(entries))
+
+
+def _ln_per_section(entries):
+    """The "len" of rows in the Lista Nominal per SECTION_KEY (a DataFrame or a LazyFrame)."""
+    return entries.filter(pl.col("situation") == Situation.LN.value).group_by(SECTION_KEY).len()
+
+
+def _sorted_rows(counts) -> list[tuple[int, int, int]]:
+    return counts.sort(SECTION_KEY).collect().rows()
 
 
 def import_roll(
@@ -201,25 +235,63 @@ def import_roll(
     with tempfile.TemporaryDirectory(prefix="apoyo-padron-") as workdir:
         progress(phase="Revisando el archivo")
         rows = roll_rows(path, Path(workdir))
+        sections = _required_sections()
+        target = _Target(cut_date, user, name or Path(path).name, Path(workdir), limit, progress)
         progress(phase="Leyendo y validando filas", rows_total=rows.estimated_rows)
-        checked = check_file(rows, _required_sections(), workdir, progress, limit)
-        progress(phase="Buscando claves de elector repetidas")
-        reject_repeated_keys(checked, rows)
-        entries = checked.entries()
-        counts = ln_counts(entries)
-        valid = checked.read - checked.rejected
-        progress(phase=f"Guardando {valid:,} registros del padrón", rejected=checked.rejected)
-        imported, sections = loading.store_cut(
-            cut_date, entries.select(ENTRY_COLUMNS), counts, user, name or Path(path).name
-        )
+        if connection.vendor == "postgresql":
+            checked, (imported, stat_rows) = _streamed_import(rows, sections, target)
+        else:
+            checked, (imported, stat_rows) = _checked_import(rows, sections, target)
     return {
         "read": checked.read,
         "imported": imported,
         "rejected": checked.rejected,
-        "ln_sections": sections,
+        "ln_sections": stat_rows,
         "issues_total": checked.issues_total,
         "issues": checked.issue_frame(),
     }
+
+
+@dataclass
+class _Target:
+    """Where and how import_roll stores the file's rows."""
+
+    cut_date: object
+    user: object
+    source_name: str
+    workdir: Path
+    limit: int
+    progress: Callable
+
+
+def _streamed_import(rows, sections, target: _Target):
+    """PostgreSQL: check and store in one pass. A repeated clave stops the key from being built;
+    the file is then imported again the checked way, which rejects the later rows."""
+    checked = CheckedFile(workdir=target.workdir, limit=target.limit)
+    entries = streamed_entries(rows, sections, checked, target.progress)
+    try:
+        stored = loading.stream_cut(
+            target.cut_date, entries, checked.ln_counts, target.user, target.source_name
+        )
+    except loading.RepeatedKeys:
+        target.progress(phase="El archivo repite claves de elector: revisándolo de nuevo")
+        return _checked_import(rows, sections, target)
+    return checked, stored
+
+
+def _checked_import(rows, sections, target: _Target):
+    """Validate the whole file, reject the later rows of each repeated clave, then store."""
+    checked = check_file(rows, sections, target.workdir, target.progress, target.limit)
+    target.progress(phase="Buscando claves de elector repetidas")
+    reject_repeated_keys(checked, rows)
+    entries = checked.entries()
+    counts = ln_counts(entries)
+    valid = checked.read - checked.rejected
+    target.progress(phase=f"Guardando {valid:,} registros del padrón", rejected=checked.rejected)
+    stored = loading.store_cut(
+        target.cut_date, entries.select(ENTRY_COLUMNS), counts, target.user, target.source_name
+    )
+    return checked, stored
 
 
 # --- import_ln_stats --------------------------------------------------------------------------

@@ -171,7 +171,7 @@ class CutView(DerfeRequiredMixin, View):
     def get(self, request, cut_date):
         cut = get_object_or_404(RollCut, cut_date=cut_date)
         query = normalize_key(request.GET.get("clave", ""))[:18]
-        entries = RollEntry.objects.filter(cut=cut).order_by("elector_key", "id")
+        entries = RollEntry.objects.filter(cut=cut).order_by("elector_key")
         if query:
             # A range rather than LIKE: SQLite's LIKE ignores case and cannot use the index.
             entries = entries.filter(elector_key__gte=query, elector_key__lt=query + KEY_END)

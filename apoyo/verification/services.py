@@ -125,7 +125,7 @@ def paper_regime_sections(process):
     return Section.objects.filter(regime, state=process.state_id).values("number")
 
 
-# A clave has at most one entry per cut (roll_entry_cut_key is unique), so the LEFT JOIN keeps one
+# A clave has at most one entry per cut (the roll's key is the clave and the cut), so the LEFT JOIN keeps one
 # row per support; it also keeps the supports as the outer side of the join, looking each clave
 # up in the roll's index rather than scanning the roll. Rows are inserted in support order so
 # the result indexes grow at their end, not at random.
@@ -151,7 +151,7 @@ registry AS MATERIALIZED (
                AS state_number,
            CASE WHEN i.support_id IS NOT NULL THEN i.section_number ELSE r.section_number END
                AS section_number,
-           CASE WHEN i.support_id IS NOT NULL OR r.id IS NULL THEN NULL
+           CASE WHEN i.support_id IS NOT NULL OR r.elector_key IS NULL THEN NULL
                 WHEN r.ocr = b.ocr THEN TRUE ELSE FALSE END AS ocr_match
     FROM base b
     LEFT JOIN roll_rollentry r ON r.cut_id = %s AND r.elector_key = b.elector_key
@@ -242,7 +242,7 @@ def tune_postgresql(cursor):
       many rows, as in the carga masiva).
     - Fresh statistics: a compulsa often follows a large upload that autovacuum has not analysed
       yet, and stale row estimates turn the join into a nested loop over the whole roll.
-    - Supports are looked up in the roll through its unique clave key: no hash or merge join.
+    - Supports are looked up in the roll through its key (clave, cut): no hash or merge join.
       Costed for spinning disks, a hash join reads the whole roll instead, which at 100 million
       rows (a national roll) is a scan of gigabytes against a million index probes.
     - No JIT: compiling this query costs more than running it. More work memory: the window

@@ -249,7 +249,7 @@ def test_a_job_that_fails_while_storing_keeps_the_previous_cut(
     def broken_store(*args, **kwargs):
         raise RuntimeError("disco lleno")
 
-    monkeypatch.setattr(loading, "store_cut", broken_store)
+    monkeypatch.setattr(loading, "replace_stats", broken_store)
     _, job = upload(client, [roll_row(2)], django_capture_on_commit_callbacks)
 
     job.refresh_from_db()
