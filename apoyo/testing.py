@@ -2,6 +2,9 @@
 
 import datetime
 import itertools
+import os
+
+from django.db import connection
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
@@ -99,3 +102,15 @@ def make_aspirant(office=None, with_user=False, **fields):
     if with_user:
         values["user"] = make_user(Role.ASPIRANT, state_number=office.process.state_id)
     return Aspirant.objects.create(**values)
+
+
+def require_postgresql(why):
+    """Skip the calling test, saying `why` it needs PostgreSQL, unless the database is one. Under
+    APOYO_REQUIRE_POSTGRES (.ci/run's PostgreSQL pass) a missing PostgreSQL fails instead."""
+    import pytest  # only tests call this; the benchmark imports the factories without pytest
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("APOYO_REQUIRE_POSTGRES"):
+        pytest.fail("APOYO_REQUIRE_POSTGRES está activo pero la base no es PostgreSQL.")
+    pytest.skip(f"Necesita PostgreSQL (DATABASE_URL=postgres://...): {why}")

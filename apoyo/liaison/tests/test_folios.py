@@ -1,17 +1,16 @@
 """SIVOPLE folios: TYPE/ENT/YEAR/N, consecutive per type, entity and year, never repeated nor skipped."""
 
 import datetime
-import os
 import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Consultation, FolioCounter
-from apoyo.testing import make_user
+from apoyo.testing import make_user, require_postgresql
 
 from .helpers import World, doc_type, pdf
 
@@ -97,13 +96,7 @@ PER_THREAD = 5
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_registrations_get_folios_1_to_n_without_gaps_or_repeats():
-    if connection.vendor != "postgresql":
-        if os.environ.get("APOYO_REQUIRE_POSTGRES"):
-            pytest.fail("APOYO_REQUIRE_POSTGRES está activo pero la base no es PostgreSQL.")
-        pytest.skip(
-            "La prueba de concurrencia necesita PostgreSQL (DATABASE_URL=postgres://...): "
-            "SQLite serializa toda escritura y no muestra carreras."
-        )
+    require_postgresql("SQLite serializa toda escritura y no muestra carreras.")
     users = [make_user(Role.OPL_CAPTURIST) for _ in range(THREADS)]
     consulta = doc_type()
     barrier = threading.Barrier(THREADS)
