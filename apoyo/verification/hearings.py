@@ -34,6 +34,7 @@ from apoyo.processes.workdays import term_end
 from apoyo.supports.services import correct_support, support_values
 
 from .models import (
+    AspirantResult,
     HearingEvidence,
     HearingItem,
     HearingRequest,
@@ -155,12 +156,19 @@ def open_window(user, office, start_date, working_days=DEFAULT_WORKING_DAYS):
             end_date=window_end(office, start_date, working_days),
             opened_by=user,
         )
+        invalid = invalid_counts(run)
         for aspirant in office.aspirants.filter(user__isnull=False).select_related("user"):
-            invalid = invalid_results(window, aspirant).count()
             transaction.on_commit(
-                partial(notify_window_opened, window, aspirant, invalid), robust=True
+                partial(notify_window_opened, window, aspirant, invalid.get(aspirant.pk, 0)),
+                robust=True,
             )
     return window
+
+
+def invalid_counts(run):
+    """{aspirant id: supports that did not count} of a run, from its per-aspirant counts."""
+    results = AspirantResult.objects.filter(run=run).values_list("aspirant_id", "captured", "valid")
+    return {aspirant: captured - valid for aspirant, captured, valid in results}
 
 
 def notify_window_opened(window, aspirant, invalid):
