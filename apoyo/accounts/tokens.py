@@ -10,6 +10,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ApiToken
@@ -81,3 +82,13 @@ def revoke_user_tokens(user):
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def purge_tokens(keep_days, now=None):
+    """Delete the tokens that stopped working (expired or revoked) more than `keep_days` days
+    ago; returns how many. Until then they stay as the record of which device captured with
+    which account, from which address and when it was last used."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    dead = Q(expires_at__lt=limit) | Q(revoked_at__lt=limit)
+    deleted, _ = ApiToken.objects.filter(dead).delete()
+    return deleted
