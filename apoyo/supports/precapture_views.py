@@ -26,7 +26,7 @@ from .forms import (
     PrecaptureUploadForm,
     ScanUploadForm,
 )
-from .models import Cedula, Channel, Status, Upload
+from .models import Cedula, CedulaScan, Channel, Status, Upload
 from .tasks import process_upload
 from .upload_views import report_response
 from .uploads import max_upload_bytes, register_upload
@@ -152,6 +152,7 @@ class PrecaptureCedulaView(AspirantRequiredMixin, View):
             "scan_form": scan_form or ScanUploadForm(),
             "rows": rows,
             "scans": cedula.scans.order_by("uploaded_at", "id"),
+            "can_remove_scans": services.cedula_undecided(cedula),
         }
         return render(request, "supports/precapture_cedula.html", context, status=status)
 
@@ -173,6 +174,24 @@ class PrecaptureScanView(AspirantRequiredMixin, View):
         stored = store_scans(request, cedula, scan_form.cleaned_data["scans"])
         if stored:
             messages.success(request, f"{stored} escaneo(s) agregado(s) a la cédula.")
+        return redirect("supports:precapture_cedula", pk=cedula.pk)
+
+
+class PrecaptureScanRemoveView(AspirantRequiredMixin, View):
+    """Remove a scan the aspirant uploaded by mistake (services.remove_own_scan)."""
+
+    def post(self, request, pk, scan_pk):
+        cedula = own_cedula(request, pk)
+        scan = get_object_or_404(
+            CedulaScan.objects.visible_to(request.user), pk=scan_pk, cedula=cedula
+        )
+        name = scan.original_name
+        errors = services.remove_own_scan(request.user, scan)
+        if errors:
+            messages.error(request, " ".join(error.message for error in errors))
+            return redirect("supports:precapture_cedula", pk=cedula.pk)
+        log_access(request, "quitar", "escaneo de cédula propia", scan_pk, detail=name)
+        messages.success(request, f"Escaneo «{name}» quitado de la cédula {cedula.reference}.")
         return redirect("supports:precapture_cedula", pk=cedula.pk)
 
 

@@ -270,14 +270,17 @@ def withdraw_support(user, support, reason):
     return []
 
 
-def undecided_precapture(support):
-    """A row of an aspirant's own pre-captura that the mesa de control has not decided yet: not
-    accepted, no inconsistency recorded, no rejection proposed."""
-    return (
-        support.channel == Channel.ASPIRANT
-        and support.status == Status.PENDING_REVIEW
-        and not open_proposals().filter(support=support).exists()
+def undecided_rows(supports):
+    """The rows of an aspirant's own pre-captura that the mesa de control has not decided yet:
+    not accepted, no inconsistency recorded, no rejection proposed."""
+    return supports.filter(channel=Channel.ASPIRANT, status=Status.PENDING_REVIEW).exclude(
+        pk__in=open_proposals().values("support_id")
     )
+
+
+def undecided_precapture(support):
+    """Whether one support is among undecided_rows."""
+    return undecided_rows(Support.objects.filter(pk=support.pk)).exists()
 
 
 def withdraw_own_precapture(user, support, reason):
@@ -294,3 +297,32 @@ def withdraw_own_precapture(user, support, reason):
             )
         ]
     return withdraw_support(user, support, reason)
+
+
+def cedula_undecided(cedula):
+    """No row of the cédula, withdrawn rows aside, has been decided by the mesa de control."""
+    rows = cedula.supports.exclude(status=Status.WITHDRAWN)
+    return not rows.exclude(pk__in=undecided_rows(rows).values("pk")).exists()
+
+
+def remove_own_scan(user, scan):
+    """An aspirant removes a scan they uploaded by mistake (another cédula, an unreadable page)
+    while every row of its cédula is still undecided: until then no decision of the mesa de
+    control rests on it. Afterwards the scan is part of the record and only the OPL keeps it.
+    Returns a list of RowError, empty when the scan and its file are gone."""
+    if scan.uploaded_by_id != user.pk:
+        return [RowError("", "Solo puede quitar escaneos que usted cargó.")]
+    if not cedula_undecided(scan.cedula):
+        return [
+            RowError(
+                "",
+                "La mesa de control ya revisó filas de esta cédula: el escaneo queda como "
+                "constancia; pida al OPL que lo corrija si procede.",
+            )
+        ]
+    with transaction.atomic():
+        file_name = scan.file.name
+        storage = scan.file.storage
+        scan.delete()
+        transaction.on_commit(lambda: storage.delete(file_name))
+    return []

@@ -55,6 +55,11 @@ urlpatterns = [
         name="precapture_scans",
     ),
     path(
+        "portal/cedulas/<int:pk>/escaneos/<int:scan_pk>/quitar/",
+        precapture_views.PrecaptureScanRemoveView.as_view(),
+        name="precapture_scan_remove",
+    ),
+    path(
         "portal/cargas/",
         precapture_views.PrecaptureUploadsView.as_view(),
         name="precapture_uploads",
