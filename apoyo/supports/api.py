@@ -457,7 +457,7 @@ class SupportsView(APIView):
         description=(
             "Los apoyos que el auxiliar envió, del más reciente al más antiguo (a lo más "
             f"{settings.APOYO_API_LIST_LIMIT}; count es el total), con su estado: "
-            "pending_review, preliminary o checked (motive vacío: aceptado; si no, rechazado "
+            "pending_review, preliminary (motive vacío: aceptado; si no, rechazado "
             "por la mesa de control con el motivo en reason) o withdrawn."
         ),
         parameters=[

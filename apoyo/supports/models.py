@@ -56,9 +56,12 @@ OPL_CHANNELS = frozenset({Channel.MANUAL, Channel.BULK})
 
 
 class Status(models.TextChoices):
+    """Where a support stands in its review. What each compulsa said of it is its SupportResult in
+    that run (valid or a motivo), which a later run may change: the support row is not rewritten
+    per run (at a million supports that rewrite cost more than the compulsa itself)."""
+
     PENDING_REVIEW = "pending_review", "Pendiente de revisión"
     PRELIMINARY = "preliminary", "Preliminar"
-    CHECKED = "checked", "Verificado"
     WITHDRAWN = "withdrawn", "Retirado"
 
 

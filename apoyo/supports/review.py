@@ -1,7 +1,7 @@
 """Mesa de control: the OPL's review of every support that did not come from the OPL itself.
 
 A support of the aspirant's pre-capture (or of the capture app) enters as pending review and never
-counts until a revisor accepts it: the compulsa only reads preliminary and checked supports.
+counts until a revisor accepts it: the compulsa only reads preliminary supports.
 
 State machine (Support.status, plus at most one open four-eyes proposal, a Review row):
 

@@ -259,7 +259,7 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
 
 
 # The aspirant's view of the mesa de control (Support.review_state) as filters.
-REVIEWED = Q(status__in=[Status.PRELIMINARY, Status.CHECKED])
+REVIEWED = Q(status=Status.PRELIMINARY)
 REVIEW_STATE_FILTERS = {
     ReviewState.PENDING: Q(status=Status.PENDING_REVIEW),
     ReviewState.ACCEPTED: REVIEWED & Q(inconsistency__isnull=True),

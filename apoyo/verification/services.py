@@ -31,7 +31,7 @@ from .models import (
 
 # Supports a compulsa looks at: captured and not withdrawn; those pending the OPL's review never
 # count until a revisor accepts them (DOMAIN.md, pre-captura).
-CHECKED_STATUSES = (Status.PRELIMINARY, Status.CHECKED)
+CHECKED_STATUS = Status.PRELIMINARY
 
 
 class CheckError(Exception):
@@ -64,7 +64,6 @@ def run_check(office, user=None, run=None):
             )
             classify_supports(run, office, plan)
             count_results(run, office, plan)
-            mark_checked(run, office)
     except CheckError as error:
         set_progress(
             run, status=RunStatus.FAILED, phase="", message=str(error), finished_at=timezone.now()
@@ -106,7 +105,7 @@ def plan_run(office):
 
 
 def supports_of(office):
-    return Support.objects.filter(aspirant__office=office, status__in=CHECKED_STATUSES)
+    return Support.objects.filter(aspirant__office=office, status=CHECKED_STATUS)
 
 
 def subquery(queryset):
@@ -138,7 +137,7 @@ WITH base AS MATERIALIZED (
            s.inconsistency_id, s.support_date, s.captured_at
     FROM supports_support s
     JOIN aspirants_aspirant a ON a.id = s.aspirant_id
-    WHERE a.office_id = %s AND s.status IN (%s, %s)
+    WHERE a.office_id = %s AND s.status = %s
 ),
 registry AS MATERIALIZED (
     SELECT b.support_id, b.aspirant_id, b.channel, b.elector_key, b.inconsistency_id,
@@ -221,7 +220,7 @@ def classify_supports(run, office, plan):
     )
     params = [
         office.pk,
-        *CHECKED_STATUSES,
+        CHECKED_STATUS,
         plan["cut_id"] or 0,
         plan["state"],
         *territory_params,
@@ -401,15 +400,3 @@ def valid_supports_by_unit(run, office):
         for aspirant_id, unit, n in cursor.fetchall():
             counts.setdefault(aspirant_id, {})[unit] = n
     return counts
-
-
-def mark_checked(run, office):
-    """Supports that went through a compulsa are no longer preliminary. Only the supports of this
-    run: one captured while it ran stays preliminary. When the office has no preliminary
-    support left (every run after the first, unless new ones arrived) nothing is joined: at a
-    million supports the join alone takes seconds."""
-    preliminary = supports_of(office).filter(status=Status.PRELIMINARY)
-    if not preliminary.exists():
-        return
-    checked = SupportResult.objects.filter(run=run).values("support_id")
-    preliminary.filter(pk__in=checked).update(status=Status.CHECKED)

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from apoyo.supports.models import Channel, Status
+from apoyo.supports.models import Channel, Status, Support
 from apoyo.testing import make_aspirant, make_office, make_process, make_sections
 from apoyo.verification.models import AspirantResult, SupportResult, UnitResult
 from apoyo.verification.services import CheckError, run_check
@@ -287,11 +287,12 @@ def test_missing_statistics_or_cut_fail_with_a_spanish_reason():
         run_check(office)
 
 
-def test_checked_supports_change_status(office):
+def test_a_compulsa_records_its_verdict_as_a_result_and_leaves_the_support_row_alone(office):
     a = make_aspirant(office)
     k = key()
     citizen(k)
     s = support(a, k)
-    run_check(office)
-    s.refresh_from_db()
-    assert s.status == Status.CHECKED
+    before = Support.objects.filter(pk=s.pk).values().get()
+    run = run_check(office)
+    assert Support.objects.filter(pk=s.pk).values().get() == before
+    assert SupportResult.objects.get(run=run, support=s).valid
