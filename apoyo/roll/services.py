@@ -178,6 +178,8 @@ def streamed_entries(rows, sections, checked: CheckedFile, progress):
         checked.count_ln(batch.valid)
         progress(rows_read=checked.read, rejected=checked.rejected)
         yield batch.valid.select(ENTRY_COLUMNS)
+    # What remains after the last batch (a minute for a national cut) is building the key.
+    progress(phase="Indexando las claves de elector del corte")
 
 
 def reject_repeated_keys(checked: CheckedFile, rows):

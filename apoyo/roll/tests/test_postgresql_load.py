@@ -87,3 +87,18 @@ def test_a_repeated_clave_keeps_the_first_row_whichever_way_the_file_is_stored(
     # On PostgreSQL the streamed attempt met the repeated clave and was undone before the
     # checked import stored the cut; SQLite checks first.
     assert len(streamed) == (2 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_after_the_last_batch_the_progress_names_the_key_build(tmp_path):
+    require_postgresql("SQLite guarda el corte después de leerlo, sin construir la llave aparte.")
+    make_sections()
+    phases = []
+
+    def progress(**fields):
+        if "phase" in fields:
+            phases.append(fields["phase"])
+
+    import_roll(write_roll(tmp_path / "a.csv", [roll_row(1), roll_row(2)]), CUT, progress=progress)
+    assert phases[-1] == "Indexando las claves de elector del corte"
