@@ -166,8 +166,8 @@ class CedulaRegisterForm(ScanUploadForm):
     field_order = ["reference", "date", "scans"]
 
 
-class PrecaptureUploadForm(forms.Form):
-    """The aspirant's carga masiva: the same template and validator as the OPL's."""
+class SupportFileForm(forms.Form):
+    """A carga masiva file, the OPL's or the aspirant's: the same template and validator."""
 
     file = DataFileField(
         label="Archivo (CSV o XLSX)",

@@ -23,8 +23,8 @@ from .forms import (
     MAX_SCANS_PER_REQUEST,
     AspirantRowForm,
     CedulaRegisterForm,
-    PrecaptureUploadForm,
     ScanUploadForm,
+    SupportFileForm,
 )
 from .models import Cedula, CedulaScan, Channel, Status, Upload
 from .tasks import process_upload
@@ -199,14 +199,14 @@ class PrecaptureUploadsView(AspirantRequiredMixin, View):
     """The aspirant's carga masiva with the OPL's template, and their upload history."""
 
     def get(self, request):
-        return self.render(request, PrecaptureUploadForm())
+        return self.render(request, SupportFileForm())
 
     def post(self, request):
         aspirant = own_aspirant(request)
         if request_too_large(request, max_upload_bytes()):
             messages.error(request, too_large_message(max_upload_bytes()))
             return redirect("supports:precapture_uploads")
-        form = PrecaptureUploadForm(request.POST, request.FILES)
+        form = SupportFileForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form, status=400)
         received = form.cleaned_data["file"]

@@ -12,9 +12,10 @@ from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import Role
 from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import DataFileField, request_too_large, too_large_message
+from apoyo.datafiles import request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
 
+from .forms import SupportFileForm
 from .models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
 from .tasks import process_upload
 from .template_file import template_csv, template_xlsx
@@ -22,18 +23,11 @@ from .uploads import ISSUE_COLUMNS, issue_rows, max_upload_bytes, register_uploa
 from .views import paginate
 
 
-class UploadForm(forms.Form):
+class UploadForm(SupportFileForm):
+    """The OPL's carga masiva, for one of the aspirants it may capture for."""
+
     aspirant = forms.ModelChoiceField(label="Aspirante", queryset=Aspirant.objects.none())
-    file = DataFileField(
-        label="Archivo (CSV o XLSX)",
-        help_text="Use la plantilla. Primera hoja del XLSX; CSV en UTF-8 o Windows-1252.",
-        extensions=(".csv", ".xlsx", ".txt", ".csv.gz"),
-        max_bytes=max_upload_bytes,
-        formats="CSV o XLSX",
-    )
-    dry_run = forms.BooleanField(
-        label="Solo validar (no guarda nada; muestra el mismo reporte)", required=False
-    )
+    field_order = ["aspirant", "file", "dry_run"]
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
