@@ -289,14 +289,18 @@ def withdraw_own_precapture(user, support, reason):
     rejection, only the OPL may withdraw it: the decision is the OPL's record."""
     if support.aspirant.user_id != user.pk or support.channel != Channel.ASPIRANT:
         return [RowError("", "Solo puede retirar filas de su propia pre-captura.")]
-    if not undecided_precapture(support):
-        return [
-            RowError(
-                "",
-                "La mesa de control ya revisó este apoyo: pida al OPL que lo retire si procede.",
-            )
-        ]
-    return withdraw_support(user, support, reason)
+    with transaction.atomic():
+        # Locked as the mesa de control locks it to decide (review.locked_pending): a revisor's
+        # decision and this withdrawal never both take effect.
+        current = Support.objects.select_for_update().get(pk=support.pk)
+        if not undecided_precapture(current):
+            return [
+                RowError(
+                    "",
+                    "La mesa de control ya revisó este apoyo: pida al OPL que lo retire si procede.",
+                )
+            ]
+        return withdraw_support(user, current, reason)
 
 
 def cedula_undecided(cedula):
@@ -312,15 +316,17 @@ def remove_own_scan(user, scan):
     Returns a list of RowError, empty when the scan and its file are gone."""
     if scan.uploaded_by_id != user.pk:
         return [RowError("", "Solo puede quitar escaneos que usted cargó.")]
-    if not cedula_undecided(scan.cedula):
-        return [
-            RowError(
-                "",
-                "La mesa de control ya revisó filas de esta cédula: el escaneo queda como "
-                "constancia; pida al OPL que lo corrija si procede.",
-            )
-        ]
     with transaction.atomic():
+        # The cédula's rows locked as a revisor locks one to decide it (review.locked_pending).
+        list(scan.cedula.supports.select_for_update().values_list("pk", flat=True))
+        if not cedula_undecided(scan.cedula):
+            return [
+                RowError(
+                    "",
+                    "La mesa de control ya revisó filas de esta cédula: el escaneo queda como "
+                    "constancia; pida al OPL que lo corrija si procede.",
+                )
+            ]
         file_name = scan.file.name
         storage = scan.file.storage
         scan.delete()

@@ -21,7 +21,7 @@ from apoyo.accounts.permissions import (
 )
 from apoyo.aspirants.models import Aspirant
 from apoyo.datafiles import request_too_large, too_large_message
-from apoyo.filetypes import CONTENT_TYPES, IMAGES
+from apoyo.filetypes import CONTENT_TYPES, IMAGES, SCANS
 from apoyo.processes.forms import DateInput
 from apoyo.supports.services import support_values
 from apoyo.supports.views import paginate
@@ -99,7 +99,9 @@ def render_office(request, office, form, status=200):
     context = {
         "office": office,
         "run": current_run(office),
-        "windows": window_rows(HearingWindow.objects.filter(office=office).select_related("run")),
+        "windows": window_rows(
+            HearingWindow.objects.filter(office=office).select_related("opened_by")
+        ),
         "unclosed": hearings.unclosed_window(office),
         "form": form,
         "page": paginate(request, requests),
@@ -190,7 +192,7 @@ def evidence_rows(request_obj):
         {
             "evidence": e,
             "label": hearings.evidence_label(e),
-            "inline": e.kind in IMAGES or e.kind == "pdf",
+            "inline": e.kind in SCANS,
             "image": e.kind in IMAGES,
         }
         for e in request_obj.evidence.all()
@@ -289,9 +291,7 @@ class EvidenceView(EvidenceRequiredMixin, View):
         evidences = HearingEvidence.objects.visible_to(request.user).select_related("request")
         evidence = get_object_or_404(evidences, pk=pk)
         log_access(request, "ver", "prueba de audiencia", evidence.pk, evidence.original_name)
-        inline = (evidence.kind in IMAGES or evidence.kind == "pdf") and not request.GET.get(
-            "descargar"
-        )
+        inline = evidence.kind in SCANS and not request.GET.get("descargar")
         try:
             handle = evidence.file.open("rb")
         except FileNotFoundError as error:

@@ -17,7 +17,7 @@ files requests, for the aspirant's own supports. Everyone is bounded by their en
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -31,19 +31,21 @@ from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import notify
 from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload
 from apoyo.processes.workdays import term_end
-from apoyo.supports.services import correct_support, support_values
+from apoyo.supports.services import correct_support, display, support_values
 
 from .models import (
     AspirantResult,
+    CheckRun,
     HearingEvidence,
     HearingItem,
     HearingRequest,
     HearingWindow,
     RequestStatus,
+    RunStatus,
     SupportResult,
     WindowState,
 )
-from .services import current_run, start_run
+from .services import STALE_AFTER, current_run, start_run
 from .tasks import check_office
 
 DEFAULT_WORKING_DAYS = 5
@@ -63,15 +65,6 @@ EVIDENCE_EXTENSIONS = {
     "ole": "doc",
 }
 RESOLVER_ROLES = frozenset({Role.OPL_ADMIN, Role.OPL_REVIEWER})
-# The cédula columns a resolution may correct (those of supports.services.correct_support).
-CORRECTABLE_COLUMNS = (
-    "NOMBRE",
-    "APELLIDO_PATERNO",
-    "APELLIDO_MATERNO",
-    "CLAVE_ELECTOR",
-    "OCR",
-    "FECHA_APOYO",
-)
 LIFT = "TIPO_INCONSISTENCIA"
 
 
@@ -229,7 +222,6 @@ class EvidenceFile:
     uploaded: object
     kind: str
     size: int
-    sha256: str = field(default="")
 
 
 def check_evidence(files):
@@ -479,14 +471,17 @@ def apply_corrections(user, request, corrections):
         )
 
 
-def display(value):
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return "" if value is None else str(value)
-
-
 def recompute(office, user):
-    """Queue a compulsa of the office after the commit; returns its run (the page follows it)."""
+    """Queue a compulsa of the office after the commit; returns its run (the page follows it).
+    A run still waiting in the queue is reused: it has not read anything yet, and it is locked
+    here so that its worker reads only after these corrections commit. Resolving twenty
+    requests in a row queues one compulsa, not twenty."""
+    waiting = CheckRun.objects.select_for_update().filter(
+        office=office, status=RunStatus.QUEUED, created_at__gte=timezone.now() - STALE_AFTER
+    )
+    run = waiting.order_by("-created_at").first()
+    if run is not None:
+        return run
     run = start_run(office, user)
     transaction.on_commit(partial(check_office.enqueue, run.pk))
     return run

@@ -10,7 +10,6 @@ figures with reportlab and stored beside them with its SHA-256.
 
 import hashlib
 import io
-from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
@@ -36,20 +35,15 @@ from apoyo.accounts.models import Role
 from . import hearings
 from .models import (
     AspirantResult,
-    CheckRun,
     HearingItem,
     HearingRequest,
     HearingWindow,
     Motive,
     RequestStatus,
     Ruling,
-    RunStatus,
     UnitResult,
 )
-from .services import current_run
-
-# A run still queued or running after this long is taken as abandoned (as on the results pages).
-STALE_AFTER = timedelta(hours=2)
+from .services import active_run, current_run
 
 
 class RulingError(Exception):
@@ -69,13 +63,9 @@ def blockers(office, run):
     if run is None:
         return ["El cargo aún no tiene compulsa terminada."]
     found = []
-    since = timezone.now() - STALE_AFTER
-    active = CheckRun.objects.filter(office=office, created_at__gte=since).exclude(
-        status__in=(RunStatus.DONE, RunStatus.FAILED)
-    )
-    if active.exists():
+    if active_run(office) is not None:
         found.append("Hay una compulsa en curso para este cargo; espere a que termine.")
-    window = HearingWindow.objects.filter(office=office, end_date__gte=hearings.today()).first()
+    window = hearings.unclosed_window(office)
     if window is not None:
         found.append(
             "La garantía de audiencia sigue abierta o programada hasta el "

@@ -8,6 +8,7 @@ current one.
 """
 
 import math
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
@@ -31,7 +32,10 @@ from .models import (
 
 # Supports a compulsa looks at: captured and not withdrawn; those pending the OPL's review never
 # count until a revisor accepts them (DOMAIN.md, pre-captura).
-CHECKED_STATUS = Status.PRELIMINARY
+COUNTED_STATUS = Status.PRELIMINARY
+FINISHED = (RunStatus.DONE, RunStatus.FAILED)
+# A run still queued or running after this long is taken as abandoned (its worker died).
+STALE_AFTER = timedelta(hours=2)
 
 
 class CheckError(Exception):
@@ -46,6 +50,13 @@ def current_run(office):
 
 def start_run(office, user=None):
     return CheckRun.objects.create(office=office, run_by=user, source=Source.ROLL)
+
+
+def active_run(office):
+    """A run of the office still queued or running, unless it looks abandoned."""
+    since = timezone.now() - STALE_AFTER
+    runs = CheckRun.objects.filter(office=office, created_at__gte=since)
+    return runs.exclude(status__in=FINISHED).order_by("-created_at").first()
 
 
 def run_check(office, user=None, run=None):
@@ -105,7 +116,7 @@ def plan_run(office):
 
 
 def supports_of(office):
-    return Support.objects.filter(aspirant__office=office, status=CHECKED_STATUS)
+    return Support.objects.filter(aspirant__office=office, status=COUNTED_STATUS)
 
 
 def subquery(queryset):
@@ -220,7 +231,7 @@ def classify_supports(run, office, plan):
     )
     params = [
         office.pk,
-        CHECKED_STATUS,
+        COUNTED_STATUS,
         plan["cut_id"] or 0,
         plan["state"],
         *territory_params,
@@ -232,6 +243,7 @@ def classify_supports(run, office, plan):
     with connection.cursor() as cursor:
         tune_postgresql(cursor)
         cursor.execute(sql, params)
+        untune_postgresql(cursor)
 
 
 def tune_postgresql(cursor):
@@ -255,6 +267,16 @@ def tune_postgresql(cursor):
     cursor.execute("SET LOCAL enable_mergejoin = off")
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
+def untune_postgresql(cursor):
+    """Hash and merge joins back for the rest of the run's transaction (SET LOCAL lasts until the
+    commit): the counting queries that follow join a million results with the geography, where
+    they are the right plans. JIT stays off and the work memory stays larger."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute("RESET enable_hashjoin")
+    cursor.execute("RESET enable_mergejoin")
 
 
 def count_results(run, office, plan):

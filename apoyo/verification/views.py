@@ -2,7 +2,6 @@
 the INE exchange route; and the aspirant's own results in their portal."""
 
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -10,7 +9,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views import View
 
 from apoyo.accounts.audit import log_access
@@ -39,7 +37,7 @@ from .models import (
     UnitResult,
 )
 from .results import ASPIRANT_HEADER, SUPPORT_HEADER, aspirant_rows, support_rows
-from .services import CheckError, current_run, start_run, supports_of
+from .services import FINISHED, CheckError, active_run, current_run, start_run, supports_of
 from .tasks import check_office
 
 # Short column titles for the per-motivo counts; the full label goes in the cell's title.
@@ -54,9 +52,6 @@ MOTIVE_SHORT = {
     Motive.DUPLICADO_OTRO: "Duplicado (otro)",
 }
 VALID_FILTER = "validos"
-FINISHED = (RunStatus.DONE, RunStatus.FAILED)
-# A run still queued or running after this long is taken as abandoned (its worker died).
-STALE_AFTER = timedelta(hours=2)
 EXPORTS = {("apoyos", "csv"), ("aspirantes", "csv"), ("resultados", "xlsx")}
 REJECTED_SHOWN = 200
 
@@ -93,13 +88,6 @@ def selected_run(request, office, runs):
         return current_run(office)
     finished = runs.filter(office=office, status=RunStatus.DONE).select_related("run_by")
     return get_object_or_404(finished, pk=run_id)
-
-
-def active_run(office):
-    """A run of the office still queued or running, unless it looks abandoned."""
-    since = timezone.now() - STALE_AFTER
-    runs = CheckRun.objects.filter(office=office, created_at__gte=since)
-    return runs.exclude(status__in=FINISHED).order_by("-created_at").first()
 
 
 # Building blocks of the tables ----------------------------------------------------------------------

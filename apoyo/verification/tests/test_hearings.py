@@ -399,6 +399,31 @@ def test_upheld_lifting_the_inconsistency_recomputes_and_the_valid_count_rises(
     assert mail.outbox[-1].to == [h.maria.user.email]
 
 
+def test_requests_upheld_before_the_queued_compulsa_starts_share_it(h, window):
+    reviewer = opl(role=Role.OPL_REVIEWER)
+    first = file(h, window, [h.photocopy])
+    second = file(h, window, [h.mistyped])
+    hearings.resolve_request(
+        reviewer,
+        first,
+        RequestStatus.UPHELD,
+        "Original cotejado.",
+        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+    )
+    hearings.resolve_request(
+        reviewer,
+        second,
+        RequestStatus.UPHELD,
+        "Clave corregida con la credencial.",
+        {h.mistyped.pk: {"CLAVE_ELECTOR": h.right_key}},
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.recheck_run == second.recheck_run
+    assert first.recheck_run.status == RunStatus.QUEUED
+    assert CheckRun.objects.filter(office=h.office, status=RunStatus.QUEUED).count() == 1
+
+
 def test_upheld_correcting_the_clave_from_the_page_makes_the_support_count(
     client, h, window, django_capture_on_commit_callbacks
 ):
