@@ -1,5 +1,6 @@
 """Aspirants and their auxiliaries: accounts, registration rules and invitations."""
 
+import logging
 import re
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from apoyo.accounts.notifications import absolute_url, notify
 from apoyo.accounts.tokens import revoke_user_tokens
 
 from .models import Auxiliary, AuxiliaryConflict
+
+logger = logging.getLogger(__name__)
 
 PHONE_DIGITS = 10
 # Mexican numbers written with the country code: +52 and the old mobile prefix +52 1.
@@ -210,6 +213,7 @@ def send_invitation(auxiliary):
     try:
         send_mail("Invitación a la aplicación de captura de apoyos", body, None, [auxiliary.email])
     except OSError:
+        logger.exception("Invitation e-mail to auxiliary %s failed", auxiliary.pk)
         return False
     auxiliary.invited_at = timezone.now()
     auxiliary.save(update_fields=["invited_at"])

@@ -127,10 +127,12 @@ class ScansField(forms.FileField):
     bytes) and by size (APOYO_SCAN_MAX_BYTES)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"})
+        )
         kwargs.setdefault(
             "help_text",
-            f"PDF, JPG o PNG; hasta {MAX_SCANS_PER_REQUEST} archivos por envío. "
+            f"PDF, JPG, PNG o WebP; hasta {MAX_SCANS_PER_REQUEST} archivos por envío. "
             "Se revisa el contenido del archivo, no su extensión.",
         )
         super().__init__(**kwargs)
