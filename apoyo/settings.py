@@ -282,7 +282,7 @@ CACHES = {
     }
 }
 
-# Largest scan of a paper cédula (PDF, JPEG, PNG) an aspirant or the OPL may upload.
+# Largest scan of a paper cédula (PDF, JPEG, PNG, WebP) an aspirant or the OPL may upload.
 APOYO_SCAN_MAX_BYTES = env_int("APOYO_SCAN_MAX_BYTES", 10 * 1024 * 1024)
 # Largest evidence file of a garantía de audiencia request.
 APOYO_EVIDENCE_MAX_BYTES = env_int("APOYO_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
