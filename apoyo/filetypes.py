@@ -64,7 +64,7 @@ def _zip_kind(file):
     try:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
-            if "mimetype" in names and archive.read("mimetype").startswith(
+            if "mimetype" in names and _head_of(archive, "mimetype").startswith(
                 b"application/vnd.oasis.opendocument"
             ):
                 return "odf"
@@ -74,10 +74,17 @@ def _zip_kind(file):
                 if any(name.startswith(prefix) for name in names):
                     return kind
             return None
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError):
+        # Damaged, encrypted or compressed with a method zipfile lacks: not a document we read.
         return None
     finally:
         file.seek(0)
+
+
+def _head_of(archive, name):
+    """The first bytes of a part, never the whole of it: a small upload may unpack to gigabytes."""
+    with archive.open(name) as part:
+        return part.read(64)
 
 
 def check_upload(uploaded, allowed, max_bytes) -> str:

@@ -70,3 +70,17 @@ def test_check_leaves_the_file_ready_to_be_read_again():
     upload = SimpleUploadedFile("a.docx", DOCX)
     check_upload(upload, DOCUMENTS, 10_000)
     assert upload.read() == DOCX
+
+
+def test_a_zip_with_an_unknown_compression_method_is_refused_not_a_crash():
+    data = bytearray(zipped({"mimetype": b"application/vnd.oasis.opendocument.text"}))
+    # The local header's and the central directory's compression method: 99 (AES), which
+    # zipfile cannot unpack.
+    local = data.index(b"PK\x03\x04")
+    data[local + 8 : local + 10] = (99).to_bytes(2, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    assert detect(io.BytesIO(bytes(data))) is None
+    upload = SimpleUploadedFile("oficio.odt", bytes(data))
+    with pytest.raises(ValidationError):
+        check_upload(upload, DOCUMENTS, 1024 * 1024)
