@@ -1,9 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
 from .notifications import unread_count
 
 
 def notifications(request):
-    """The unread notices badge shown in the header."""
+    """The unread notices badge shown in the header. Counted only when a template shows it: the
+    htmx progress partials polled every second do not."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -1,7 +1,10 @@
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apoyo.accounts.context_processors import notifications
 from apoyo.accounts.models import Notification, Role
 from apoyo.accounts.notifications import notify
 from apoyo.testing import make_sections, make_user
@@ -53,3 +56,13 @@ def test_a_failing_mail_server_keeps_the_notices_and_reports_none(users, setting
     settings.EMAIL_TIMEOUT = 2
     assert notify(users, "Audiencia abierta", "Detalle") is None
     assert Notification.objects.filter(title="Audiencia abierta").count() == 2
+
+
+def test_the_unread_count_is_queried_only_where_the_header_shows_it(rf, users):
+    notify(users[:1], "Audiencia abierta")
+    request = rf.get("/")
+    request.user = users[0]
+    with CaptureQueriesContext(connection) as queries:
+        context = notifications(request)
+    assert len(queries) == 0
+    assert int(str(context["unread_notifications"])) == 1
