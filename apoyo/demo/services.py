@@ -268,7 +268,9 @@ def capture_demo_supports(capturist, rng, per_aspirant):
     shared = [demo_citizen(rng) for _ in range(12)]
     for aspirant in Aspirant.objects.select_related("office").order_by("code"):
         office = aspirant.office
-        days = (office.collection_end - office.collection_start).days
+        # Cédulas are dated up to today: an office still collecting has none from the future.
+        last = min(office.collection_end, timezone.localdate())
+        days = max(0, (last - office.collection_start).days)
         for folio in range(per_aspirant // 10):
             date = office.collection_start + datetime.timedelta(days=rng.randrange(days + 1))
             cedula, _ = open_cedula(capturist, aspirant, f"{aspirant.code}-{folio + 1:04d}", date)
@@ -292,7 +294,9 @@ def precapture_demo_supports(users, rng):
     aspirants = Aspirant.objects.filter(code__in=PRECAPTURE_ASPIRANTS)
     for aspirant in aspirants.select_related("office", "user").order_by("code"):
         office = aspirant.office
-        days = (office.collection_end - office.collection_start).days
+        # Cédulas are dated up to today: an office still collecting has none from the future.
+        last = min(office.collection_end, timezone.localdate())
+        days = max(0, (last - office.collection_start).days)
         for number, rows in enumerate(PRECAPTURE_ROWS, start=1):
             date = office.collection_start + datetime.timedelta(days=rng.randrange(days + 1))
             cedula, _ = open_cedula(aspirant.user, aspirant, f"{aspirant.code}-P{number:03d}", date)

@@ -8,7 +8,7 @@ from apoyo.demo.services import DEMO_PASSWORD, load_demo
 from apoyo.geo.models import Section
 from apoyo.processes.models import Office
 from apoyo.supports import review
-from apoyo.supports.models import CedulaScan, Channel, Status, Support
+from apoyo.supports.models import Cedula, CedulaScan, Channel, Status, Support
 from apoyo.verification.models import AspirantResult
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ def test_demo_loads_sonora_the_process_a_user_per_role_and_supports():
     gob = results.filter(run__office__code="GOB").first()
     assert gob.nominal_list == 2104809 and gob.required == 63145
     assert all(r.valid > 0 for r in results)
+    assert not Cedula.objects.filter(date__gt=timezone.localdate()).exists()
 
 
 def test_demo_fills_the_mesa_de_control_with_the_aspirants_precapture():
