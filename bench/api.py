@@ -313,8 +313,12 @@ def measure(label, server, port, keys, seconds, aspirant):
     latencies = [value for client in clients for value in client.latencies]
     answered = sum(client.stored for client in clients)
     if failures:
+        # A refused submission is not a stored support: the figure would mean nothing.
         status, body = failures[0]
-        say(label, f"{len(failures)} respuestas distintas de 201; la primera: {status} {body!r}")
+        raise SystemExit(
+            f"{len(failures)} respuestas distintas de 201 (la primera: {status} {body!r}); "
+            "la medición no vale."
+        )
     return {
         "clients": len(keys),
         "seconds": elapsed,
