@@ -431,7 +431,9 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
+    area = models.ForeignKey(
+        Area, verbose_name="área", null=True, blank=True, on_delete=models.SET_NULL
+    )
     detail = models.TextField("detalle", blank=True)
 
     class Meta:
@@ -441,7 +443,3 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.consultation} {self.get_kind_display()}"
-
-    @property
-    def internal(self):
-        return self.kind in INTERNAL_EVENTS

@@ -13,6 +13,7 @@ Every step checks the user's role and the folio's state here, not in the views: 
 import hashlib
 import os
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -444,7 +445,8 @@ def save_answer(user, assignment, text, files=(), remove=(), now=None):
             answer.text, answer.updated_at = text, now
             answer.save(update_fields=["text", "updated_at"])
         for attachment in answer.attachments.filter(pk__in=[a.pk for a in remove]):
-            attachment.file.delete(save=False)
+            # The file goes only once the removal commits: a later failure keeps both.
+            transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
             attachment.delete()
         for uploaded in files:
             store_attachment(consultation, uploaded, user, now, answer=answer)

@@ -32,6 +32,7 @@ from .forms import (
 from .models import (
     AREA_ROLES,
     EDITABLE_ANSWER,
+    INTERNAL_EVENTS,
     Answer,
     AnswerStatus,
     Area,
@@ -358,7 +359,7 @@ def render_detail(request, consultation, status=200, **forms):
 
     events = consultation.events.select_related("actor", "area")
     if not is_ine:
-        events = events.exclude(kind__in=["drafted", "returned"])
+        events = events.exclude(kind__in=INTERNAL_EVENTS)
     can_follow_up = is_opl and consultation.status in {Status.FORWARDED, Status.CLOSED}
     assign_form = forms.get("assign_form")
     if assign_form is None and is_utvopl and not closed:
@@ -381,7 +382,8 @@ def render_detail(request, consultation, status=200, **forms):
         "assign_form": assign_form,
         "follow_up_form": follow_up_form,
         "can_close_opl": is_opl and consultation.status == Status.FORWARDED,
-        "close_form": CloseForm() if is_utvopl and not closed else None,
+        "close_form": forms.get("close_form")
+        or (CloseForm() if is_utvopl and not closed else None),
     }
     return render(request, "liaison/detail.html", context, status=status)
 
@@ -495,7 +497,9 @@ class CloseView(SivopleMixin, View):
     def post(self, request, pk):
         consultation = visible_consultation(request, pk)
         form = CloseForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
+        if not form.is_valid():
+            return render_detail(request, consultation, status=400, close_form=form)
+        note = form.cleaned_data["note"]
         return step_done(
             request,
             consultation,

@@ -212,3 +212,12 @@ def test_utvopls_instruction_to_the_area_is_not_shown_to_the_opl(world, client):
         "Instrucción interna."
         in page(client, world.derfe, "detail", consultation.pk).content.decode()
     )
+
+
+def test_a_closing_note_too_long_is_refused_on_the_page_and_the_folio_stays_open(world, client):
+    consultation, _ = world.answered()
+    response = post(client, world.utvopl, "close", consultation.pk, data={"note": "x" * 501})
+    assert response.status_code == 400
+    assert "500 caracteres" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status != Status.CLOSED
