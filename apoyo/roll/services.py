@@ -101,11 +101,11 @@ class CheckedFile:
     repeated: pl.Series | None = None
     ln_parts: list = field(default_factory=list)
 
-    def add(self, batch):
-        self.tally(batch)
-        if batch.valid.height:
-            self.frames.append(batch.valid)
-            self.kept_rows += batch.valid.height
+    def keep(self, valid: pl.DataFrame):
+        """Keep a batch's valid rows until the whole file is checked (in memory, then on disk)."""
+        if valid.height:
+            self.frames.append(valid)
+            self.kept_rows += valid.height
         if self.parts or self.kept_rows > MEMORY_ROWS:
             self.spill()
 
@@ -160,24 +160,29 @@ class CheckedFile:
         return pl.concat(self.issues).sort(ROW, maintain_order=True)
 
 
-def check_file(rows, sections, workdir, progress, limit=MAX_ISSUES) -> CheckedFile:
-    """Step 1: validate every batch, reporting the rows read after each one."""
-    checked = CheckedFile(workdir=Path(workdir), limit=limit)
+def checked_batches(rows, sections, checked: CheckedFile, progress):
+    """Validate batch after batch; `checked` counts each one and keeps its first issues, and the
+    rows read so far are reported after each."""
     for raw in rows.batches():
-        checked.add(check_batch(raw, sections))
+        batch = check_batch(raw, sections)
+        checked.tally(batch)
         progress(rows_read=checked.read, rejected=checked.rejected)
+        yield batch
+
+
+def check_file(rows, sections, workdir, progress, limit=MAX_ISSUES) -> CheckedFile:
+    """Validate the whole file, keeping its valid rows for reject_repeated_keys and storing."""
+    checked = CheckedFile(workdir=Path(workdir), limit=limit)
+    for batch in checked_batches(rows, sections, checked, progress):
+        checked.keep(batch.valid)
     return checked
 
 
 def streamed_entries(rows, sections, checked: CheckedFile, progress):
-    """Validate batch after batch, yielding each batch's valid rows (ENTRY_COLUMNS) for the
-    loader to store before the next batch is read; `checked` counts them and keeps the issues."""
-    for raw in rows.batches():
-        batch = check_batch(raw, sections)
-        checked.tally(batch)
+    """Each batch's valid rows, for the loader to store before the next batch is read."""
+    for batch in checked_batches(rows, sections, checked, progress):
         checked.count_ln(batch.valid)
-        progress(rows_read=checked.read, rejected=checked.rejected)
-        yield batch.valid.select(ENTRY_COLUMNS)
+        yield batch.valid
     # What remains after the last batch (a minute for a national cut) is building the key.
     progress(phase="Indexando las claves de elector del corte")
 
