@@ -9,13 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework.exceptions import AuthenticationFailed
 
-from apoyo.accounts.api_auth import key_from_header
+from apoyo.accounts.api_auth import ApiTokenAuthentication
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.accounts.tokens import check_key
 from apoyo.filetypes import CONTENT_TYPES
 
-from .models import Channel, SupportImage
+from .app_capture import own_supports
+from .models import SupportImage
 
 ALLOWED_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}
 
@@ -25,7 +25,7 @@ def visible_image(user, pk):
     scoping rules), or the auxiliary who captured it."""
     images = SupportImage.objects.select_related("support")
     if user.role == Role.AUXILIARY:
-        images = images.filter(support__captured_by=user, support__channel=Channel.APP)
+        images = images.filter(support__in=own_supports(user).values("pk"))
     else:
         images = images.visible_to(user)
     return images.filter(pk=pk).first()
@@ -39,15 +39,12 @@ class AppImageView(View):
     def get(self, request, pk):
         if not request.user.is_authenticated:
             try:
-                key = key_from_header(request)
+                found = ApiTokenAuthentication().authenticate(request)
             except AuthenticationFailed as failed:
                 return JsonResponse({"detail": str(failed.detail), "errors": []}, status=401)
-            if key is None:
+            if found is None:
                 return redirect_to_login(request.get_full_path())
-            token, problem = check_key(key)
-            if problem:
-                return JsonResponse({"detail": problem, "errors": []}, status=401)
-            request.user = token.user
+            request.user, _ = found
         if request.user.role not in ALLOWED_ROLES:
             raise PermissionDenied("Su rol no tiene acceso a las imágenes de los apoyos.")
         image = visible_image(request.user, pk)
