@@ -4,6 +4,7 @@ Used by the cédula scans and hearing evidence (supports, verification), SIVOPLE
 (liaison) and the capture app's photos (API). A renamed file is judged by what it holds.
 """
 
+import hashlib
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -85,6 +86,16 @@ def _head_of(archive, name):
     """The first bytes of a part, never the whole of it: a small upload may unpack to gigabytes."""
     with archive.open(name) as part:
         return part.read(64)
+
+
+def sha256_of(file) -> str:
+    """The hex SHA-256 of a file-like object, read in 1 MB blocks; it is left rewound."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 def check_upload(uploaded, allowed, max_bytes) -> str:

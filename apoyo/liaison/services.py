@@ -10,7 +10,6 @@ Every step checks the user's role and the folio's state here, not in the views: 
 `NotAllowed` (403), a wrong state `WorkflowError`; both carry a Spanish message for the user.
 """
 
-import hashlib
 import os
 from datetime import timedelta
 from functools import partial
@@ -24,7 +23,7 @@ from django.utils import timezone
 
 from apoyo.accounts.models import OPL_ROLES, Role, User
 from apoyo.accounts.notifications import notify
-from apoyo.filetypes import DOCUMENTS, check_upload
+from apoyo.filetypes import DOCUMENTS, check_upload, sha256_of
 from apoyo.processes.workdays import term_end
 
 from .models import (
@@ -217,13 +216,6 @@ def check_files(files):
 def store_attachment(consultation, uploaded, user, now=None, answer=None, follow_up=None):
     """Keep one file through the storage API with its size, SHA-256 and detected kind."""
     kind = check_upload(uploaded, DOCUMENTS, max_attachment_bytes())
-    digest = hashlib.sha256()
-    size = 0
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    uploaded.seek(0)
     name = os.path.basename(uploaded.name or "anexo")[:255]
     attachment = Attachment(
         consultation=consultation,
@@ -231,8 +223,8 @@ def store_attachment(consultation, uploaded, user, now=None, answer=None, follow
         follow_up=follow_up,
         original_name=name,
         kind=kind,
-        size=size,
-        sha256=digest.hexdigest(),
+        size=uploaded.size,
+        sha256=sha256_of(uploaded),
         uploaded_by=user,
         uploaded_at=now or timezone.now(),
     )

@@ -9,7 +9,6 @@ Errors name the API's fields, with Spanish messages.
 """
 
 import datetime
-import hashlib
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from apoyo.filetypes import IMAGES, check_upload
+from apoyo.filetypes import IMAGES, check_upload, sha256_of
 
 from .models import (
     Channel,
@@ -347,17 +346,13 @@ def store(auxiliary, client_uuid, checked):
 
 
 def store_image(support, kind, uploaded, content_kind):
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in iter(lambda: uploaded.read(1024 * 1024), b""):
-        digest.update(chunk)
-    uploaded.seek(0)
+    sha256 = sha256_of(uploaded)
     image = SupportImage(
         support=support,
         kind=kind,
         content_kind=content_kind,
         size=uploaded.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
     image.file.save(f"{kind.value}.{content_kind}", uploaded, save=False)
     try:

@@ -22,7 +22,6 @@ Also here: the cédula scans the review looks at, and the figures of the adminis
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,7 +34,7 @@ from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
-from apoyo.filetypes import SCANS, check_upload
+from apoyo.filetypes import SCANS, check_upload, sha256_of
 
 from .models import (
     CedulaScan,
@@ -414,12 +413,7 @@ def add_scan(user, cedula, uploaded):
     is already a scan of the cédula.
     """
     kind = check_upload(uploaded, SCANS, max_scan_bytes())
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in iter(lambda: uploaded.read(1024 * 1024), b""):
-        digest.update(chunk)
-    uploaded.seek(0)
-    sha256 = digest.hexdigest()
+    sha256 = sha256_of(uploaded)
     if CedulaScan.objects.filter(cedula=cedula, sha256=sha256).exists():
         raise ValidationError(
             f"El archivo «{uploaded.name}» ya está cargado en la cédula {cedula.reference}."

@@ -1,3 +1,4 @@
+import hashlib
 import io
 import zipfile
 
@@ -5,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apoyo.filetypes import DOCUMENTS, IMAGES, SCANS, check_upload, detect
+from apoyo.filetypes import DOCUMENTS, IMAGES, SCANS, check_upload, detect, sha256_of
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -84,3 +85,11 @@ def test_a_zip_with_an_unknown_compression_method_is_refused_not_a_crash():
     upload = SimpleUploadedFile("oficio.odt", bytes(data))
     with pytest.raises(ValidationError):
         check_upload(upload, DOCUMENTS, 1024 * 1024)
+
+
+def test_sha256_of_reads_the_whole_file_and_leaves_it_rewound():
+    data = PDF * 100_000  # several blocks
+    file = io.BytesIO(data)
+    file.seek(10)
+    assert sha256_of(file) == hashlib.sha256(data).hexdigest()
+    assert file.tell() == 0

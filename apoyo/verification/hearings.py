@@ -16,7 +16,6 @@ Who may do what: the OPL administrator opens windows; the OPL administrator and 
 files requests, for the aspirant's own supports. Everyone is bounded by their entity.
 """
 
-import hashlib
 from dataclasses import dataclass
 from functools import partial
 
@@ -29,7 +28,7 @@ from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import notify
-from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload
+from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload, sha256_of
 from apoyo.processes.workdays import term_end
 from apoyo.supports.services import correct_support, display, support_values
 
@@ -339,17 +338,13 @@ def eligible_motives(window, aspirant, support_ids):
 def store_evidence(request, number, item):
     """Save the file through Django's storage under a name of ours (never the uploaded one)."""
     uploaded = item.uploaded
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in iter(lambda: uploaded.read(1024 * 1024), b""):
-        digest.update(chunk)
-    uploaded.seek(0)
+    sha256 = sha256_of(uploaded)
     evidence = HearingEvidence(
         request=request,
         original_name=(uploaded.name or "archivo")[:255],
         kind=item.kind,
         size=item.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
     name = f"solicitud-{request.pk}-{number}.{EVIDENCE_EXTENSIONS[item.kind]}"
     evidence.file.save(name, File(uploaded), save=False)
