@@ -83,7 +83,11 @@ class Notification(models.Model):
     """An in-app notice for one user (the same news usually also goes by e-mail)."""
 
     user = models.ForeignKey(
-        User, verbose_name="usuario", on_delete=models.CASCADE, related_name="notifications"
+        User,
+        verbose_name="usuario",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # notification_user_unread starts with the user
     )
     created_at = models.DateTimeField("fecha", default=timezone.now)
     title = models.CharField("aviso", max_length=200)
@@ -106,7 +110,11 @@ class ApiToken(models.Model):
     itself is handed once to the app that logged in, and a stolen database cannot replay it."""
 
     user = models.ForeignKey(
-        User, verbose_name="usuario", on_delete=models.CASCADE, related_name="api_tokens"
+        User,
+        verbose_name="usuario",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        db_index=False,  # api_token_user_active starts with the user
     )
     key_hash = models.CharField("huella SHA-256", max_length=64, unique=True)
     created_at = models.DateTimeField("emitido", default=timezone.now)

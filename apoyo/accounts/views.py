@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -39,7 +40,7 @@ class StateUsersMixin(OplAdminRequiredMixin):
 
 class UserList(StateUsersMixin, ListView):
     template_name = "accounts/user_list.html"
-    paginate_by = 50
+    paginate_by = settings.APOYO_PAGE_SIZE
 
     def get_queryset(self):
         return super().get_queryset().order_by("role", "username")
@@ -64,7 +65,7 @@ class UserUpdate(StateUsersMixin, UpdateView):
 
 class NotificationList(LoginRequiredMixin, ListView):
     template_name = "accounts/notifications.html"
-    paginate_by = 50
+    paginate_by = settings.APOYO_PAGE_SIZE
 
     def get_queryset(self):
         return self.request.user.notifications.all()
