@@ -25,7 +25,7 @@ from apoyo.verification.models import (
     SupportResult,
     WindowState,
 )
-from apoyo.verification.services import current_run
+from apoyo.verification.services import current_run, run_check
 
 from .factories import key, support
 from .hearing_data import (
@@ -705,7 +705,14 @@ def test_a_request_only_covers_supports_of_the_windows_compulsa(h, window):
         file(h, window, [late])
 
 
-def test_windows_of_another_process_do_not_mix(h, admin):
-    other = make_office(make_process(state_number=26))
-    with pytest.raises(HearingError, match="ejecute la compulsa"):
-        hearings.open_window(admin, other, hearings.today())
+def test_windows_of_another_process_do_not_mix(h, admin, window):
+    other = make_office(make_process(state_number=26, roll_cut_date=h.office.process.roll_cut_date))
+    run_check(other)
+    # The open window of h's office does not block the other office's, nor the reverse.
+    other_window = hearings.open_window(admin, other, hearings.today())
+    assert other_window.run.office == other and window.run.office == h.office
+    assert hearings.unclosed_window(h.office) == window
+    assert hearings.unclosed_window(other) == other_window
+    # Maria's supports are not the other office's: she cannot argue them in its window.
+    with pytest.raises(HearingError):
+        file(h, other_window, [h.photocopy])
