@@ -7,15 +7,9 @@ from .models import OPL_ROLES, Role, User
 MANAGEABLE_ROLES = [(r.value, r.label) for r in Role if r in OPL_ROLES]
 
 
-class UserForm(forms.ModelForm):
-    """An OPL administrator's form for the users of their own entity."""
-
-    password = forms.CharField(
-        label="Contraseña",
-        widget=forms.PasswordInput(render_value=False),
-        required=False,
-        help_text="Al crear es obligatoria; al editar, déjela vacía para conservar la actual.",
-    )
+class StaffForm(forms.ModelForm):
+    """An OPL administrator's form for the OPL staff of their own entity. It never sets a
+    password: a person's password is theirs alone."""
 
     class Meta:
         model = User
@@ -27,18 +21,23 @@ class UserForm(forms.ModelForm):
         self.fields["role"].choices = MANAGEABLE_ROLES
         self.fields["first_name"].required = True
 
+
+class NewStaffForm(StaffForm):
+    """A new staff account with its initial password."""
+
+    password = forms.CharField(
+        label="Contraseña inicial",
+        widget=forms.PasswordInput(render_value=False),
+    )
+
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not password and self.instance.pk is None:
-            raise forms.ValidationError("Indique una contraseña inicial.")
-        if password:
-            validate_password(password, self.instance)
+        validate_password(password, self.instance)
         return password
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        if self.cleaned_data["password"]:
-            user.set_password(self.cleaned_data["password"])
+        user.set_password(self.cleaned_data["password"])
         if commit:
             user.save()
         return user

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
-from .forms import UserForm
+from .forms import NewStaffForm, StaffForm
 from .models import OPL_ROLES, Role, User
 from .permissions import OplAdminRequiredMixin
 
@@ -27,27 +27,33 @@ def home(request):
     return render(request, "accounts/home.html")
 
 
-class StateUsersMixin(OplAdminRequiredMixin):
-    """An OPL administrator manages only the users of their own entity."""
+class StateStaffMixin(OplAdminRequiredMixin):
+    """An OPL administrator manages only the OPL staff of their own entity. Aspirant and auxiliary
+    accounts are never reachable here, so no staff form can turn one into OPL staff."""
 
     model = User
-    form_class = UserForm
     success_url = reverse_lazy("user_list")
+    # Not "user": that name is the signed-in person in every template (the header, the menu).
+    context_object_name = "managed_user"
 
     def get_queryset(self):
-        return User.objects.filter(state=self.request.user.state_id, is_superuser=False)
+        return User.objects.filter(
+            state=self.request.user.state_id, role__in=OPL_ROLES, is_superuser=False
+        )
 
 
-class UserList(StateUsersMixin, ListView):
+class UserList(StateStaffMixin, ListView):
     template_name = "accounts/user_list.html"
     paginate_by = settings.APOYO_PAGE_SIZE
+    context_object_name = "staff"
 
     def get_queryset(self):
         return super().get_queryset().order_by("role", "username")
 
 
-class UserCreate(StateUsersMixin, CreateView):
+class UserCreate(StateStaffMixin, CreateView):
     template_name = "accounts/user_form.html"
+    form_class = NewStaffForm
 
     def form_valid(self, form):
         form.instance.state_id = self.request.user.state_id
@@ -55,8 +61,9 @@ class UserCreate(StateUsersMixin, CreateView):
         return super().form_valid(form)
 
 
-class UserUpdate(StateUsersMixin, UpdateView):
+class UserUpdate(StateStaffMixin, UpdateView):
     template_name = "accounts/user_form.html"
+    form_class = StaffForm
 
     def form_valid(self, form):
         messages.success(self.request, f"Usuario {form.instance.username} actualizado.")
