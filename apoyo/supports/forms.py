@@ -86,6 +86,17 @@ class AspirantRowForm(SupportRowForm):
 class CorrectionForm(SupportRowForm):
     FECHA_APOYO = forms.DateField(label="Fecha del apoyo", required=False, widget=DateInput())
 
+    def __init__(self, state_id, *args, outcome_locked=False, **kwargs):
+        super().__init__(state_id, *args, **kwargs)
+        if outcome_locked:
+            # A disabled field keeps its initial value whatever is posted.
+            field = self.fields["TIPO_INCONSISTENCIA"]
+            field.disabled = True
+            field.help_text = (
+                "Lo decide la mesa de control: solo cambia en la mesa de control o por la "
+                "resolución de una garantía de audiencia."
+            )
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(

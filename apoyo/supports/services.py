@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import (
+    OPL_CHANNELS,
     Cedula,
     ChangeAction,
     Channel,
@@ -176,12 +177,64 @@ def support_values(support):
     }
 
 
+# Why a correction may not change a tipo de inconsistencia (DOMAIN.md lifecycle 2 and 6).
+DECIDED_BY_THE_MESA = (
+    "El tipo de inconsistencia de este apoyo solo cambia en la mesa de control (o por la "
+    "resolución de una garantía de audiencia): la mesa de control ya lo revisó o le corresponde "
+    "revisarlo."
+)
+FOUR_EYES_TYPE = (
+    "Un tipo de inconsistencia que requiere segundo revisor ({codes}) solo cambia en la mesa de "
+    "control, donde otro revisor lo confirma."
+)
+
+
 def correct_support(user, support, changes):
     """Correct a support's data; every changed field is kept in its history (old and new value).
 
     `changes` maps cédula columns to new values. The corrected row passes the same validator as a
-    new capture. Withdrawn supports cannot be corrected.
+    new capture. Withdrawn supports cannot be corrected. The tipo de inconsistencia is the mesa de
+    control's outcome: a correction changes it only on a row of the OPL's own paper capture that
+    no revisor has decided, and never to or from a type that needs a second revisor (see
+    inconsistency_change_refusal). A hearing ruling corrects through correct_by_ruling.
     """
+    with transaction.atomic():
+        # Locked as the mesa de control locks a support to decide it (review.locked_pending), so
+        # a decision taken meanwhile is seen here.
+        current = Support.objects.select_for_update().get(pk=support.pk)
+        return apply_correction(user, current, changes, guard_outcome=True)
+
+
+def correct_by_ruling(user, support, changes):
+    """A hearing ruling's correction (LGIPE 385, garantía de audiencia): the OPL, having heard the
+    aspirant, may also lift or change the mesa de control's tipo de inconsistencia."""
+    return apply_correction(user, support, changes, guard_outcome=False)
+
+
+def outcome_locked(support):
+    """Whether the tipo de inconsistencia is the mesa de control's alone: a support of the
+    pre-captura or the app (the mesa reviews it), or one a revisor has decided."""
+    return support.channel not in OPL_CHANNELS or support.reviews.exists()
+
+
+def inconsistency_change_refusal(support, new_code):
+    """Why a correction may not change `support`'s tipo de inconsistencia to `new_code` (None when
+    it may). A decided review outcome changes only through the mesa de control's rules, four eyes
+    included, or a hearing ruling."""
+    old_code = support.inconsistency.code if support.inconsistency_id else ""
+    if new_code == old_code:
+        return None
+    if outcome_locked(support):
+        return RowError("TIPO_INCONSISTENCIA", DECIDED_BY_THE_MESA)
+    four_eyes = Inconsistency.objects.filter(
+        code__in={old_code, new_code} - {""}, needs_confirmation=True
+    ).values_list("code", flat=True)
+    if four_eyes:
+        return RowError("TIPO_INCONSISTENCIA", FOUR_EYES_TYPE.format(codes=", ".join(four_eyes)))
+    return None
+
+
+def apply_correction(user, support, changes, guard_outcome):
     if support.is_withdrawn:
         return CaptureResult(errors=[RowError("", "Un apoyo retirado no puede corregirse.")])
     office = support.aspirant.office
@@ -194,6 +247,9 @@ def correct_support(user, support, changes):
     )
     if errors:
         return CaptureResult(errors=errors)
+    refusal = guard_outcome and inconsistency_change_refusal(support, row.inconsistency_code)
+    if refusal:
+        return CaptureResult(errors=[refusal])
     if support.cedula_id:
         twin = Support.objects.exclude(status=Status.WITHDRAWN).exclude(pk=support.pk)
         if twin.filter(cedula=support.cedula, elector_key=row.elector_key).exists():

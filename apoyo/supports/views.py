@@ -209,13 +209,11 @@ class SupportDetailView(CaptureRequiredMixin, View):
 class SupportCorrectView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         support = get_visible_support(request, pk)
-        initial = services.support_values(support)
-        form = CorrectionForm(support.aspirant.office.process.state_id, initial=initial)
-        return self.render(request, support, form)
+        return self.render(request, support, correction_form(support))
 
     def post(self, request, pk):
         support = get_visible_support(request, pk)
-        form = CorrectionForm(support.aspirant.office.process.state_id, data=request.POST)
+        form = correction_form(support, data=request.POST)
         if not form.is_valid():
             return self.render(request, support, form, status=400)
         changes = dict(form.cleaned_data)
@@ -232,6 +230,15 @@ class SupportCorrectView(CaptureRequiredMixin, View):
     def render(self, request, support, form, status=200):
         context = {"support": support, "form": form}
         return render(request, "supports/support_correct.html", context, status=status)
+
+
+def correction_form(support, data=None):
+    return CorrectionForm(
+        support.aspirant.office.process.state_id,
+        data=data,
+        initial=services.support_values(support),
+        outcome_locked=services.outcome_locked(support),
+    )
 
 
 class SupportWithdrawView(CaptureRequiredMixin, View):

@@ -30,7 +30,7 @@ from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import notify
 from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload, sha256_of
 from apoyo.processes.workdays import term_end
-from apoyo.supports.services import correct_support, display, support_values
+from apoyo.supports.services import correct_by_ruling, display, support_values
 
 from .models import (
     AspirantResult,
@@ -379,7 +379,7 @@ def can_resolve(user):
 def resolve_request(user, request, decision, reason="", corrections=None):
     """Resolve a filed request (filed -> upheld | rejected; both final).
 
-    Upheld: the corrections are applied with supports.services.correct_support, so every change is
+    Upheld: the corrections are applied with supports.services.correct_by_ruling, so every change is
     in the support's history: `corrections` maps a support id of the request to cédula columns and
     new values (TIPO_INCONSISTENCIA "" lifts the inconsistency); at least one support must change.
     Then the office's results are recomputed by a compulsa queued after the commit
@@ -441,7 +441,7 @@ def apply_corrections(user, request, corrections):
             continue
         support = item.support
         before = support_values(support)
-        result = correct_support(user, support, changes)
+        result = correct_by_ruling(user, support, changes)
         if result.errors:
             errors.extend(
                 f"Apoyo {support.elector_key}: {error.message}" for error in result.errors
