@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import AccessLog, User
+from apoyo.accounts.models import AccessLog, User
 
 
 @admin.register(User)

@@ -3,7 +3,7 @@
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import tokens
+from apoyo.accounts import tokens
 
 KEYWORD = "Token"
 

@@ -1,6 +1,6 @@
 """The access log of personal data (DESIGN.md, "Security and personal data")."""
 
-from .models import AccessLog
+from apoyo.accounts.models import AccessLog
 
 
 def log_access(request, action, object_type, object_id="", detail=""):

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread_count
+from apoyo.accounts.notifications import unread_count
 
 
 def notifications(request):

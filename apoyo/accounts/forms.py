@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from .models import OPL_ROLES, Role, User
+from apoyo.accounts.models import OPL_ROLES, Role, User
 
 # Aspirant accounts are made from the aspirant's page, which links them to their aspirant.
 MANAGEABLE_ROLES = [(r.value, r.label) for r in Role if r in OPL_ROLES]

@@ -6,7 +6,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
-from .models import Notification
+from apoyo.accounts.models import Notification
 
 logger = logging.getLogger(__name__)
 

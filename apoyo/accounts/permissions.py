@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from .models import Role
+from apoyo.accounts.models import Role
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

@@ -7,7 +7,7 @@ themselves. A role this module does not know sees nothing.
 
 from django.db import models
 
-from .models import OPL_ROLES, Role
+from apoyo.accounts.models import OPL_ROLES, Role
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ApiToken
+from apoyo.accounts.models import ApiToken
 
 # Keys are 43 characters; anything much longer is not ours and is not worth hashing.
 MAX_KEY_LENGTH = 100

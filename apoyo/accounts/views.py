@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
-from .forms import NewStaffForm, StaffForm
-from .models import OPL_ROLES, Role, User
-from .permissions import OplAdminRequiredMixin
+from apoyo.accounts.forms import NewStaffForm, StaffForm
+from apoyo.accounts.models import OPL_ROLES, Role, User
+from apoyo.accounts.permissions import OplAdminRequiredMixin
 
 
 @login_required

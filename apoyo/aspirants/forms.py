@@ -2,9 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from apoyo.accounts.models import User
+from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Office
-
-from .models import Aspirant
 
 
 class AspirantForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import portal_views
+from apoyo.aspirants import portal_views
 
 app_name = "auxiliaries"
 

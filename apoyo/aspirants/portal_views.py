@@ -12,12 +12,11 @@ from django.views.generic import TemplateView
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import AspirantRequiredMixin, RoleRequiredMixin
+from apoyo.aspirants import services
+from apoyo.aspirants.forms import AuxiliaryForm
+from apoyo.aspirants.models import Aspirant, Auxiliary, AuxiliaryConflict
 from apoyo.supports.models import Channel, Support
 from apoyo.supports.views import paginate
-
-from . import services
-from .forms import AuxiliaryForm
-from .models import Aspirant, Auxiliary, AuxiliaryConflict
 
 
 def app_counts(supports):

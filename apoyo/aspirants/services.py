@@ -16,8 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import absolute_url, notify
 from apoyo.accounts.tokens import revoke_user_tokens
-
-from .models import Auxiliary, AuxiliaryConflict
+from apoyo.aspirants.models import Auxiliary, AuxiliaryConflict
 
 logger = logging.getLogger(__name__)
 

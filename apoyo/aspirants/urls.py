@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal_views, views
+from apoyo.aspirants import portal_views, views
 
 app_name = "aspirants"
 

@@ -3,10 +3,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from apoyo.accounts.permissions import OplAdminRequiredMixin
-
-from .forms import AspirantForm
-from .models import Aspirant
-from .services import save_aspirant
+from apoyo.aspirants.forms import AspirantForm
+from apoyo.aspirants.models import Aspirant
+from apoyo.aspirants.services import save_aspirant
 
 
 class AspirantList(OplAdminRequiredMixin, View):

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Area, AreaMember, Assignment, Consultation, DocumentType, Event, Opl
+from apoyo.liaison.models import (
+    Area,
+    AreaMember,
+    Assignment,
+    Consultation,
+    DocumentType,
+    Event,
+    Opl,
+)
 
 
 @admin.register(DocumentType)

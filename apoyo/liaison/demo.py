@@ -13,9 +13,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from apoyo.accounts.models import User
-
-from . import services
-from .models import Area, AreaMember, Consultation, DocumentType
+from apoyo.liaison import services
+from apoyo.liaison.models import Area, AreaMember, Consultation, DocumentType
 
 SEED_FOLIO = "CONSULTA/SON/2020/1"
 SONORA_TIME = ZoneInfo("America/Hermosillo")

@@ -3,9 +3,8 @@ from django.core.exceptions import ValidationError
 
 from apoyo.accounts.models import OPL_ROLES, User
 from apoyo.geo.models import State
-
-from .models import AREA_ROLES, Area, AreaMember, DocumentType, Status
-from .services import MAX_FILES, check_files
+from apoyo.liaison.models import AREA_ROLES, Area, AreaMember, DocumentType, Status
+from apoyo.liaison.services import MAX_FILES, check_files
 
 # What the file picker offers; the content is what is checked (apoyo.filetypes).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"

@@ -24,9 +24,7 @@ from django.utils import timezone
 from apoyo.accounts.models import OPL_ROLES, Role, User
 from apoyo.accounts.notifications import notify
 from apoyo.filetypes import DOCUMENTS, check_upload, sha256_of
-from apoyo.processes.workdays import term_end
-
-from .models import (
+from apoyo.liaison.models import (
     AREA_ROLES,
     EDITABLE_ANSWER,
     Answer,
@@ -42,6 +40,7 @@ from .models import (
     Opl,
     Status,
 )
+from apoyo.processes.workdays import term_end
 
 ASSIGNMENT_SUBJECT = "Se ha asignado una consulta o documento [Consultas y Documentos]"
 MAX_FILES = 10

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from apoyo.liaison import views
 
 app_name = "liaison"
 

@@ -14,9 +14,8 @@ from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import RoleRequiredMixin
 from apoyo.exports import csv_response, xlsx_response
 from apoyo.filetypes import CONTENT_TYPES
-
-from . import services
-from .forms import (
+from apoyo.liaison import services
+from apoyo.liaison.forms import (
     AnswerForm,
     AreaForm,
     AssignForm,
@@ -29,7 +28,7 @@ from .forms import (
     RegisterForm,
     ReturnForm,
 )
-from .models import (
+from apoyo.liaison.models import (
     AREA_ROLES,
     EDITABLE_ANSWER,
     INTERNAL_EVENTS,
@@ -44,7 +43,7 @@ from .models import (
     Opl,
     Status,
 )
-from .services import NotAllowed, WorkflowError
+from apoyo.liaison.services import NotAllowed, WorkflowError
 
 SIVOPLE_ROLES = OPL_ROLES | AREA_ROLES | {Role.INE_UTVOPL}
 INBOX_ROWS = 50

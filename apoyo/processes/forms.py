@@ -1,8 +1,7 @@
 from django import forms
 
 from apoyo.geo.models import Municipality, Section
-
-from .models import Holiday, Office, Process
+from apoyo.processes.models import Holiday, Office, Process
 
 
 class DateInput(forms.DateInput):

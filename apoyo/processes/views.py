@@ -6,9 +6,8 @@ from django.views.generic import ListView
 
 from apoyo.accounts.models import Role
 from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
-
-from .forms import HolidayForm, OfficeForm, PaperRegimeForm, ProcessForm
-from .models import Holiday, Office, Process
+from apoyo.processes.forms import HolidayForm, OfficeForm, PaperRegimeForm, ProcessForm
+from apoyo.processes.models import Holiday, Office, Process
 
 
 def visible_process(request, pk):

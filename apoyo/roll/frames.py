@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .models import RemovalCause, Situation
+from apoyo.roll.models import RemovalCause, Situation
 
 COLUMNS = [
     "CLAVE_ELECTOR",

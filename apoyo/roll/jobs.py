@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from apoyo.bulk import insert_rows
 from apoyo.progress import finish, own_connection, set_progress
+from apoyo.roll.frames import COLUMN_LABELS, COLUMNS, ROW
+from apoyo.roll.models import ImportStatus, RollImport, RollImportIssue
+from apoyo.roll.services import ISSUE_HEADER, import_roll
 from apoyo.tabular import FileRejected
-
-from .frames import COLUMN_LABELS, COLUMNS, ROW
-from .models import ImportStatus, RollImport, RollImportIssue
-from .services import ISSUE_HEADER, import_roll
 
 logger = logging.getLogger(__name__)
 

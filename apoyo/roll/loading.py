@@ -26,9 +26,8 @@ from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
 from apoyo.bulk import db_date, insert_rows
-
-from .frames import ENTRY_COLUMNS
-from .models import NominalListStat, RollCut, RollEntry, StatSource
+from apoyo.roll.frames import ENTRY_COLUMNS
+from apoyo.roll.models import NominalListStat, RollCut, RollEntry, StatSource
 
 INSERT_BATCH_ROWS = 50_000
 SQLITE_ROWS_PER_STATEMENT = 200

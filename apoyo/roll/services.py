@@ -24,10 +24,8 @@ import polars as pl
 from django.db import connection, transaction
 
 from apoyo.geo.models import Section
-from apoyo.tabular import FileRejected, open_table
-
-from . import loading
-from .frames import (
+from apoyo.roll import loading
+from apoyo.roll.frames import (
     COLUMNS,
     ENTRY_COLUMNS,
     ROW,
@@ -36,8 +34,9 @@ from .frames import (
     empty_issues,
     repeated_key_issues,
 )
-from .models import NominalListStat, RollCut, Situation, StatSource
-from .sources import cell_text, roll_rows
+from apoyo.roll.models import NominalListStat, RollCut, Situation, StatSource
+from apoyo.roll.sources import cell_text, roll_rows
+from apoyo.tabular import FileRejected, open_table
 
 MAX_ISSUES = 100_000
 # Valid rows kept in memory before they go to temporary files (about 200 bytes each).

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from apoyo.roll.frames import COLUMNS, ROW
 from apoyo.tabular import CHUNK_BYTES, FileRejected, Table, canonical_header, open_table
-
-from .frames import COLUMNS, ROW
 
 BATCH_ROWS = 250_000
 XLSX_BATCH_ROWS = 20_000

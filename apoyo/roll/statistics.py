@@ -4,9 +4,8 @@ every percentage is of the Lista Nominal of a territory). Counts only: no roll r
 from dataclasses import dataclass
 
 from apoyo.geo.models import Section
-
-from .models import NominalListStat
-from .services import nominal_list_by_section
+from apoyo.roll.models import NominalListStat
+from apoyo.roll.services import nominal_list_by_section
 
 LEVELS = {
     "seccion": "Sección",

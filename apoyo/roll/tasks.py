@@ -1,7 +1,7 @@
 from django_tasks import task
 
-from .jobs import run_import
-from .models import RollImport
+from apoyo.roll.jobs import run_import
+from apoyo.roll.models import RollImport
 
 
 @task()

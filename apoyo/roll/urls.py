@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import views
+from apoyo.roll import views
 
 
 class IsoDateConverter:

@@ -21,12 +21,11 @@ from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
 from apoyo.geo.models import State
+from apoyo.roll import statistics
+from apoyo.roll.jobs import REPORT_HEADER, issue_rows, max_upload_bytes, register_import
+from apoyo.roll.models import ImportStatus, RollCut, RollEntry, RollImport
+from apoyo.roll.tasks import process_roll_import
 from apoyo.supports.rules import normalize_key
-
-from . import statistics
-from .jobs import REPORT_HEADER, issue_rows, max_upload_bytes, register_import
-from .models import ImportStatus, RollCut, RollEntry, RollImport
-from .tasks import process_roll_import
 
 PAGE_SIZE = 50
 SHOWN_ISSUES = 50

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Inconsistency
+from apoyo.supports.models import Inconsistency
 
 
 @admin.register(Inconsistency)

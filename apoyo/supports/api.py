@@ -33,10 +33,9 @@ from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.tokens import issue_token, revoke_token
 from apoyo.aspirants.services import active_auxiliary
-
-from . import app_capture
-from .api_throttling import AddressThrottle, SessionThrottle, SubmitThrottle
-from .models import ImageKind, Status
+from apoyo.supports import app_capture
+from apoyo.supports.api_throttling import AddressThrottle, SessionThrottle, SubmitThrottle
+from apoyo.supports.models import ImageKind, Status
 
 TAG = "Aplicación de captura"
 INVALID = "Los datos enviados no son válidos."

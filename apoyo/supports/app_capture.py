@@ -21,16 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apoyo.filetypes import IMAGES, check_upload, sha256_of
-
-from .models import (
-    Channel,
-    ImageKind,
-    Status,
-    Support,
-    SupportImage,
-    initial_status,
-)
-from .rules import RowError, SupportRow, validate_cic, validate_support_row
+from apoyo.supports.models import Channel, ImageKind, Status, Support, SupportImage, initial_status
+from apoyo.supports.rules import RowError, SupportRow, validate_cic, validate_support_row
 
 # The validator's columns, as the API names its fields.
 FIELD_BY_COLUMN = {

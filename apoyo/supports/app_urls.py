@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import app_views
+from apoyo.supports import app_views
 
 app_name = "capture_app"
 

@@ -5,10 +5,9 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.datafiles import DataFileField
 from apoyo.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
-
-from .models import Channel, Inconsistency, Status, inconsistencies_for_state
-from .review import max_scan_bytes
-from .uploads import max_upload_bytes
+from apoyo.supports.models import Channel, Inconsistency, Status, inconsistencies_for_state
+from apoyo.supports.review import max_scan_bytes
+from apoyo.supports.uploads import max_upload_bytes
 
 # At most this many scans in one request (each within APOYO_SCAN_MAX_BYTES).
 MAX_SCANS_PER_REQUEST = 10

@@ -13,9 +13,8 @@ from apoyo.accounts.api_auth import ApiTokenAuthentication
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.filetypes import CONTENT_TYPES
-
-from .app_capture import own_supports
-from .models import SupportImage
+from apoyo.supports.app_capture import own_supports
+from apoyo.supports.models import SupportImage
 
 ALLOWED_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}
 

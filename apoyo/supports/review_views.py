@@ -17,11 +17,10 @@ from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
 from apoyo.filetypes import CONTENT_TYPES
-
-from . import review
-from .forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
-from .models import CedulaScan, ReviewOutcome, Support
-from .views import paginate
+from apoyo.supports import review
+from apoyo.supports.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
+from apoyo.supports.models import CedulaScan, ReviewOutcome, Support
+from apoyo.supports.views import paginate
 
 FILTER_FIELDS = ("aspirant", "channel", "reference", "date_from", "date_to")
 

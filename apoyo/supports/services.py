@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from apoyo.supports.models import (
     OPL_CHANNELS,
     Cedula,
     ChangeAction,
@@ -18,7 +18,7 @@ from .models import (
     initial_status,
     open_proposals,
 )
-from .rules import (
+from apoyo.supports.rules import (
     RowError,
     elector_key_warnings,
     normalize_text,

@@ -1,7 +1,7 @@
 from django_tasks import task
 
-from .models import Upload
-from .uploads import run_upload
+from apoyo.supports.models import Upload
+from apoyo.supports.uploads import run_upload
 
 
 @task()

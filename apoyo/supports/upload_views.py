@@ -14,13 +14,18 @@ from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
 from apoyo.aspirants.models import Aspirant
 from apoyo.datafiles import request_too_large, too_large_message
 from apoyo.exports import csv_response, xlsx_response
-
-from .forms import SupportFileForm
-from .models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
-from .tasks import process_upload
-from .template_file import template_csv, template_xlsx
-from .uploads import ISSUE_COLUMNS, issue_rows, max_upload_bytes, register_upload, revert_upload
-from .views import paginate
+from apoyo.supports.forms import SupportFileForm
+from apoyo.supports.models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
+from apoyo.supports.tasks import process_upload
+from apoyo.supports.template_file import template_csv, template_xlsx
+from apoyo.supports.uploads import (
+    ISSUE_COLUMNS,
+    issue_rows,
+    max_upload_bytes,
+    register_upload,
+    revert_upload,
+)
+from apoyo.supports.views import paginate
 
 
 class UploadForm(SupportFileForm):

@@ -21,9 +21,7 @@ from django.utils import timezone
 
 from apoyo.bulk import db_date, db_datetime, insert_rows
 from apoyo.progress import finish, set_progress
-from apoyo.tabular import FileRejected, open_table
-
-from .models import (
+from apoyo.supports.models import (
     Cedula,
     ChangeAction,
     Channel,
@@ -38,8 +36,9 @@ from .models import (
     inconsistencies_for_state,
     initial_status,
 )
-from .rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
-from .services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
+from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.tabular import FileRejected, open_table
 
 logger = logging.getLogger(__name__)
 

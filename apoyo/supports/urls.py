@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import image_views, precapture_views, review_views, upload_views, views
+from apoyo.supports import image_views, precapture_views, review_views, upload_views, views
 
 app_name = "supports"
 

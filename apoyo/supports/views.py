@@ -14,12 +14,17 @@ from apoyo.accounts.permissions import (
 )
 from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Process
-
-from . import services
-from .forms import CedulaOpenForm, CorrectionForm, SupportFilterForm, SupportRowForm, WithdrawForm
-from .models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
-from .review import support_images
-from .rules import normalize_text
+from apoyo.supports import services
+from apoyo.supports.forms import (
+    CedulaOpenForm,
+    CorrectionForm,
+    SupportFilterForm,
+    SupportRowForm,
+    WithdrawForm,
+)
+from apoyo.supports.models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
+from apoyo.supports.review import support_images
+from apoyo.supports.rules import normalize_text
 
 
 def paginate(request, queryset):

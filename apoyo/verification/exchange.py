@@ -8,9 +8,8 @@ from apoyo.roll.models import RemovalCause
 from apoyo.supports.models import Support
 from apoyo.supports.rules import normalize_key, normalize_text
 from apoyo.tabular import open_table
-
-from .models import IneAnswer, RegistryStatus
-from .services import run_check, supports_of
+from apoyo.verification.models import IneAnswer, RegistryStatus
+from apoyo.verification.services import run_check, supports_of
 
 EXPORT_HEADER = [
     "ID",

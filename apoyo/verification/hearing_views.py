@@ -25,10 +25,9 @@ from apoyo.filetypes import CONTENT_TYPES, IMAGES, SCANS
 from apoyo.processes.forms import DateInput
 from apoyo.supports.services import support_values
 from apoyo.supports.views import paginate
-
-from . import hearings
-from .hearings import HearingError
-from .models import (
+from apoyo.verification import hearings
+from apoyo.verification.hearings import HearingError
+from apoyo.verification.models import (
     HearingEvidence,
     HearingRequest,
     HearingWindow,
@@ -37,8 +36,8 @@ from .models import (
     SupportResult,
     WindowState,
 )
-from .services import current_run
-from .views import visible_office
+from apoyo.verification.services import current_run
+from apoyo.verification.views import visible_office
 
 EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt"
 CORRECTION_LABELS = {

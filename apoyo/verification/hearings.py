@@ -31,8 +31,7 @@ from apoyo.accounts.notifications import notify
 from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload, sha256_of
 from apoyo.processes.workdays import term_end
 from apoyo.supports.services import correct_by_ruling, display, support_values
-
-from .models import (
+from apoyo.verification.models import (
     AspirantResult,
     CheckRun,
     HearingEvidence,
@@ -44,8 +43,8 @@ from .models import (
     SupportResult,
     WindowState,
 )
-from .services import STALE_AFTER, current_run, start_run
-from .tasks import check_office
+from apoyo.verification.services import STALE_AFTER, current_run, start_run
+from apoyo.verification.tasks import check_office
 
 DEFAULT_WORKING_DAYS = 5
 MAX_WORKING_DAYS = 30

@@ -1,6 +1,6 @@
 """The result files of a run (CONTRACT export_results), shared by the command and the pages."""
 
-from .models import AspirantResult, Motive, SupportResult
+from apoyo.verification.models import AspirantResult, Motive, SupportResult
 
 SUPPORT_HEADER = [
     "ASPIRANTE",

@@ -8,12 +8,11 @@ from django.views import View
 
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import CaptureRequiredMixin, OplAdminRequiredMixin
-
-from . import rulings
-from .models import Ruling
-from .rulings import RulingError
-from .services import current_run
-from .views import visible_office
+from apoyo.verification import rulings
+from apoyo.verification.models import Ruling
+from apoyo.verification.rulings import RulingError
+from apoyo.verification.services import current_run
+from apoyo.verification.views import visible_office
 
 
 def render_list(request, office, error=None, status=200):

@@ -31,9 +31,8 @@ from reportlab.platypus import (
 )
 
 from apoyo.accounts.models import Role
-
-from . import hearings
-from .models import (
+from apoyo.verification import hearings
+from apoyo.verification.models import (
     AspirantResult,
     HearingItem,
     HearingRequest,
@@ -43,7 +42,7 @@ from .models import (
     Ruling,
     UnitResult,
 )
-from .services import active_run, current_run
+from apoyo.verification.services import active_run, current_run
 
 
 class RulingError(Exception):

@@ -19,8 +19,7 @@ from apoyo.geo.models import Section
 from apoyo.progress import set_progress
 from apoyo.roll.models import NominalListStat, RollCut
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
-
-from .models import (
+from apoyo.verification.models import (
     AspirantResult,
     CheckRun,
     Motive,

@@ -2,9 +2,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from apoyo.progress import set_progress
-
-from .models import CheckRun, RunStatus
-from .services import CheckError, run_check
+from apoyo.verification.models import CheckRun, RunStatus
+from apoyo.verification.services import CheckError, run_check
 
 UNEXPECTED_FAILURE = "La compulsa se interrumpió por un error inesperado; vuelva a ejecutarla."
 

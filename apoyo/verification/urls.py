@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hearing_views, ruling_views, views
+from apoyo.verification import hearing_views, ruling_views, views
 
 app_name = "verification"
 

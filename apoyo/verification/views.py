@@ -25,9 +25,8 @@ from apoyo.supports.models import Support
 from apoyo.supports.uploads import max_upload_bytes
 from apoyo.supports.views import paginate
 from apoyo.tabular import FileRejected
-
-from .exchange import EXPORT_HEADER, export_rows, import_ine_results, read_answers
-from .models import (
+from apoyo.verification.exchange import EXPORT_HEADER, export_rows, import_ine_results, read_answers
+from apoyo.verification.models import (
     AspirantResult,
     CheckRun,
     IneAnswer,
@@ -36,9 +35,16 @@ from .models import (
     SupportResult,
     UnitResult,
 )
-from .results import ASPIRANT_HEADER, SUPPORT_HEADER, aspirant_rows, support_rows
-from .services import FINISHED, CheckError, active_run, current_run, start_run, supports_of
-from .tasks import check_office
+from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER, aspirant_rows, support_rows
+from apoyo.verification.services import (
+    FINISHED,
+    CheckError,
+    active_run,
+    current_run,
+    start_run,
+    supports_of,
+)
+from apoyo.verification.tasks import check_office
 
 # Short column titles for the per-motivo counts; the full label goes in the cell's title.
 MOTIVE_SHORT = {

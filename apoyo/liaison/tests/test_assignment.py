@@ -7,9 +7,8 @@ import pytest
 
 from apoyo.liaison import services
 from apoyo.liaison.models import Event, EventKind, Status
+from apoyo.liaison.tests.helpers import World, area, doc_type
 from apoyo.processes.models import Holiday
-
-from .helpers import World, area, doc_type
 
 SONORA = ZoneInfo("America/Hermosillo")
 MONDAY_1_JUNE_2020 = datetime.datetime(2020, 6, 1, 19, 8, tzinfo=SONORA)

@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.liaison.models import Consultation
-
-from .helpers import PASSWORD, World
+from apoyo.liaison.tests.helpers import PASSWORD, World
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,8 +12,7 @@ from aiosmtpd.controller import Controller
 from apoyo.accounts.models import Notification
 from apoyo.liaison import services
 from apoyo.liaison.models import Assignment, Event, EventKind
-
-from .helpers import World, area, member
+from apoyo.liaison.tests.helpers import World, area, member
 
 SONORA = ZoneInfo("America/Hermosillo")
 REGISTERED = datetime.datetime(2020, 6, 1, 19, 8, tzinfo=SONORA)

@@ -10,9 +10,8 @@ from django.db import connections
 from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Consultation, FolioCounter
+from apoyo.liaison.tests.helpers import World, doc_type, pdf
 from apoyo.testing import make_user, require_postgresql
-
-from .helpers import World, doc_type, pdf
 
 SONORA = ZoneInfo("America/Hermosillo")
 

@@ -8,9 +8,8 @@ from django.urls.exceptions import Resolver404
 from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Assignment, Status
+from apoyo.liaison.tests.helpers import World, area, member, pdf
 from apoyo.testing import make_user
-
-from .helpers import World, area, member, pdf
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ from apoyo.liaison.models import (
     DocumentType,
     Status,
 )
+from apoyo.liaison.tests.helpers import World, area, docx, pdf
 from apoyo.testing import make_user
-
-from .helpers import World, area, docx, pdf
 
 SONORA = ZoneInfo("America/Hermosillo")
 

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apoyo.liaison import services
 from apoyo.liaison.models import AnswerStatus, Attachment, EventKind, Status
-
-from .helpers import World, area, pdf, png
+from apoyo.liaison.tests.helpers import World, area, pdf, png
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from django.core.management import call_command
 from apoyo.cli import CommandFailed
 from apoyo.roll.models import RollEntry
 from apoyo.roll.services import nominal_list_by_section
+from apoyo.roll.tests.files import roll_row, write_roll, write_stats
 from apoyo.testing import make_sections
-
-from .files import roll_row, write_roll, write_stats
 
 pytestmark = pytest.mark.django_db
 

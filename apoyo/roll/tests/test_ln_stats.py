@@ -5,10 +5,9 @@ import pytest
 from apoyo.roll.frames import ROW
 from apoyo.roll.models import NominalListStat
 from apoyo.roll.services import import_ln_stats, import_roll, nominal_list_by_section
+from apoyo.roll.tests.files import roll_row, write_roll, write_stats
 from apoyo.tabular import FileRejected
 from apoyo.testing import make_sections
-
-from .files import roll_row, write_roll, write_stats
 
 pytestmark = pytest.mark.django_db
 

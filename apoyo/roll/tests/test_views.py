@@ -9,9 +9,8 @@ from python_calamine import CalamineWorkbook
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.roll.models import ImportStatus, NominalListStat, RollEntry, RollImport
 from apoyo.roll.services import import_roll
+from apoyo.roll.tests.files import csv_text, elector_key, roll_row, write_roll
 from apoyo.testing import make_sections, make_user
-
-from .files import csv_text, elector_key, roll_row, write_roll
 
 pytestmark = pytest.mark.django_db
 

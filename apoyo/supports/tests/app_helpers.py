@@ -11,9 +11,8 @@ from django.utils import timezone
 from apoyo.accounts.models import Role
 from apoyo.accounts.tokens import issue_token
 from apoyo.aspirants.models import Auxiliary
+from apoyo.supports.tests.precaptured import JPEG, key, png, uploaded
 from apoyo.testing import make_aspirant, make_office, make_user
-
-from .precaptured import JPEG, key, png, uploaded
 
 _sequence = itertools.count(1)
 

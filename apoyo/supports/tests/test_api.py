@@ -23,9 +23,7 @@ from apoyo.supports.models import (
     SupportImage,
 )
 from apoyo.supports.services import withdraw_support
-from apoyo.testing import make_aspirant, make_user
-
-from .app_helpers import (
+from apoyo.supports.tests.app_helpers import (
     PASSWORD,
     PROFILE_URL,
     SESSION_URL,
@@ -38,7 +36,8 @@ from .app_helpers import (
     send,
     token_for,
 )
-from .precaptured import EXECUTABLE, PDF, png, uploaded
+from apoyo.supports.tests.precaptured import EXECUTABLE, PDF, png, uploaded
+from apoyo.testing import make_aspirant, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,9 @@ from schemathesis.checks import not_a_server_error
 
 from apoyo.accounts.tokens import issue_token
 from apoyo.supports.app_capture import capture_from_app
+from apoyo.supports.tests.app_helpers import capture, make_auxiliary, open_office
 from apoyo.testing import make_aspirant
 from apoyo.wsgi import application
-
-from .app_helpers import capture, make_auxiliary, open_office
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from apoyo.accounts.tokens import revoke_user_tokens
 from apoyo.aspirants.models import Auxiliary
 from apoyo.supports import app_capture, review, rules
 from apoyo.supports.models import Channel, Inconsistency, Status, Support
+from apoyo.supports.tests.precaptured import png
 from apoyo.testing import make_aspirant, make_office, make_user
-
-from .precaptured import png
 
 pytestmark = [
     pytest.mark.browser,

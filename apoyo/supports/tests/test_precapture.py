@@ -20,11 +20,10 @@ from apoyo.supports.models import (
     Upload,
     UploadStatus,
 )
+from apoyo.supports.tests.files import good_row, write_csv
+from apoyo.supports.tests.precaptured import EXECUTABLE, PDF, png, precaptured, row, uploaded
 from apoyo.supports.uploads import register_upload, run_upload
 from apoyo.testing import make_aspirant, make_office, make_process, make_user
-
-from .files import good_row, write_csv
-from .precaptured import EXECUTABLE, PDF, png, precaptured, row, uploaded
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from apoyo.supports.models import (
     Support,
 )
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
+from apoyo.supports.tests.precaptured import precaptured, row
 from apoyo.testing import (
     PERIOD_START,
     make_aspirant,
@@ -30,8 +31,6 @@ from apoyo.testing import (
 from apoyo.verification.models import SupportResult
 from apoyo.verification.services import run_check
 from apoyo.verification.tests.factories import citizen, make_cut, nominal_list
-
-from .precaptured import precaptured, row
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.supports import review
 from apoyo.supports.models import Status, Support
+from apoyo.supports.tests.precaptured import png, precaptured, uploaded
 from apoyo.testing import make_aspirant, make_user
-
-from .precaptured import png, precaptured, uploaded
 
 pytestmark = [
     pytest.mark.browser,

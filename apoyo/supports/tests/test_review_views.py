@@ -18,9 +18,8 @@ from apoyo.supports.models import (
     Support,
 )
 from apoyo.supports.review import add_scan
+from apoyo.supports.tests.precaptured import PDF, png, precaptured, uploaded
 from apoyo.testing import make_aspirant, make_office, make_user
-
-from .precaptured import PDF, png, precaptured, uploaded
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports import review
 from apoyo.supports.models import CedulaScan
 from apoyo.supports.services import remove_own_scan, withdraw_own_precapture
+from apoyo.supports.tests.precaptured import PDF, precaptured, uploaded
 from apoyo.testing import make_aspirant, make_office, make_user
-
-from .precaptured import PDF, precaptured, uploaded
 
 pytestmark = pytest.mark.django_db
 

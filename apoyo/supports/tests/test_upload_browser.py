@@ -8,9 +8,8 @@ from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
+from apoyo.supports.tests.files import good_row, write_csv
 from apoyo.testing import make_aspirant, make_user
-
-from .files import good_row, write_csv
 
 pytestmark = [
     pytest.mark.browser,

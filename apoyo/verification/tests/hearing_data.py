@@ -17,8 +17,7 @@ from apoyo.supports.models import Support
 from apoyo.testing import make_aspirant, make_office, make_sections, make_user
 from apoyo.verification.models import AspirantResult, CheckRun
 from apoyo.verification.services import run_check
-
-from .factories import citizen, key, make_cut, nominal_list, support
+from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 LN = {1: 20, 2: 20, 3: 40, 900: 30, 901: 10}
 

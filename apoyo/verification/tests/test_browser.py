@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
 from apoyo.testing import make_aspirant, make_office, make_sections, make_user
-
-from .factories import citizen, key, make_cut, nominal_list, support
+from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,8 +11,7 @@ from apoyo.testing import make_aspirant, make_office, make_sections
 from apoyo.verification.models import AspirantResult, Motive, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
 from apoyo.verification.services import run_check
-
-from .factories import citizen, key, make_cut, nominal_list, support
+from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from apoyo.supports.models import Channel, Status, Support
 from apoyo.testing import make_aspirant, make_office, make_process, make_sections
 from apoyo.verification.models import AspirantResult, SupportResult, UnitResult
 from apoyo.verification.services import CheckError, run_check
-
-from .factories import citizen, key, make_cut, nominal_list, support
+from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 

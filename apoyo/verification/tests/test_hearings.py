@@ -26,9 +26,8 @@ from apoyo.verification.models import (
     WindowState,
 )
 from apoyo.verification.services import current_run, run_check
-
-from .factories import key, support
-from .hearing_data import (
+from apoyo.verification.tests.factories import key, support
+from apoyo.verification.tests.hearing_data import (
     EXECUTABLE,
     PDF,
     PNG,

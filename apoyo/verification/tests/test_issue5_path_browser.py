@@ -16,8 +16,7 @@ from apoyo.supports.tests.precaptured import PDF, png
 from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_sections, make_user
 from apoyo.verification import hearings
 from apoyo.verification.models import HearingWindow
-
-from .factories import citizen, make_cut, nominal_list
+from apoyo.verification.tests.factories import citizen, make_cut, nominal_list
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,9 +17,8 @@ from apoyo.verification.models import RequestStatus, Ruling
 from apoyo.verification.rulings import RulingError, blockers, generate_ruling
 from apoyo.verification.services import current_run, run_check
 from apoyo.verification.tasks import check_office
-
-from .factories import citizen, key, support
-from .hearing_data import build_hearing, opl
+from apoyo.verification.tests.factories import citizen, key, support
+from apoyo.verification.tests.hearing_data import build_hearing, opl
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
 from apoyo.verification.services import run_check, start_run
 from apoyo.verification.tasks import check_office
-
-from .factories import citizen, key, make_cut, nominal_list, support
+from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand
 
 from apoyo.cli import fail
+from apoyo.roll.management.commands import _common
 from apoyo.roll.services import import_roll
 from apoyo.tabular import FileRejected
-
-from . import _common
 
 
 class Command(BaseCommand):
