@@ -117,7 +117,7 @@ def read_supports(path):
 def insert_cedulas(frame, aspirants, now):
     """One Cedula per (aspirant, CEDULA) of the file, dated by its supports' day; returns
     {(aspirant number, reference): cedula id}."""
-    from apoyo.bulk import insert_rows
+    from apoyo.core.bulk import insert_rows
     from apoyo.supports.models import Cedula
 
     sheets = frame.group_by("ASPIRANTE", "CEDULA").agg(pl.col("FECHA_APOYO").min()).sort("CEDULA")
@@ -140,7 +140,7 @@ def insert_supports(frame, aspirants):
     from django.db import transaction
     from django.utils import timezone
 
-    from apoyo.bulk import db_datetime, insert_rows
+    from apoyo.core.bulk import db_datetime, insert_rows
     from apoyo.supports.models import Channel, Inconsistency, Status, Support
     from apoyo.supports.uploads import SUPPORT_COLUMNS as COLUMNS
 

@@ -15,8 +15,8 @@ from apoyo.accounts.permissions import AspirantRequiredMixin, RoleRequiredMixin
 from apoyo.aspirants import services
 from apoyo.aspirants.forms import AuxiliaryForm
 from apoyo.aspirants.models import Aspirant, Auxiliary, AuxiliaryConflict
+from apoyo.core.pagination import paginate
 from apoyo.supports.models import Channel, Support
-from apoyo.supports.views import paginate
 
 
 def app_counts(supports):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from apoyo.core.tabular import canonical_header, open_table
 from apoyo.geo.models import FederalDistrict, LocalDistrict, Municipality, Section, State
-from apoyo.tabular import canonical_header, open_table
 
 SONORA_CATALOGUE = Path(__file__).resolve().parent / "data" / "sonora_secciones.csv"
 

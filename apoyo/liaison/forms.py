@@ -6,7 +6,7 @@ from apoyo.geo.models import State
 from apoyo.liaison.models import AREA_ROLES, Area, AreaMember, DocumentType, Status
 from apoyo.liaison.services import MAX_FILES, check_files
 
-# What the file picker offers; the content is what is checked (apoyo.filetypes).
+# What the file picker offers; the content is what is checked (apoyo.core.filetypes).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
 
 

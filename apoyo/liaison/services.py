@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apoyo.accounts.models import OPL_ROLES, Role, User
 from apoyo.accounts.notifications import notify
-from apoyo.filetypes import DOCUMENTS, check_upload, sha256_of
+from apoyo.core.filetypes import DOCUMENTS, check_upload, sha256_of
 from apoyo.liaison.models import (
     AREA_ROLES,
     EDITABLE_ANSWER,

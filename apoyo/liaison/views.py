@@ -12,8 +12,8 @@ from django.views import View
 
 from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import RoleRequiredMixin
-from apoyo.exports import csv_response, xlsx_response
-from apoyo.filetypes import CONTENT_TYPES
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.liaison import services
 from apoyo.liaison.forms import (
     AnswerForm,

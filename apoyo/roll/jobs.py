@@ -4,7 +4,7 @@ The job row is the progress record: it is updated in short transactions of its o
 polling it sees the counters while the file is read and validated (DESIGN.md, background jobs).
 The cut itself is replaced in one transaction by services.import_roll; on PostgreSQL that
 transaction is open while the rows are read, so the counters go through a connection of their
-own (apoyo.progress.own_connection).
+own (apoyo.core.jobs.own_connection).
 """
 
 import logging
@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.files.base import File
 from django.utils import timezone
 
-from apoyo.bulk import insert_rows
-from apoyo.progress import finish, own_connection, set_progress
+from apoyo.core.bulk import insert_rows
+from apoyo.core.jobs import finish, own_connection, set_progress
+from apoyo.core.tabular import FileRejected
 from apoyo.roll.frames import COLUMN_LABELS, COLUMNS, ROW
 from apoyo.roll.models import ImportStatus, RollImport, RollImportIssue
 from apoyo.roll.services import ISSUE_HEADER, import_roll
-from apoyo.tabular import FileRejected
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
-from apoyo.bulk import db_date, insert_rows
+from apoyo.core.bulk import db_date, insert_rows
 from apoyo.roll.frames import ENTRY_COLUMNS
 from apoyo.roll.models import NominalListStat, RollCut, RollEntry, StatSource
 

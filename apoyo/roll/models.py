@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from apoyo.progress import JobProgress
+from apoyo.core.jobs import JobProgress
 
 
 class Situation(models.TextChoices):

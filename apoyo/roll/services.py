@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
+from apoyo.core.tabular import FileRejected, cell_text, open_table
 from apoyo.geo.models import Section
 from apoyo.roll import loading
 from apoyo.roll.frames import (
@@ -35,8 +36,7 @@ from apoyo.roll.frames import (
     repeated_key_issues,
 )
 from apoyo.roll.models import NominalListStat, RollCut, Situation, StatSource
-from apoyo.roll.sources import cell_text, roll_rows
-from apoyo.tabular import FileRejected, open_table
+from apoyo.roll.sources import roll_rows
 
 MAX_ISSUES = 100_000
 # Valid rows kept in memory before they go to temporary files (about 200 bytes each).
@@ -229,7 +229,7 @@ def _sorted_rows(counts) -> list[tuple[int, int, int]]:
 def import_roll(
     path, cut_date, user=None, progress: Callable | None = None, *, limit=MAX_ISSUES, name=""
 ) -> dict:
-    """Import a roll cut (CONTRACT import_roll). Raises apoyo.tabular.FileRejected when the file as
+    """Import a roll cut (CONTRACT import_roll). Raises apoyo.core.tabular.FileRejected when the file as
     a whole is unusable; then nothing changes.
 
     `progress(**fields)` receives phase, rows_total, rows_read and rejected as the work goes.

@@ -1,6 +1,6 @@
 """Reading a roll file in batches of raw text rows (CONTRACT.md "Running commands", import_roll).
 
-apoyo.tabular checks the file as a whole first (format, encoding, delimiter, header, required
+apoyo.core.tabular checks the file as a whole first (format, encoding, delimiter, header, required
 columns), so a roll file is accepted or refused with the same messages as every other file.
 The rows are then read by polars, not by Python's csv module: a cut of millions of rows must be
 read in seconds. polars reads UTF-8 only, so a Windows-1252 or gzip-compressed file is first
@@ -9,7 +9,6 @@ XLSX files (rarely used for a roll, and at most about a million rows) go through
 """
 
 import codecs
-import datetime
 import gzip
 import zlib
 from collections.abc import Iterator
@@ -17,14 +16,21 @@ from pathlib import Path
 
 import polars as pl
 
+from apoyo.core.tabular import (
+    CHUNK_BYTES,
+    FileRejected,
+    Table,
+    canonical_header,
+    cell_text,
+    open_table,
+)
 from apoyo.roll.frames import COLUMNS, ROW
-from apoyo.tabular import CHUNK_BYTES, FileRejected, Table, canonical_header, open_table
 
 BATCH_ROWS = 250_000
 XLSX_BATCH_ROWS = 20_000
-# Registered by apoyo.tabular: bytes Windows-1252 leaves undefined are read as Latin-1, exactly as
+# Registered by apoyo.core.tabular: bytes Windows-1252 leaves undefined are read as Latin-1, exactly as
 # tabular reads the same file.
-_CP1252_ERRORS = "apoyo.tabular.latin1"
+_CP1252_ERRORS = "apoyo.core.tabular.latin1"
 _MALFORMED = "El CSV está mal formado (revise las comillas y los separadores); no se importó nada."
 
 
@@ -91,7 +97,7 @@ def _column_names(path: Path, separator: str) -> list[str]:
 
 
 def _positions(names: list[str], wanted: list[str]) -> dict[str, int]:
-    """Where each wanted column is, matched like apoyo.tabular (case, accents, spaces)."""
+    """Where each wanted column is, matched like apoyo.core.tabular (case, accents, spaces)."""
     positions = {}
     for index, name in enumerate(names):
         canonical = canonical_header(name)
@@ -143,7 +149,7 @@ def _estimate_rows(path: Path) -> int:
 
 
 class XlsxRows:
-    """The first sheet of a workbook, read through apoyo.tabular in batches."""
+    """The first sheet of a workbook, read through apoyo.core.tabular in batches."""
 
     def __init__(self, table: Table):
         self.table = table
@@ -169,23 +175,6 @@ def _frame(numbers, cells, fields) -> pl.DataFrame:
     data = {ROW: pl.Series(numbers, dtype=pl.Int64)}
     data.update({column: pl.Series(columns[column], dtype=pl.String) for column in COLUMNS})
     return pl.DataFrame(data)
-
-
-def cell_text(value) -> str:
-    """A spreadsheet cell as the text a CSV would hold: 26.0 is "26", a date is YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "VERDADERO" if value else "FALSO"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def roll_rows(path, workdir: Path, columns=COLUMNS):

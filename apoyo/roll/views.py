@@ -18,14 +18,14 @@ from django.views import View
 
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.datafiles import DataFileField, request_too_large, too_large_message
-from apoyo.exports import csv_response, xlsx_response
+from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.identity import normalize_key
 from apoyo.geo.models import State
 from apoyo.roll import statistics
 from apoyo.roll.jobs import REPORT_HEADER, issue_rows, max_upload_bytes, register_import
 from apoyo.roll.models import ImportStatus, RollCut, RollEntry, RollImport
 from apoyo.roll.tasks import process_roll_import
-from apoyo.supports.rules import normalize_key
 
 PAGE_SIZE = 50
 SHOWN_ISSUES = 50

@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from apoyo.filetypes import IMAGES, check_upload, sha256_of
+from apoyo.core.filetypes import IMAGES, check_upload, sha256_of
 from apoyo.supports.models import Channel, ImageKind, Status, Support, SupportImage, initial_status
 from apoyo.supports.rules import RowError, SupportRow, validate_cic, validate_support_row
 

@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import DataFileField
-from apoyo.filetypes import SCANS, check_upload
+from apoyo.core.datafiles import DataFileField
+from apoyo.core.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
 from apoyo.supports.models import Channel, Inconsistency, Status, inconsistencies_for_state
 from apoyo.supports.review import max_scan_bytes

@@ -12,7 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from apoyo.accounts.api_auth import ApiTokenAuthentication
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.filetypes import CONTENT_TYPES
+from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.supports.app_capture import own_supports
 from apoyo.supports.models import SupportImage
 

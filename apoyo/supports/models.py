@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apoyo.accounts.scoping import scoped_manager
-from apoyo.progress import JobProgress
+from apoyo.core.jobs import JobProgress
 
 
 class Inconsistency(models.Model):

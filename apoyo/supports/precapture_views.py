@@ -16,7 +16,8 @@ from django.views import View
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import AspirantRequiredMixin
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import ENVELOPE_BYTES, request_too_large, too_large_message
+from apoyo.core.datafiles import ENVELOPE_BYTES, request_too_large, too_large_message
+from apoyo.core.pagination import paginate
 from apoyo.supports import review, services
 from apoyo.supports.forms import (
     MAX_SCANS_PER_REQUEST,
@@ -29,7 +30,6 @@ from apoyo.supports.models import Cedula, CedulaScan, Channel, Status, Upload
 from apoyo.supports.tasks import process_upload
 from apoyo.supports.upload_views import report_response
 from apoyo.supports.uploads import max_upload_bytes, register_upload
-from apoyo.supports.views import paginate
 
 
 def own_aspirant(request):

@@ -34,7 +34,8 @@ from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
-from apoyo.filetypes import SCANS, check_upload, sha256_of
+from apoyo.core.filetypes import SCANS, check_upload, sha256_of
+from apoyo.core.identity import normalize_text
 from apoyo.supports.models import (
     CedulaScan,
     ChangeAction,
@@ -49,7 +50,6 @@ from apoyo.supports.models import (
     inconsistencies_for_state,
     open_proposals,
 )
-from apoyo.supports.rules import normalize_text
 
 REVIEW_ROLES = frozenset({Role.OPL_REVIEWER, Role.OPL_ADMIN})
 # The code whose meaning is in the comment (DOMAIN.md catalogue: "OTRA ... ver comentario").

@@ -16,11 +16,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
-from apoyo.filetypes import CONTENT_TYPES
+from apoyo.core.filetypes import CONTENT_TYPES
+from apoyo.core.pagination import paginate
 from apoyo.supports import review
 from apoyo.supports.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
 from apoyo.supports.models import CedulaScan, ReviewOutcome, Support
-from apoyo.supports.views import paginate
 
 FILTER_FIELDS = ("aspirant", "channel", "reference", "date_from", "date_to")
 

@@ -9,11 +9,20 @@ DOMAIN.md ("Fields of a paper cédula row", "Identity formats"). Pure Python, no
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
+
+from apoyo.core.identity import (
+    CIC_RE,
+    ELECTOR_KEY_RE,
+    OCR_RE,
+    normalize_key,
+    normalize_text,
+    real_date,
+)
+from apoyo.core.tabular import cell_text
 
 COLUMNS = [
     "NUMERO_REFERENCIA",
@@ -45,96 +54,13 @@ EXCEL_SERIAL_MIN = 20000
 EXCEL_SERIAL_MAX = 80000
 SHOWN_VALUE_LENGTH = 40
 
-ELECTOR_KEY_RE = re.compile(r"[A-Z]{6}[0-9]{8}[HM][0-9]{3}")
-_OCR_RE = re.compile(r"[0-9]{13}")
-_CIC_RE = re.compile(r"[0-9]{9}")
 _SCIENTIFIC_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 _TIME_SUFFIX = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME_SUFFIX)
 _DMY_DATE_RE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})" + _TIME_SUFFIX)
 _SERIAL_DATE_RE = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
-_NON_LETTER_RE = re.compile(r"[^A-Z]+")
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system: serial 44197 is 2021-01-01.
-_UNICODE_DASHES = str.maketrans("", "", "\u2010\u2011\u2012\u2013\u2014")
-_ACCENT_TABLE_END = 0x1F00  # Latin-1, Latin Extended-A and -B, Latin Extended Additional.
-
-_SURNAME_PARTICLES = frozenset(
-    {"DE", "DEL", "LA", "LAS", "LOS", "Y", "MC", "MAC", "VAN", "VON", "DA", "DI"}
-)
-_COMPOUND_NAME_PREFIXES = frozenset({"MARIA", "MA", "JOSE", "J"})
-_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXYZ")
-_VALID_ENTITIES = frozenset([f"{number:02d}" for number in range(1, 33)] + ["87", "88"])
-_KEY_PARTS = (
-    (0, "el apellido paterno"),
-    (2, "el apellido materno"),
-    (4, "el nombre"),
-)
-
-
-def _build_accent_table() -> list[str | None]:
-    """Map every accented Latin letter to its plain capital, except Ñ (CONTRACT: keep Ñ).
-
-    A list indexed by code point is faster for str.translate than a dict; code points past its end
-    raise IndexError, which str.translate reads as "leave unchanged"."""
-    table: list[str | None] = [chr(code) for code in range(_ACCENT_TABLE_END)]
-    for code in range(0xC0, _ACCENT_TABLE_END):
-        char = chr(code)
-        parts = unicodedata.normalize("NFD", char)
-        base, marks = parts[0], parts[1:]
-        plain_base = base.isascii() and base.isalpha()
-        if char not in "Ññ" and marks and plain_base and all(map(unicodedata.combining, marks)):
-            table[code] = base.upper()
-    for code in range(0x300, 0x370):
-        table[code] = None  # Stray combining accents left after NFC.
-    return table
-
-
-_ACCENT_TABLE = _build_accent_table()
-
-
-def normalize_text(value: object) -> str:
-    """Trim, collapse inner whitespace, upper case, drop accents but keep Ñ (CONTRACT "Running
-    commands"). None becomes ""."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _normalize_repeated(value)
-    return _normalize(str(value))
-
-
-def _normalize(text: str) -> str:
-    if text.isascii():
-        return " ".join(text.upper().split())
-    text = unicodedata.normalize("NFC", text).upper().translate(_ACCENT_TABLE)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split())
-
-
-# Names, folios and dates repeat across the rows of a file; keys and OCRs do not (so they skip it).
-_normalize_repeated = functools.lru_cache(maxsize=65536)(_normalize)
-
-
-def normalize_key(value: object) -> str:
-    """normalize_text, then drop inner spaces and hyphens, as for the clave de elector and the OCR
-    (CONTRACT "Running commands")."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    key = _normalize(text).replace(" ", "").replace("-", "")
-    return key if key.isascii() else key.translate(_UNICODE_DASHES)
-
-
-def is_valid_elector_key(key: str) -> bool:
-    """An already normalised clave de elector has the shape [A-Z]{6}[0-9]{8}[HM][0-9]{3}
-    (DOMAIN "Identity formats")."""
-    return ELECTOR_KEY_RE.fullmatch(key) is not None
-
-
-def is_valid_ocr(ocr: str) -> bool:
-    """An already normalised OCR is exactly 13 ASCII digits (DOMAIN "Identity formats")."""
-    return _OCR_RE.fullmatch(ocr) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,24 +103,9 @@ def _number_text(value: int | float) -> str:
     return str(value)
 
 
-def _cell_text(value: object) -> str:
-    """Any cell value as text, for columns where every value is read as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "VERDADERO" if value else "FALSO"
-    if isinstance(value, int | float):
-        return _number_text(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
 def _shown(value: object) -> str:
     """The received value, trimmed and shortened, to quote inside a message."""
-    text = _cell_text(value).strip()
+    text = cell_text(value).strip()
     if len(text) > SHOWN_VALUE_LENGTH:
         return text[:SHOWN_VALUE_LENGTH] + "…"
     return text
@@ -203,7 +114,7 @@ def _shown(value: object) -> str:
 def _describe(value: object) -> str:
     """Say what kind of non-text value a cell held, in Spanish."""
     if isinstance(value, bool):
-        return f"un valor lógico ({_cell_text(value)})"
+        return f"un valor lógico ({cell_text(value)})"
     if isinstance(value, datetime):
         return f"una fecha ({value:%d/%m/%Y %H:%M})"
     if isinstance(value, date):
@@ -235,7 +146,7 @@ def _reference(value: object) -> str | RowError:
             f"El número de referencia «{_shown(value)}» tiene decimales; "
             "capture el folio como texto.",
         )
-    text = normalize_text(_cell_text(value))
+    text = normalize_text(cell_text(value))
     if not text:
         return RowError(column, "El número de referencia es obligatorio.")
     if len(text) > MAX_REFERENCE_LENGTH:
@@ -283,7 +194,7 @@ def _surnames_error(paternal: object, maternal: object) -> RowError | None:
 def _elector_key(value: object) -> str | RowError:
     """CLAVE_ELECTOR is required and must match [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalisation
     (CONTRACT upload_supports)."""
-    key = normalize_key(_cell_text(value))
+    key = normalize_key(cell_text(value))
     if ELECTOR_KEY_RE.fullmatch(key) is not None:
         return key
     if key == "":
@@ -315,7 +226,7 @@ def _ocr_from_number(value: int | float) -> str | RowError:
             "Capture el OCR como texto de 13 dígitos.",
         )
     digits = str(int(value))
-    if _OCR_RE.fullmatch(digits) is None:
+    if OCR_RE.fullmatch(digits) is None:
         return _ocr_length_error(value)
     return digits
 
@@ -339,8 +250,8 @@ def _ocr(value: object) -> str | RowError:
     Excel mangled are reported, never silently altered."""
     if _is_native_number(value):
         return _ocr_from_number(value)
-    ocr = normalize_key(_cell_text(value))
-    if _OCR_RE.fullmatch(ocr) is not None:
+    ocr = normalize_key(cell_text(value))
+    if OCR_RE.fullmatch(ocr) is not None:
         return ocr
     return _ocr_text_error(value, ocr)
 
@@ -348,8 +259,8 @@ def _ocr(value: object) -> str | RowError:
 def validate_cic(value: object) -> str | RowError:
     """The CIC of credencial models D to H: exactly 9 digits after normalisation (DOMAIN
     "Identity formats"). The capture app accepts it instead of the OCR."""
-    cic = normalize_key(_cell_text(value))
-    if _CIC_RE.fullmatch(cic) is not None:
+    cic = normalize_key(cell_text(value))
+    if CIC_RE.fullmatch(cic) is not None:
         return cic
     if cic == "":
         return RowError("CIC", "El CIC es obligatorio.")
@@ -361,7 +272,7 @@ def validate_cic(value: object) -> str | RowError:
 def _inconsistency(value: object, codes: Collection[str]) -> str | RowError:
     """TIPO_INCONSISTENCIA is optional; when given it must be a code of the catalogue (CONTRACT
     upload_supports). Inner spaces become underscores."""
-    code = normalize_text(_cell_text(value)).replace(" ", "_")
+    code = normalize_text(cell_text(value)).replace(" ", "_")
     if code == "" or code in codes:
         return code
     message = f"El tipo de inconsistencia «{_shown(value)}» no está en el catálogo."
@@ -373,7 +284,7 @@ def _inconsistency(value: object, codes: Collection[str]) -> str | RowError:
 def _comment(value: object) -> str | RowError:
     """COMENTARIO is optional free text: trimmed, inner whitespace collapsed, case kept, at most
     500 characters."""
-    text = " ".join(_cell_text(value).split())
+    text = " ".join(cell_text(value).split())
     if len(text) > MAX_COMMENT_LENGTH:
         return RowError(
             "COMENTARIO",
@@ -393,24 +304,16 @@ def _date_from_serial(serial: float) -> date | None:
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
-def _safe_date(year: str, month: str, day: str) -> date | None:
-    """A calendar date from its digits, or None when it does not exist (31/02)."""
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 @functools.lru_cache(maxsize=4096)
 def _date_from_text(text: str) -> date | None:
     """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or an Excel serial written as text (CONTRACT
     upload_supports: FECHA_APOYO)."""
     match = _ISO_DATE_RE.fullmatch(text)
     if match:
-        return _safe_date(match[1], match[2], match[3])
+        return real_date(match[1], match[2], match[3])
     match = _DMY_DATE_RE.fullmatch(text)
     if match:
-        return _safe_date(match[4], match[3], match[1])
+        return real_date(match[4], match[3], match[1])
     if _SERIAL_DATE_RE.fullmatch(text):
         return _date_from_serial(float(text))
     return None
@@ -467,10 +370,10 @@ def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
     for optional in (paternal, maternal, code, comment):
         if optional is not None and type(optional) is not str:
             return None
-    reference = _normalize_repeated(reference)
-    name = _normalize_repeated(name)
-    paternal = _normalize_repeated(paternal) if paternal else ""
-    maternal = _normalize_repeated(maternal) if maternal else ""
+    reference = normalize_text(reference)
+    name = normalize_text(name)
+    paternal = normalize_text(paternal) if paternal else ""
+    maternal = normalize_text(maternal) if maternal else ""
     if not (reference and name and (paternal or maternal)):
         return None
     if (
@@ -479,9 +382,9 @@ def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
     ):
         return None
     key, ocr = normalize_key(key), normalize_key(ocr)
-    if ELECTOR_KEY_RE.fullmatch(key) is None or _OCR_RE.fullmatch(ocr) is None:
+    if ELECTOR_KEY_RE.fullmatch(key) is None or OCR_RE.fullmatch(ocr) is None:
         return None
-    code = _normalize_repeated(code).replace(" ", "_") if code else ""
+    code = normalize_text(code).replace(" ", "_") if code else ""
     if code and code not in codes:
         return None
     comment = " ".join(comment.split()) if comment else ""
@@ -566,132 +469,6 @@ def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_requir
         support_date=support_date,
     )
     return row, errors
-
-
-# Capture warnings ---------------------------------------------------------------------------------
-
-
-def elector_key_birth_date(elector_key: object) -> date | None:
-    """The birth date in positions 7-12 (YYMMDD) of a clave de elector (DOMAIN "Identity formats"),
-    or None when the key is malformed or the digits are not a real date. A two-digit year above the
-    current one is of the 1900s, otherwise of the 2000s."""
-    key = normalize_key(elector_key)
-    if ELECTOR_KEY_RE.fullmatch(key) is None:
-        return None
-    year = int(key[6:8])
-    century = 1900 if year > date.today().year % 100 else 2000
-    return _safe_date(str(century + year), key[8:10], key[10:12])
-
-
-def _clean_words(text: str) -> list[str]:
-    """The words of a normalised name with Ñ as X and anything but A-Z dropped (MA. -> MA)."""
-    words = []
-    for word in normalize_text(text).replace("Ñ", "X").split():
-        letters = _NON_LETTER_RE.sub("", word)
-        if letters:
-            words.append(letters)
-    return words
-
-
-def _skip_particles(words: list[str]) -> list[str]:
-    """The words after leading particles such as DE LA or VON (DE LA CRUZ -> CRUZ)."""
-    index = 0
-    while index < len(words) and words[index] in _SURNAME_PARTICLES:
-        index += 1
-    return words[index:]
-
-
-def _word_letters(word: str) -> str:
-    """First letter and first internal consonant of a word, X when there is none (DOMAIN
-    "Identity formats")."""
-    consonant = next((letter for letter in word[1:] if letter in _CONSONANTS), "X")
-    return word[0] + consonant
-
-
-def _variants(words: list[str]) -> list[str]:
-    """The letter pairs of the candidate words, the first one preferred, without repetitions."""
-    pairs = [_word_letters(word) for word in words]
-    return list(dict.fromkeys(pairs)) or ["XX"]
-
-
-def _surname_variants(surname: str) -> list[str]:
-    """Accepted letter pairs of a surname: after leading particles or of its first word; XX for a
-    missing surname."""
-    words = _clean_words(surname)
-    rest = _skip_particles(words)
-    return _variants(rest[:1] + words[:1])
-
-
-def _name_variants(name: str) -> list[str]:
-    """Accepted letter pairs of a first name: for MARIA, MA., JOSE or J. followed by another name,
-    that second name (after particles) or the first one."""
-    words = _clean_words(name)
-    if len(words) > 1 and words[0] in _COMPOUND_NAME_PREFIXES:
-        return _variants(_skip_particles(words[1:])[:1] + words[:1])
-    return _variants(words[:1])
-
-
-def _pair_matches(key_pair: str, variants: list[str]) -> bool:
-    """A key's letter pair agrees with a variant letter by letter; an X in the key agrees with
-    anything (INE's placeholder)."""
-    for variant in variants:
-        if all(k == "X" or k == v for k, v in zip(key_pair, variant, strict=True)):
-            return True
-    return False
-
-
-def _join_spanish(items: list[str]) -> str:
-    """'a', 'a y b', 'a, b y c'."""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " y " + items[-1]
-
-
-def _letters_warning(key: str, name: str, paternal: str, maternal: str) -> str | None:
-    """Warn when the six letters of the key do not agree with the captured names (DOMAIN
-    "Identity formats": warn, do not reject)."""
-    all_variants = (_surname_variants(paternal), _surname_variants(maternal), _name_variants(name))
-    expected = []
-    disagreeing = []
-    for (start, label), variants in zip(_KEY_PARTS, all_variants, strict=True):
-        key_pair = key[start : start + 2]
-        if _pair_matches(key_pair, variants):
-            expected.append(key_pair)
-        else:
-            expected.append(variants[0])
-            disagreeing.append(label)
-    if not disagreeing:
-        return None
-    return (
-        f"Las letras de la clave de elector ({key[:6]}) no coinciden con el nombre capturado "
-        f"(se esperaba {''.join(expected)}): revise {_join_spanish(disagreeing)}."
-    )
-
-
-def elector_key_warnings(
-    elector_key: str, name: str, paternal_surname: str, maternal_surname: str
-) -> list[str]:
-    """Capture warnings that never block (DOMAIN "Identity formats"): letters that disagree with the
-    names, a birth date that is not a real date, an entity of birth outside 01..32, 87 and 88. A
-    malformed key gives no warnings: validate_support_row already rejects it."""
-    key = normalize_key(elector_key)
-    if ELECTOR_KEY_RE.fullmatch(key) is None:
-        return []
-    warnings = []
-    letters = _letters_warning(key, name, paternal_surname, maternal_surname)
-    if letters:
-        warnings.append(letters)
-    if elector_key_birth_date(key) is None:
-        warnings.append(
-            f"Los dígitos de fecha de nacimiento de la clave de elector ({key[6:12]}, AAMMDD) "
-            "no forman una fecha real."
-        )
-    if key[12:14] not in _VALID_ENTITIES:
-        warnings.append(
-            f"La entidad de nacimiento de la clave de elector ({key[12:14]}) no existe: "
-            "debe ser de 01 a 32, 87 u 88."
-        )
-    return warnings
 
 
 def validate_chunk(fields, chunk, inconsistency_codes, period, default_date):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from apoyo.core.identity import elector_key_warnings, normalize_text
 from apoyo.supports.models import (
     OPL_CHANNELS,
     Cedula,
@@ -18,12 +19,7 @@ from apoyo.supports.models import (
     initial_status,
     open_proposals,
 )
-from apoyo.supports.rules import (
-    RowError,
-    elector_key_warnings,
-    normalize_text,
-    validate_support_row,
-)
+from apoyo.supports.rules import RowError, validate_support_row
 
 # The fields a correction may change, with the cédula column that validates each.
 CORRECTABLE_FIELDS = {

@@ -15,7 +15,7 @@ from datetime import date
 
 import xlsxwriter
 
-from apoyo.exports import safe_cell
+from apoyo.core.exports import safe_cell
 from apoyo.supports.rules import (
     COLUMN_LABELS,
     COLUMNS,

@@ -12,8 +12,9 @@ from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import Role
 from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import request_too_large, too_large_message
-from apoyo.exports import csv_response, xlsx_response
+from apoyo.core.datafiles import request_too_large, too_large_message
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.pagination import paginate
 from apoyo.supports.forms import SupportFileForm
 from apoyo.supports.models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
 from apoyo.supports.tasks import process_upload
@@ -25,7 +26,6 @@ from apoyo.supports.uploads import (
     register_upload,
     revert_upload,
 )
-from apoyo.supports.views import paginate
 
 
 class UploadForm(SupportFileForm):

@@ -9,7 +9,6 @@ The aspirant's pre-capture uses the same job (`channel=Channel.ASPIRANT`): its s
 mesa de control queue as pending review, and its rows may not carry a tipo de inconsistencia.
 """
 
-import datetime
 import hashlib
 import json
 import logging
@@ -19,8 +18,9 @@ from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apoyo.bulk import db_date, db_datetime, insert_rows
-from apoyo.progress import finish, set_progress
+from apoyo.core.bulk import db_date, db_datetime, insert_rows
+from apoyo.core.jobs import finish, set_progress
+from apoyo.core.tabular import FileRejected, cell_text, open_table
 from apoyo.supports.models import (
     Cedula,
     ChangeAction,
@@ -38,7 +38,6 @@ from apoyo.supports.models import (
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
 from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
-from apoyo.tabular import FileRejected, open_table
 
 logger = logging.getLogger(__name__)
 
@@ -225,18 +224,6 @@ def shown_values(raw):
     return {
         column: cell_text(raw.get(column)) for column in COLUMNS + OPTIONAL_COLUMNS if column in raw
     }
-
-
-def cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def store_outcome(upload, outcome):

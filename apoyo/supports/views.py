@@ -1,7 +1,5 @@
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -13,6 +11,8 @@ from apoyo.accounts.permissions import (
     OplAdminRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
+from apoyo.core.identity import normalize_text
+from apoyo.core.pagination import paginate
 from apoyo.processes.models import Process
 from apoyo.supports import services
 from apoyo.supports.forms import (
@@ -24,11 +24,6 @@ from apoyo.supports.forms import (
 )
 from apoyo.supports.models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
 from apoyo.supports.review import support_images
-from apoyo.supports.rules import normalize_text
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, settings.APOYO_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def search_supports(queryset, text):

@@ -4,10 +4,10 @@ takes the place of the roll lookup; cross-checks and counts are then recomputed 
 
 from django.db import transaction
 
+from apoyo.core.identity import normalize_key, normalize_text
+from apoyo.core.tabular import open_table
 from apoyo.roll.models import RemovalCause
 from apoyo.supports.models import Support
-from apoyo.supports.rules import normalize_key, normalize_text
-from apoyo.tabular import open_table
 from apoyo.verification.models import IneAnswer, RegistryStatus
 from apoyo.verification.services import run_check, supports_of
 

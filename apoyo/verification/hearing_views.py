@@ -20,11 +20,11 @@ from apoyo.accounts.permissions import (
     RoleRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import request_too_large, too_large_message
-from apoyo.filetypes import CONTENT_TYPES, IMAGES, SCANS
+from apoyo.core.datafiles import request_too_large, too_large_message
+from apoyo.core.filetypes import CONTENT_TYPES, IMAGES, SCANS
+from apoyo.core.pagination import paginate
 from apoyo.processes.forms import DateInput
 from apoyo.supports.services import support_values
-from apoyo.supports.views import paginate
 from apoyo.verification import hearings
 from apoyo.verification.hearings import HearingError
 from apoyo.verification.models import (

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import notify
-from apoyo.filetypes import DOCUMENTS, KIND_NAMES, check_upload, sha256_of
+from apoyo.core.filetypes import DOCUMENTS, KIND_NAMES, check_upload, sha256_of
 from apoyo.processes.workdays import term_end
 from apoyo.supports.services import correct_by_ruling, display, support_values
 from apoyo.verification.models import (
@@ -223,7 +223,7 @@ class EvidenceFile:
 
 
 def check_evidence(files):
-    """Judge every evidence file by its content (apoyo.filetypes: PDF, images and office
+    """Judge every evidence file by its content (apoyo.core.filetypes: PDF, images and office
     documents; a renamed file is judged by its bytes) and size; raise HearingError listing each
     refused file."""
     files = list(files or [])

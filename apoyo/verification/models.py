@@ -351,7 +351,7 @@ class HearingItem(models.Model):
 
 class HearingEvidence(models.Model):
     """A file an aspirant attached to a request; its type was judged by its content
-    (apoyo.filetypes). Served only through a permission-checked view."""
+    (apoyo.core.filetypes). Served only through a permission-checked view."""
 
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField("archivo", upload_to="audiencias/%Y/%m/")

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from apoyo.core.jobs import set_progress
 from apoyo.geo.models import Section
-from apoyo.progress import set_progress
 from apoyo.roll.models import NominalListStat, RollCut
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
 from apoyo.verification.models import (

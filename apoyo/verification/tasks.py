@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django_tasks import task
 
-from apoyo.progress import set_progress
+from apoyo.core.jobs import set_progress
 from apoyo.verification.models import CheckRun, RunStatus
 from apoyo.verification.services import CheckError, run_check
 

@@ -18,13 +18,13 @@ from apoyo.accounts.permissions import (
     OplAdminRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
-from apoyo.datafiles import DataFileField, request_too_large, too_large_message
-from apoyo.exports import csv_response, xlsx_response
+from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.pagination import paginate
+from apoyo.core.tabular import FileRejected
 from apoyo.processes.models import Office
 from apoyo.supports.models import Support
 from apoyo.supports.uploads import max_upload_bytes
-from apoyo.supports.views import paginate
-from apoyo.tabular import FileRejected
 from apoyo.verification.exchange import EXPORT_HEADER, export_rows, import_ine_results, read_answers
 from apoyo.verification.models import (
     AspirantResult,

@@ -4,9 +4,9 @@ import pytest
 import xlsxwriter
 from django.core.management import call_command
 
+from apoyo.core.tabular import FileRejected
 from apoyo.geo.models import FederalDistrict, LocalDistrict, Municipality, Section
 from apoyo.geo.services import SONORA_CATALOGUE, GeoImportError, import_geo
-from apoyo.tabular import FileRejected
 
 pytestmark = pytest.mark.django_db
 

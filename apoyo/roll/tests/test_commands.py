@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from apoyo.cli import CommandFailed
+from apoyo.core.cli import CommandFailed
 from apoyo.roll.models import RollEntry
 from apoyo.roll.services import nominal_list_by_section
 from apoyo.roll.tests.files import roll_row, write_roll, write_stats

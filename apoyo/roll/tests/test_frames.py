@@ -4,6 +4,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apoyo.core.identity import normalize_key, normalize_text
 from apoyo.roll.frames import (
     CIC_PATTERN,
     ELECTOR_KEY_PATTERN,
@@ -12,7 +13,6 @@ from apoyo.roll.frames import (
     parse_date,
     parse_integer,
 )
-from apoyo.supports.rules import normalize_key, normalize_text
 
 TRICKY = [
     "",

@@ -4,12 +4,12 @@ import pytest
 import xlsxwriter
 from django.db import connection
 
+from apoyo.core.tabular import FileRejected
 from apoyo.roll import loading
 from apoyo.roll.frames import COLUMNS, ROW
 from apoyo.roll.models import NominalListStat, RollCut, RollEntry
 from apoyo.roll.services import has_cut, import_roll, nominal_list_by_section
 from apoyo.roll.tests.files import elector_key, roll_row, write_roll
-from apoyo.tabular import FileRejected
 from apoyo.testing import make_sections
 
 pytestmark = pytest.mark.django_db

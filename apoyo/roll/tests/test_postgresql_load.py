@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
-from apoyo.progress import own_connection
+from apoyo.core.jobs import own_connection
 from apoyo.roll import loading
 from apoyo.roll.jobs import report_progress
 from apoyo.roll.models import RollCut, RollEntry, RollImport

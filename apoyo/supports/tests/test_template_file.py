@@ -1,5 +1,5 @@
 """Unit tests of the carga masiva template: read back with python-calamine and the upload's own
-reader (apoyo.tabular) and rules; no database."""
+reader (apoyo.core.tabular) and rules; no database."""
 
 import codecs
 import datetime
@@ -11,6 +11,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from apoyo.core.tabular import open_table
 from apoyo.supports.catalogue import NATIONAL_INCONSISTENCIES
 from apoyo.supports.rules import (
     COLUMN_LABELS,
@@ -19,7 +20,6 @@ from apoyo.supports.rules import (
     validate_support_row,
 )
 from apoyo.supports.template_file import template_csv, template_xlsx
-from apoyo.tabular import open_table
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 CATALOGUE = [("FOTOCOPIA", "Fotocopia de la credencial"), ("OTRA", "=Otra (ver comentario)")]

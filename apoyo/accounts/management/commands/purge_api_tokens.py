@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apoyo.accounts.tokens import purge_tokens
-from apoyo.cli import fail
+from apoyo.core.cli import fail
 
 DEFAULT_KEEP_DAYS = 90
 

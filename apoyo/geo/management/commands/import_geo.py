@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail
+from apoyo.core.cli import fail
+from apoyo.core.tabular import FileRejected
 from apoyo.geo.services import GeoImportError, format_error, import_geo, summary
-from apoyo.tabular import FileRejected
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail
+from apoyo.core.cli import fail
 from apoyo.processes.setup_file import SetupError, load_setup_file
 
 

@@ -3,8 +3,8 @@
 import datetime
 from pathlib import Path
 
-from apoyo.cli import fail
-from apoyo.exports import write_csv
+from apoyo.core.cli import fail
+from apoyo.core.exports import write_csv
 from apoyo.roll.services import issue_report_header
 
 

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail
+from apoyo.core.cli import fail
+from apoyo.core.tabular import FileRejected
 from apoyo.roll.management.commands import _common
 from apoyo.roll.services import import_ln_stats
-from apoyo.tabular import FileRejected
 
 
 class Command(BaseCommand):

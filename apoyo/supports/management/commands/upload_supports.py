@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 from apoyo.accounts.models import User
 from apoyo.aspirants.models import Aspirant
-from apoyo.cli import fail
-from apoyo.exports import write_csv
+from apoyo.core.cli import fail
+from apoyo.core.exports import write_csv
 from apoyo.supports.models import UploadStatus
 from apoyo.supports.uploads import (
     ISSUE_COLUMNS,

@@ -2,7 +2,8 @@ import csv
 
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail, find_office
+from apoyo.core.cli import fail
+from apoyo.processes.cli import find_office
 from apoyo.verification.exchange import EXPORT_HEADER, export_rows
 
 

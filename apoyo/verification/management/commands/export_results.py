@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail, find_office
+from apoyo.core.cli import fail
+from apoyo.processes.cli import find_office
 from apoyo.verification.results import (
     ASPIRANT_HEADER,
     SUPPORT_HEADER,

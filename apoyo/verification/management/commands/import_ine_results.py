@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail
-from apoyo.tabular import FileRejected
+from apoyo.core.cli import fail
+from apoyo.core.tabular import FileRejected
 from apoyo.verification.exchange import import_ine_results
 from apoyo.verification.services import CheckError
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from apoyo.cli import fail, find_office
+from apoyo.core.cli import fail
+from apoyo.processes.cli import find_office
 from apoyo.verification.services import CheckError, run_check
 
 

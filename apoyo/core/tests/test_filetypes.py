@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apoyo.filetypes import DOCUMENTS, IMAGES, SCANS, check_upload, detect, sha256_of
+from apoyo.core.filetypes import DOCUMENTS, IMAGES, SCANS, check_upload, detect, sha256_of
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32

@@ -1,4 +1,4 @@
-"""Unit tests of apoyo.tabular: every file is generated under tmp_path; no database."""
+"""Unit tests of apoyo.core.tabular: every file is generated under tmp_path; no database."""
 
 import csv
 import datetime
@@ -11,8 +11,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apoyo import tabular
-from apoyo.tabular import FileRejected, canonical_header, open_table
+from apoyo.core import tabular
+from apoyo.core.tabular import FileRejected, canonical_header, open_table
 
 
 def write_bytes(tmp_path, name, data):

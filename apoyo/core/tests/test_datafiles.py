@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import ValidationError
 from django.test import RequestFactory
 
-from apoyo.datafiles import DataFileField, request_too_large
+from apoyo.core.datafiles import DataFileField, request_too_large
 
 
 def field(limit=100):

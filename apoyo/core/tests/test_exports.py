@@ -1,4 +1,4 @@
-"""Unit tests of apoyo.exports: files are read back with csv and python-calamine; no database."""
+"""Unit tests of apoyo.core.exports: files are read back with csv and python-calamine; no database."""
 
 import codecs
 import csv
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from python_calamine import CalamineWorkbook
 
-from apoyo.exports import (
+from apoyo.core.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     csv_response,

@@ -18,7 +18,7 @@ def request_too_large(request, max_bytes):
 class DataFileField(forms.FileField):
     """A CSV/XLSX (or gzip) upload: known extension, not empty, within the size limit.
 
-    The content is checked later by apoyo.tabular; here only what the browser already told us.
+    The content is checked later by apoyo.core.tabular; here only what the browser already told us.
     """
 
     def __init__(self, *, extensions, max_bytes, formats, **kwargs):
