@@ -72,7 +72,7 @@ def make_fixtures(clients):
     from apoyo.accounts.models import Role
     from apoyo.accounts.tokens import issue_token
     from apoyo.aspirants.models import Auxiliary
-    from apoyo.testing import make_aspirant, make_office, make_user
+    from apoyo.testing.factories import make_aspirant, make_office, make_user
 
     today = timezone.localdate()
     office = make_office(

@@ -95,8 +95,8 @@ def import_roll_file(label, path, rows):
 def make_office():
     """A state-wide office of Sonora (3% of the Lista Nominal, half of the municipalities at 1%)
     with ASPIRANTS aspirants; returns (office, {aspirant number in the file: aspirant})."""
-    from apoyo.testing import make_aspirant
-    from apoyo.testing import make_office as new_office
+    from apoyo.testing.factories import make_aspirant
+    from apoyo.testing.factories import make_office as new_office
 
     office = new_office(
         scope_type="state",

@@ -46,7 +46,7 @@ def setup_django(label):
 def make_fixtures():
     """A capturist and one office of Sonora with an aspirant per file, so nothing is skipped."""
     from apoyo.accounts.models import Role
-    from apoyo.testing import make_aspirant, make_office, make_user
+    from apoyo.testing.factories import make_aspirant, make_office, make_user
 
     office = make_office()
     user = make_user(Role.OPL_CAPTURIST, state_number=office.process.state_id)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from apoyo.accounts.context_processors import notifications
 from apoyo.accounts.models import Notification, Role
 from apoyo.accounts.notifications import notify
-from apoyo.testing import make_sections, make_user
+from apoyo.testing.factories import make_sections, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,13 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Office, Process
 from apoyo.supports.models import Cedula, Support
 from apoyo.supports.services import capture_support, open_cedula
-from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    PERIOD_START,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from apoyo.accounts.models import ApiToken, Role
 from apoyo.accounts.tokens import issue_token, purge_tokens, revoke_token
 from apoyo.core.cli import CommandFailed
-from apoyo.testing import make_user
+from apoyo.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import Role, User
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.factories import make_aspirant, make_user
 
 pytestmark = pytest.mark.django_db
 

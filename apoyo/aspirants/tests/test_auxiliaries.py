@@ -12,8 +12,8 @@ from apoyo.accounts.models import AccessLog, ApiToken, Notification, Role, User
 from apoyo.accounts.tokens import check_key, issue_token
 from apoyo.aspirants import services
 from apoyo.aspirants.models import Auxiliary, AuxiliaryConflict
-from apoyo.supports.tests.app_helpers import PROFILE_URL, SESSION_URL, auth, open_office
-from apoyo.testing import make_aspirant, make_process, make_user
+from apoyo.testing.capture_app import PROFILE_URL, SESSION_URL, auth, open_office
+from apoyo.testing.factories import make_aspirant, make_process, make_user
 
 pytestmark = pytest.mark.django_db
 

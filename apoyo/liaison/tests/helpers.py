@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Area, AreaMember, DocumentType
-from apoyo.testing import make_user
-
-PASSWORD = "clave-de-prueba-123"
+from apoyo.testing.factories import make_user
 
 
 def pdf(name="oficio.pdf", body=b"contenido"):

@@ -6,19 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.liaison.models import Consultation
-from apoyo.liaison.tests.helpers import PASSWORD, World
+from apoyo.liaison.tests.helpers import World
+from apoyo.testing.browser import log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/entrar/")
-    page.get_by_label("Usuario").fill(user.username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
 
 
 def log_out(page):
@@ -36,7 +30,7 @@ def test_a_consultation_goes_from_the_opl_to_the_area_and_its_answer_back(
     reply.write_bytes(b"%PDF-1.4\nRespuesta de la DERFE\n%%EOF\n")
 
     # The OPL registers its consultation with the letter attached.
-    log_in(page, live_server, world.opl)
+    log_in(page, live_server, world.opl.username)
     page.get_by_role("link", name="SIVOPLE").click()
     page.get_by_role("link", name="Registrar consulta o documento").click()
     page.get_by_label("Tipo de documento").select_option(label="CONSULTA")
@@ -53,7 +47,7 @@ def test_a_consultation_goes_from_the_opl_to_the_area_and_its_answer_back(
     log_out(page)
 
     # UTVOPL finds it in its inbox and assigns it to DERFE.
-    log_in(page, live_server, world.utvopl)
+    log_in(page, live_server, world.utvopl.username)
     inbox = page.get_by_role("table", name="Por turnar")
     inbox.get_by_role("link", name=folio).click()
     page.get_by_label("DERFE · Dirección Ejecutiva del Registro Federal de Electores").check()
@@ -66,7 +60,7 @@ def test_a_consultation_goes_from_the_opl_to_the_area_and_its_answer_back(
     log_out(page)
 
     # A DERFE user drafts the answer with an attachment.
-    log_in(page, live_server, world.derfe)
+    log_in(page, live_server, world.derfe.username)
     page.get_by_role("link", name="SIVOPLE").click()
     page.get_by_role("table", name="Por atender").get_by_role("link", name=folio).click()
     page.get_by_role("link", name="Redactar respuesta de DERFE").click()
@@ -79,7 +73,7 @@ def test_a_consultation_goes_from_the_opl_to_the_area_and_its_answer_back(
     log_out(page)
 
     # The head of DERFE approves it.
-    log_in(page, live_server, world.derfe_head)
+    log_in(page, live_server, world.derfe_head.username)
     page.get_by_role("link", name="SIVOPLE").click()
     page.get_by_role("table", name="Por aprobar").get_by_role("link", name=folio).click()
     page.get_by_role("button", name="Aprobar respuesta").click()
@@ -87,14 +81,14 @@ def test_a_consultation_goes_from_the_opl_to_the_area_and_its_answer_back(
     log_out(page)
 
     # UTVOPL forwards it to the OPL.
-    log_in(page, live_server, world.utvopl)
+    log_in(page, live_server, world.utvopl.username)
     page.get_by_role("table", name="Respuestas por remitir").get_by_role("link", name=folio).click()
     page.get_by_role("button", name="Remitir al OPL").click()
     expect(page.get_by_role("status")).to_contain_text("Respuesta de DERFE remitida al OPL.")
     log_out(page)
 
     # The OPL reads the answer and may ask a follow-up on the same folio.
-    log_in(page, live_server, world.opl)
+    log_in(page, live_server, world.opl.username)
     page.get_by_role("link", name="SIVOPLE").click()
     page.get_by_role("table", name="Respuestas recibidas").get_by_role("link", name=folio).click()
     answer = page.get_by_role("article", name="Respuesta de DERFE")

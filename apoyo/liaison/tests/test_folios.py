@@ -11,7 +11,7 @@ from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Consultation, FolioCounter
 from apoyo.liaison.tests.helpers import World, doc_type, pdf
-from apoyo.testing import make_user, require_postgresql
+from apoyo.testing.factories import make_user, require_postgresql
 
 SONORA = ZoneInfo("America/Hermosillo")
 

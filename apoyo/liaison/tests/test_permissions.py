@@ -9,7 +9,7 @@ from apoyo.accounts.models import Role
 from apoyo.liaison import services
 from apoyo.liaison.models import Assignment, Status
 from apoyo.liaison.tests.helpers import World, area, member, pdf
-from apoyo.testing import make_user
+from apoyo.testing.factories import make_user
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from apoyo.liaison.models import (
     Status,
 )
 from apoyo.liaison.tests.helpers import World, area, docx, pdf
-from apoyo.testing import make_user
+from apoyo.testing.factories import make_user
 
 SONORA = ZoneInfo("America/Hermosillo")
 

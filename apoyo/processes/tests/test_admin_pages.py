@@ -5,7 +5,7 @@ from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Office, Process
 from apoyo.supports.models import Inconsistency
-from apoyo.testing import make_office, make_process, make_sections, make_user
+from apoyo.testing.factories import make_office, make_process, make_sections, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import SetupError, load_setup
-from apoyo.testing import make_aspirant, make_office, make_process, make_sections
+from apoyo.testing.factories import make_aspirant, make_office, make_process, make_sections
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from apoyo.accounts.models import Role
 from apoyo.processes.models import Holiday
 from apoyo.processes.workdays import add_working_days, is_working_day, term_end
-from apoyo.testing import make_sections, make_user
+from apoyo.testing.factories import make_sections, make_user
 
 MONDAY = date(2021, 2, 1)
 

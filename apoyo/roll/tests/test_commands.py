@@ -10,7 +10,7 @@ from apoyo.core.cli import CommandFailed
 from apoyo.roll.models import RollEntry
 from apoyo.roll.services import nominal_list_by_section
 from apoyo.roll.tests.files import roll_row, write_roll, write_stats
-from apoyo.testing import make_sections
+from apoyo.testing.factories import make_sections
 
 pytestmark = pytest.mark.django_db
 

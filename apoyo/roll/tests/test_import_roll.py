@@ -10,7 +10,7 @@ from apoyo.roll.frames import COLUMNS, ROW
 from apoyo.roll.models import NominalListStat, RollCut, RollEntry
 from apoyo.roll.services import has_cut, import_roll, nominal_list_by_section
 from apoyo.roll.tests.files import elector_key, roll_row, write_roll
-from apoyo.testing import make_sections
+from apoyo.testing.factories import make_sections
 
 pytestmark = pytest.mark.django_db
 

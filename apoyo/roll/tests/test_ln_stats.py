@@ -7,7 +7,7 @@ from apoyo.roll.frames import ROW
 from apoyo.roll.models import NominalListStat
 from apoyo.roll.services import import_ln_stats, import_roll, nominal_list_by_section
 from apoyo.roll.tests.files import roll_row, write_roll, write_stats
-from apoyo.testing import make_sections
+from apoyo.testing.factories import make_sections
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from apoyo.roll.jobs import report_progress
 from apoyo.roll.models import RollCut, RollEntry, RollImport
 from apoyo.roll.services import import_roll
 from apoyo.roll.tests.files import elector_key, roll_row, write_roll
-from apoyo.testing import make_sections, require_postgresql
+from apoyo.testing.factories import make_sections, require_postgresql
 
 CUT = datetime.date(2020, 8, 31)
 

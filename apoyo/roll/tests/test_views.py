@@ -10,7 +10,7 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.roll.models import ImportStatus, NominalListStat, RollEntry, RollImport
 from apoyo.roll.services import import_roll
 from apoyo.roll.tests.files import csv_text, elector_key, roll_row, write_roll
-from apoyo.testing import make_sections, make_user
+from apoyo.testing.factories import make_sections, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from apoyo.supports.models import (
     SupportImage,
 )
 from apoyo.supports.services import withdraw_support
-from apoyo.supports.tests.app_helpers import (
+from apoyo.testing.capture_app import (
     PASSWORD,
     PROFILE_URL,
     SESSION_URL,
@@ -36,8 +36,8 @@ from apoyo.supports.tests.app_helpers import (
     send,
     token_for,
 )
-from apoyo.supports.tests.precaptured import EXECUTABLE, PDF, png, uploaded
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.factories import make_aspirant, make_user
+from apoyo.testing.files import EXECUTABLE, PDF, png, uploaded
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,9 @@ from django.urls import reverse
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports import review
 from apoyo.supports.models import Support, SupportImage
-from apoyo.supports.tests.app_helpers import (
-    auth,
-    capture,
-    make_auxiliary,
-    open_office,
-    send,
-    token_for,
-)
-from apoyo.supports.tests.precaptured import JPEG, png
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.capture_app import auth, capture, make_auxiliary, open_office, send, token_for
+from apoyo.testing.factories import make_aspirant, make_user
+from apoyo.testing.files import JPEG, png
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.supports.app_capture import capture_from_app
 from apoyo.supports.models import Status
-from apoyo.supports.tests.app_helpers import PASSWORD, capture, make_auxiliary
-from apoyo.supports.tests.precaptured import png, uploaded
-from apoyo.testing import make_user
+from apoyo.testing.capture_app import PASSWORD, capture, make_auxiliary
+from apoyo.testing.factories import make_user
+from apoyo.testing.files import png, uploaded
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,8 +13,8 @@ from schemathesis.checks import not_a_server_error
 
 from apoyo.accounts.tokens import issue_token
 from apoyo.supports.app_capture import capture_from_app
-from apoyo.supports.tests.app_helpers import capture, make_auxiliary, open_office
-from apoyo.testing import make_aspirant
+from apoyo.testing.capture_app import capture, make_auxiliary, open_office
+from apoyo.testing.factories import make_aspirant
 from apoyo.wsgi import application
 
 pytestmark = pytest.mark.django_db

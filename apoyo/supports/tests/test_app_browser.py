@@ -16,17 +16,18 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import ApiToken, Role
 from apoyo.accounts.tokens import revoke_user_tokens
 from apoyo.aspirants.models import Auxiliary
-from apoyo.supports import app_capture, review, rules
+from apoyo.core import identity
+from apoyo.supports import app_capture, review
 from apoyo.supports.models import Channel, Inconsistency, Status, Support
-from apoyo.supports.tests.precaptured import png
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.browser import PASSWORD
+from apoyo.testing.factories import make_aspirant, make_office, make_user
+from apoyo.testing.files import png
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "clave-de-prueba-123"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -277,7 +278,9 @@ def test_the_phone_applies_the_same_rules_as_the_server(browser, live_server):
     )
     context.close()
 
-    assert phone["texts"] == [[rules.normalize_text(t), rules.normalize_key(t)] for t in texts]
+    assert phone["texts"] == [
+        [identity.normalize_text(t), identity.normalize_key(t)] for t in texts
+    ]
     now = timezone.now()
     for row, answer in zip(rows, phone["rows"], strict=True):
         valid, errors = app_capture.validate_row(row, office, now)
@@ -287,7 +290,7 @@ def test_the_phone_applies_the_same_rules_as_the_server(browser, live_server):
         if valid:
             assert answer["values"]["elector_key"] == valid.elector_key
             assert answer["values"]["name"] == valid.name
-        assert answer["warnings"] == rules.elector_key_warnings(
+        assert answer["warnings"] == identity.elector_key_warnings(
             row["elector_key"], row["name"], row["paternal_surname"], row["maternal_surname"]
         )
 

@@ -7,21 +7,13 @@ from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.factories import make_aspirant, make_office, make_user
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "clave-de-prueba-123"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/entrar/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
 
 
 def type_row(page, name, paternal, maternal, key, ocr):

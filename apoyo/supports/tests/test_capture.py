@@ -10,7 +10,7 @@ from apoyo.supports.services import (
     open_cedula,
     withdraw_support,
 )
-from apoyo.testing import PERIOD_END, PERIOD_START, make_aspirant, make_user
+from apoyo.testing.factories import PERIOD_END, PERIOD_START, make_aspirant, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,14 @@ from apoyo.accounts.models import Role
 from apoyo.supports import review
 from apoyo.supports.models import Inconsistency, Status
 from apoyo.supports.services import capture_support, correct_support, open_cedula
-from apoyo.supports.tests.precaptured import precaptured, row
-from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_user
+from apoyo.testing.factories import (
+    PERIOD_START,
+    make_aspirant,
+    make_office,
+    make_user,
+    precaptured,
+    row,
+)
 
 pytestmark = pytest.mark.django_db
 

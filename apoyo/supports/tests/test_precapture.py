@@ -20,10 +20,16 @@ from apoyo.supports.models import (
     Upload,
     UploadStatus,
 )
-from apoyo.supports.tests.files import good_row, write_csv
-from apoyo.supports.tests.precaptured import EXECUTABLE, PDF, png, precaptured, row, uploaded
 from apoyo.supports.uploads import register_upload, run_upload
-from apoyo.testing import make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+    precaptured,
+    row,
+)
+from apoyo.testing.files import EXECUTABLE, PDF, good_row, png, uploaded, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from apoyo.accounts.models import Role
 from apoyo.supports import review
 from apoyo.supports.models import ChangeAction, Inconsistency, Status
 from apoyo.supports.services import withdraw_own_precapture
-from apoyo.supports.tests.precaptured import precaptured
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
 
 pytestmark = pytest.mark.django_db
 

@@ -19,18 +19,21 @@ from apoyo.supports.models import (
     Support,
 )
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
-from apoyo.supports.tests.precaptured import precaptured, row
-from apoyo.testing import (
+from apoyo.testing.factories import (
     PERIOD_START,
+    citizen,
     make_aspirant,
+    make_cut,
     make_office,
     make_process,
     make_sections,
     make_user,
+    nominal_list,
+    precaptured,
+    row,
 )
 from apoyo.verification.models import SupportResult
 from apoyo.verification.services import run_check
-from apoyo.verification.tests.factories import citizen, make_cut, nominal_list
 
 pytestmark = pytest.mark.django_db
 

@@ -9,22 +9,14 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.supports import review
 from apoyo.supports.models import Status, Support
-from apoyo.supports.tests.precaptured import png, precaptured, uploaded
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.factories import make_aspirant, make_user, precaptured
+from apoyo.testing.files import png, uploaded
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "clave-de-prueba-123"
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/entrar/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
 
 
 def heading(page, support):

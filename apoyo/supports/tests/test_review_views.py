@@ -18,8 +18,8 @@ from apoyo.supports.models import (
     Support,
 )
 from apoyo.supports.review import add_scan
-from apoyo.supports.tests.precaptured import PDF, png, precaptured, uploaded
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
+from apoyo.testing.files import PDF, png, uploaded
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports import review
 from apoyo.supports.models import CedulaScan
 from apoyo.supports.services import remove_own_scan, withdraw_own_precapture
-from apoyo.supports.tests.precaptured import PDF, precaptured, uploaded
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
+from apoyo.testing.files import PDF, uploaded
 
 pytestmark = pytest.mark.django_db
 

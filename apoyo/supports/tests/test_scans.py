@@ -9,8 +9,14 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports.models import CedulaScan, ScanKind
 from apoyo.supports.review import add_scan
 from apoyo.supports.services import open_cedula
-from apoyo.supports.tests.precaptured import EXECUTABLE, HTML, JPEG, PDF, png, uploaded
-from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    PERIOD_START,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+)
+from apoyo.testing.files import EXECUTABLE, HTML, JPEG, PDF, png, uploaded
 
 pytestmark = pytest.mark.django_db
 

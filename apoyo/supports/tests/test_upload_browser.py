@@ -8,15 +8,14 @@ from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
-from apoyo.supports.tests.files import good_row, write_csv
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.browser import PASSWORD
+from apoyo.testing.factories import make_aspirant, make_user
+from apoyo.testing.files import good_row, write_csv
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "clave-de-prueba-123"
 
 
 def test_capturist_uploads_a_file_and_downloads_the_error_report(

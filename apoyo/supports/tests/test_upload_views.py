@@ -6,8 +6,8 @@ from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports.models import Status, Support, Upload, UploadStatus
-from apoyo.supports.tests.files import good_row, write_csv
-from apoyo.testing import make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import make_aspirant, make_office, make_process, make_user
+from apoyo.testing.files import good_row, write_csv
 
 pytestmark = pytest.mark.django_db
 

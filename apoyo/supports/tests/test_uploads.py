@@ -16,9 +16,9 @@ from apoyo.supports.models import (
     Upload,
     UploadStatus,
 )
-from apoyo.supports.tests.files import HEADER, elector_key, good_row, write_csv, write_xlsx
 from apoyo.supports.uploads import register_upload, revert_upload, run_upload
-from apoyo.testing import make_aspirant, make_user
+from apoyo.testing.factories import elector_key, make_aspirant, make_user
+from apoyo.testing.files import HEADER, good_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

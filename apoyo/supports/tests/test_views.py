@@ -4,7 +4,13 @@ from django.urls import reverse
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports.models import Cedula, Status, Support
 from apoyo.supports.services import capture_support, open_cedula
-from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    PERIOD_START,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,19 @@ from apoyo.accounts.models import Role
 from apoyo.aspirants.models import Aspirant
 from apoyo.processes.models import Office
 from apoyo.supports.models import Support
-from apoyo.testing import make_aspirant, make_office, make_sections, make_user
+from apoyo.testing.factories import (
+    citizen,
+    elector_key,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_sections,
+    make_user,
+    nominal_list,
+    support,
+)
 from apoyo.verification.models import AspirantResult, CheckRun
 from apoyo.verification.services import run_check
-from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 LN = {1: 20, 2: 20, 3: 40, 900: 30, 901: 10}
 
@@ -69,7 +78,7 @@ def build_hearing(state_number=26):
     for aspirant in (maria, pedro):  # portal accounts carry the aspirant's address
         aspirant.user.email = aspirant.email
         aspirant.user.save(update_fields=["email"])
-    keys = [key() for _ in range(7)]
+    keys = [elector_key() for _ in range(7)]
     for k, section in zip(keys, [1, 3, 900, 2, 901, 1, 3], strict=True):
         citizen(k, section=section)
     valid = support(maria, keys[0], reference="F-1")
@@ -77,8 +86,8 @@ def build_hearing(state_number=26):
     support(maria, keys[2], reference="F-1")
     photocopy = support(maria, keys[3], reference="F-2", inconsistency="FOTOCOPIA")
     right_key = keys[4]
-    mistyped = support(maria, key(), reference="F-2")
-    missing = support(maria, key(), reference="F-3")
+    mistyped = support(maria, elector_key(), reference="F-2")
+    missing = support(maria, elector_key(), reference="F-3")
     support(pedro, keys[5], reference="G-1")
     pedros = support(pedro, keys[6], reference="G-1", inconsistency="SIN_FIRMA")
     run = run_check(office)

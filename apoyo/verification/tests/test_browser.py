@@ -6,23 +6,25 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
-from apoyo.testing import make_aspirant, make_office, make_sections, make_user
-from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
+from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.factories import (
+    citizen,
+    elector_key,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_sections,
+    make_user,
+    nominal_list,
+    support,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "clave-de-prueba-123"
 LN = {1: 20, 2: 20, 3: 40, 900: 30, 901: 10}
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/entrar/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
 
 
 def build_office():
@@ -40,12 +42,12 @@ def build_office():
     aspirant.user.set_password(PASSWORD)
     aspirant.user.save()
     other = make_aspirant(office, name="PEDRO", paternal_surname="RUIZ")
-    keys = [key() for _ in range(5)]
+    keys = [elector_key() for _ in range(5)]
     for k, section in zip(keys, [1, 3, 900, 2, 901], strict=True):
         citizen(k, section=section)
     for k in keys[:4]:
         support(aspirant, k)
-    missing = key()
+    missing = elector_key()
     support(aspirant, missing, reference="F-2")
     support(aspirant, keys[0], reference="F-3")
     support(other, keys[4], reference="G-1")

@@ -7,11 +7,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apoyo.roll.models import RollCut, RollEntry
-from apoyo.testing import make_aspirant, make_office, make_sections
+from apoyo.testing.factories import (
+    citizen,
+    elector_key,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_sections,
+    nominal_list,
+    support,
+)
 from apoyo.verification.models import AspirantResult, Motive, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
 from apoyo.verification.services import run_check
-from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +43,7 @@ def office():
 
 def small_world(office):
     a, b = make_aspirant(office, code="A-01"), make_aspirant(office, code="A-02")
-    keys = [key() for _ in range(6)]
+    keys = [elector_key() for _ in range(6)]
     citizen(keys[0], section=1)
     citizen(keys[1], section=3, situation="BAJA", cause="PERDIDA_VIGENCIA")
     citizen(keys[2], section=900, ocr="0000000000000")
@@ -118,7 +126,7 @@ def test_commands_refuse_unknown_office_and_missing_roll(tmp_path, capsys):
         call_command("run_check", "--office", "NADA")
     assert unknown.value.code == 1
     office = make_office(code="SIN")
-    support(make_aspirant(office), key())
+    support(make_aspirant(office), elector_key())
     with pytest.raises(SystemExit):
         call_command("run_check", "--office", "SIN")
     err = capsys.readouterr().err.strip().splitlines()
@@ -221,7 +229,7 @@ def test_captured_equals_valid_plus_motives_and_runs_agree(rows):
     make_cut()
     office = make_office()
     aspirants = [make_aspirant(office) for _ in range(3)]
-    keys = [key() for _ in range(8)]
+    keys = [elector_key() for _ in range(8)]
     for n, k in enumerate(keys[:6]):
         citizen(
             k,

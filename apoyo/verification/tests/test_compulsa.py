@@ -4,10 +4,19 @@ import math
 import pytest
 
 from apoyo.supports.models import Channel, Status, Support
-from apoyo.testing import make_aspirant, make_office, make_process, make_sections
+from apoyo.testing.factories import (
+    citizen,
+    elector_key,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_process,
+    make_sections,
+    nominal_list,
+    support,
+)
 from apoyo.verification.models import AspirantResult, SupportResult, UnitResult
 from apoyo.verification.services import CheckError, run_check
-from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +40,15 @@ def outcome(run, s):
 
 def test_each_registry_status_and_motive(office):
     a = make_aspirant(office)
-    ln, baja, padron = key(), key(), key()
+    ln, baja, padron = elector_key(), elector_key(), elector_key()
     citizen(ln)
     citizen(baja, situation="BAJA", cause="DEFUNCION")
     citizen(padron, situation="PADRON")
-    citizen(outside := key(), state=14, section=5)
+    citizen(outside := elector_key(), state=14, section=5)
     s_ln = support(a, ln)
     s_baja = support(a, baja)
     s_padron = support(a, padron)
-    s_missing = support(a, key())
+    s_missing = support(a, elector_key())
     s_outside = support(a, outside)
     run = run_check(office)
     assert outcome(run, s_ln) == ("LN", "", True, "")
@@ -52,27 +61,27 @@ def test_each_registry_status_and_motive(office):
 
 def test_inconsistency_takes_precedence_over_every_other_motive(office):
     a = make_aspirant(office)
-    s = support(a, key(), inconsistency="FOTOCOPIA")  # also not found in the roll
+    s = support(a, elector_key(), inconsistency="FOTOCOPIA")  # also not found in the roll
     run = run_check(office)
     assert outcome(run, s) == ("NO_ENCONTRADO", "", False, "INCONSISTENCIA")
 
 
 def test_ocr_match_is_reported_but_does_not_invalidate(office):
     a = make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k, ocr="9999999999999")
     s = support(a, k)
     run = run_check(office)
     result = SupportResult.objects.get(run=run, support=s)
     assert result.ocr_match is False and result.valid
-    missing = support(a, key(), reference="F-2")
+    missing = support(a, elector_key(), reference="F-2")
     run = run_check(office)
     assert SupportResult.objects.get(run=run, support=missing).ocr_match is None
 
 
 def test_first_support_wins_across_aspirants_of_the_same_office(office):
     a, b = make_aspirant(office), make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k)
     later = support(a, k, day=datetime.date(2020, 12, 21))
     earlier = support(b, k, day=datetime.date(2020, 12, 20))
@@ -83,7 +92,7 @@ def test_first_support_wins_across_aspirants_of_the_same_office(office):
 
 def test_ties_on_date_are_broken_by_capture_order(office):
     a, b = make_aspirant(office), make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k)
     first = support(b, k)
     second = support(a, k)
@@ -94,7 +103,7 @@ def test_ties_on_date_are_broken_by_capture_order(office):
 
 def test_same_citizen_twice_for_one_aspirant_and_once_for_another(office):
     a, b = make_aspirant(office), make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k)
     a1 = support(a, k, day=datetime.date(2020, 12, 16), reference="F-1")
     a2 = support(a, k, day=datetime.date(2020, 12, 18), reference="F-2")
@@ -107,7 +116,7 @@ def test_same_citizen_twice_for_one_aspirant_and_once_for_another(office):
 
 def test_an_invalid_earlier_support_does_not_beat_a_valid_later_one(office):
     a, b = make_aspirant(office), make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k)
     bad = support(a, k, day=datetime.date(2020, 12, 16), inconsistency="SIN_FIRMA")
     good = support(b, k, day=datetime.date(2020, 12, 20))
@@ -118,7 +127,7 @@ def test_an_invalid_earlier_support_does_not_beat_a_valid_later_one(office):
 
 def test_supports_for_another_office_are_not_duplicates(office):
     other = make_office(office.process, code="AYTO-49", scope_type="municipality", scope_number=49)
-    k = key()
+    k = elector_key()
     citizen(k, section=900)
     a = support(make_aspirant(office), k)
     b = support(make_aspirant(other), k)
@@ -141,7 +150,7 @@ def test_territory_of_each_scope_type(scope_type, number, inside, outside):
     make_cut()
     office = make_office(scope_type=scope_type, scope_number=number)
     a = make_aspirant(office)
-    k_in, k_out, k_state = key(), key(), key()
+    k_in, k_out, k_state = elector_key(), elector_key(), elector_key()
     citizen(k_in, section=inside)
     citizen(k_state, state=14, section=inside)
     s_in, s_state = support(a, k_in), support(a, k_state, reference="F-3")
@@ -163,7 +172,7 @@ def test_paper_regime_applies_to_paper_channels_only():
     process.paper_regime_municipalities.set(process.state.municipalities.filter(number=1))
     office = make_office(process)
     a = make_aspirant(office)
-    keys = [key() for _ in range(3)]
+    keys = [elector_key() for _ in range(3)]
     citizen(keys[0], section=1)
     citizen(keys[1], section=3)
     citizen(keys[2], section=3)
@@ -178,7 +187,7 @@ def test_paper_regime_applies_to_paper_channels_only():
 
 def test_no_paper_regime_accepts_paper_from_the_whole_territory(office):
     a = make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k, section=3)
     paper = support(a, k)
     assert outcome(run_check(office), paper)[2] is True
@@ -186,7 +195,7 @@ def test_no_paper_regime_accepts_paper_from_the_whole_territory(office):
 
 def test_withdrawn_and_pending_supports_are_left_out(office):
     a = make_aspirant(office)
-    k1, k2 = key(), key()
+    k1, k2 = elector_key(), elector_key()
     citizen(k1)
     citizen(k2)
     support(a, k1, status=Status.WITHDRAWN)
@@ -209,7 +218,7 @@ def test_threshold_and_dispersion_round_up():
     a = make_aspirant(office)
     # Municipality 1 (LN 1500): needs ceil(15) = 15; municipality 49 (LN 3100): needs 31.
     for n in range(15):
-        k = key()
+        k = elector_key()
         citizen(k, section=1)
         support(a, k, reference=f"F-{n}")
     run = run_check(office)
@@ -238,7 +247,7 @@ def test_min_units_count_and_meeting_both_rules():
     )
     a = make_aspirant(office)
     for n, section in enumerate([1, 3, 3]):
-        k = key()
+        k = elector_key()
         citizen(k, section=section)
         support(a, k, reference=f"F-{n}")
     result = AspirantResult.objects.get(run=run_check(office))
@@ -249,7 +258,7 @@ def test_min_units_count_and_meeting_both_rules():
 def test_running_twice_gives_the_same_results_and_keeps_both_runs(office):
     a, b = make_aspirant(office), make_aspirant(office)
     for n in range(20):
-        k = key(n % 7 + 500)
+        k = elector_key(n % 7 + 500)
         if n < 7:
             citizen(
                 k,
@@ -273,7 +282,7 @@ def test_running_twice_gives_the_same_results_and_keeps_both_runs(office):
 def test_missing_statistics_or_cut_fail_with_a_spanish_reason():
     make_sections()
     office = make_office()
-    support(make_aspirant(office), key())
+    support(make_aspirant(office), elector_key())
     with pytest.raises(CheckError, match="No hay corte del padrón"):
         run_check(office)
     nominal_list(LN)
@@ -288,7 +297,7 @@ def test_missing_statistics_or_cut_fail_with_a_spanish_reason():
 
 def test_a_compulsa_records_its_verdict_as_a_result_and_leaves_the_support_row_alone(office):
     a = make_aspirant(office)
-    k = key()
+    k = elector_key()
     citizen(k)
     s = support(a, k)
     before = Support.objects.filter(pk=s.pk).values().get()

@@ -11,7 +11,14 @@ from django.urls import reverse
 from apoyo.accounts.models import AccessLog, Notification, Role
 from apoyo.processes.models import Holiday
 from apoyo.supports.models import ChangeAction, SupportChange
-from apoyo.testing import make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    elector_key,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+    support,
+)
 from apoyo.verification import hearings
 from apoyo.verification.hearings import HearingError
 from apoyo.verification.models import (
@@ -26,7 +33,6 @@ from apoyo.verification.models import (
     WindowState,
 )
 from apoyo.verification.services import current_run, run_check
-from apoyo.verification.tests.factories import key, support
 from apoyo.verification.tests.hearing_data import (
     EXECUTABLE,
     PDF,
@@ -699,7 +705,7 @@ def test_the_office_request_list_filters_by_status(client, h, window, admin):
 
 def test_a_request_only_covers_supports_of_the_windows_compulsa(h, window):
     # A support captured after the compulsa has no result in it: it cannot be argued.
-    late = support(h.maria, key(), reference="F-9")
+    late = support(h.maria, elector_key(), reference="F-9")
     with pytest.raises(HearingError, match="no resultaron inválidos"):
         file(h, window, [late])
 

@@ -12,18 +12,26 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
-from apoyo.supports.tests.precaptured import PDF, png
-from apoyo.testing import PERIOD_START, make_aspirant, make_office, make_sections, make_user
+from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.factories import (
+    PERIOD_START,
+    citizen,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_sections,
+    make_user,
+    nominal_list,
+)
+from apoyo.testing.files import PDF, png
 from apoyo.verification import hearings
 from apoyo.verification.models import HearingWindow
-from apoyo.verification.tests.factories import citizen, make_cut, nominal_list
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "clave-de-prueba-123"
 # LN 60 at 3 %: 2 valid supports required.
 LN = {1: 30, 3: 30}
 CEDULA_DATE = PERIOD_START + timedelta(days=5)
@@ -32,14 +40,6 @@ ROWS = [
     ("JUAN", "GARCIA", "LOPEZ", "GRLPJN85031526H701", "4815162342001", 1),
     ("ANA", "MORALES", "RUIZ", "MRRZAN92071826M402", "4815162342002", 3),
 ]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/entrar/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_role("button", name="Salir")).to_be_visible()
 
 
 def log_out(page):

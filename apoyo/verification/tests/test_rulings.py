@@ -11,13 +11,12 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.testing import make_office, make_user
+from apoyo.testing.factories import citizen, elector_key, make_office, make_user, support
 from apoyo.verification import hearings
 from apoyo.verification.models import RequestStatus, Ruling
 from apoyo.verification.rulings import RulingError, blockers, generate_ruling
 from apoyo.verification.services import current_run, run_check
 from apoyo.verification.tasks import check_office
-from apoyo.verification.tests.factories import citizen, key, support
 from apoyo.verification.tests.hearing_data import build_hearing, opl
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +143,7 @@ def test_the_admin_generates_from_the_list_and_finds_it_there(client, h, heard):
 
 def test_a_ruling_keeps_its_figures_after_later_runs(h, admin, heard):
     first = generate_ruling(admin, h.office)
-    k = key()
+    k = elector_key()
     citizen(k, section=3)
     support(h.pedro, k, reference="G-2")
     run_check(h.office)

@@ -8,13 +8,23 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.testing import make_aspirant, make_office, make_process, make_sections, make_user
+from apoyo.testing.factories import (
+    citizen,
+    elector_key,
+    make_aspirant,
+    make_cut,
+    make_office,
+    make_process,
+    make_sections,
+    make_user,
+    nominal_list,
+    support,
+)
 from apoyo.verification.exchange import EXPORT_HEADER
 from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
 from apoyo.verification.services import run_check, start_run
 from apoyo.verification.tasks import check_office
-from apoyo.verification.tests.factories import citizen, key, make_cut, nominal_list, support
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +57,12 @@ def data(office):
     make_cut()
     a = make_aspirant(office, with_user=True, name="MARIA", paternal_surname="SOTO")
     b = make_aspirant(office, with_user=True, name="PEDRO", paternal_surname="RUIZ")
-    keys = [key() for _ in range(6)]
+    keys = [elector_key() for _ in range(6)]
     for k, section in zip(keys, [1, 3, 900, 2, 1, 901], strict=True):
         citizen(k, section=section, ocr=ROLL_OCR)
     for k in keys[:4]:
         support(a, k, reference="F-1")
-    missing = key()
+    missing = elector_key()
     support(a, missing, reference="F-2")
     support(a, keys[0], reference="F-3")
     support(b, keys[5], reference="G-1")
@@ -119,7 +129,7 @@ def test_the_run_page_polls_until_the_run_finishes(client, office):
 
 def test_a_failed_run_shows_its_spanish_message(client, office, django_capture_on_commit_callbacks):
     make_aspirant(office)
-    support(make_aspirant(office), key())  # no roll cut and no INE answer
+    support(make_aspirant(office), elector_key())  # no roll cut and no INE answer
     logged(client)
     response, run = start_from_page(client, office, django_capture_on_commit_callbacks)
     assert run.status == RunStatus.FAILED
@@ -140,7 +150,7 @@ def test_a_second_click_while_running_follows_the_running_compulsa(client, offic
 
 
 def test_the_job_swallows_a_check_error_and_leaves_the_run_failed(office):
-    support(make_aspirant(office), key())
+    support(make_aspirant(office), elector_key())
     run = start_run(office)
     assert check_office.call(run.pk) == RunStatus.FAILED  # process without a roll cut
     run.refresh_from_db()
@@ -271,7 +281,7 @@ def test_past_runs_remain_viewable(client, office, data):
 
 def test_exports_have_the_contract_headers_and_neutralise_formulas(client, office, data):
     make_cut()
-    k = key()
+    k = elector_key()
     citizen(k, section=3)
     support(data["b"], k, reference="=HYPERLINK(1)")
     run = run_check(office)
@@ -317,7 +327,7 @@ def post_answer(client, office, path):
 
 def test_ine_route_export_then_import_changes_the_results(client, office, tmp_path):
     a = make_aspirant(office)
-    keys = [key() for _ in range(3)]
+    keys = [elector_key() for _ in range(3)]
     for k in keys:
         support(a, k)
     admin = logged(client)
@@ -349,9 +359,9 @@ def test_ine_route_export_then_import_changes_the_results(client, office, tmp_pa
 
 
 def test_ine_import_refuses_unusable_files_and_foreign_supports(client, office, tmp_path):
-    own = support(make_aspirant(office), key())
+    own = support(make_aspirant(office), elector_key())
     other_state_office = make_office(make_process(state_number=14))
-    foreign = support(make_aspirant(other_state_office), key())
+    foreign = support(make_aspirant(other_state_office), elector_key())
     logged(client)
     missing_column = tmp_path / "malo.csv"
     missing_column.write_text("ID,SITUACION_REGISTRAL\n1,LN\n", encoding="utf-8")
@@ -372,7 +382,7 @@ def test_ine_import_refuses_unusable_files_and_foreign_supports(client, office, 
 def test_ine_import_reports_a_check_error_in_spanish(client, tmp_path):
     make_sections()
     office = make_state_office()  # no Lista Nominal statistics for the cut
-    s = support(make_aspirant(office), key())
+    s = support(make_aspirant(office), elector_key())
     logged(client)
     rows = [[s.pk, "LN", "", "26", "1"]]
     page = text(post_answer(client, office, answer_file(tmp_path / "ine.csv", rows)))

@@ -10,8 +10,14 @@ from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
 from apoyo.geo.models import FederalDistrict, LocalDistrict, Municipality, Section, State
 from apoyo.processes.models import Office, Process
+from apoyo.roll.models import NominalListStat, RollCut, RollEntry
+from apoyo.supports.models import Cedula, Channel, Inconsistency, Status, Support
+from apoyo.supports.services import capture_support, open_cedula
 
 _sequence = itertools.count(1)
+
+# The password make_user gives every test account.
+PASSWORD = "clave-de-prueba-123"  # noqa: S105
 
 PERIOD_START = datetime.date(2020, 12, 15)
 PERIOD_END = datetime.date(2021, 1, 23)
@@ -80,7 +86,7 @@ def make_user(role=Role.OPL_CAPTURIST, state_number=26, **fields):
     if role not in (Role.INE_DERFE, Role.INE_UTVOPL, Role.INE_AREA):
         values["state_id"] = state_number
     values.update(fields)
-    password = values.pop("password", "clave-de-prueba-123")
+    password = values.pop("password", PASSWORD)
     user = User(**values)
     user.set_password(password)
     user.save()
@@ -114,3 +120,98 @@ def require_postgresql(why):
     if os.environ.get("APOYO_REQUIRE_POSTGRES"):
         pytest.fail("APOYO_REQUIRE_POSTGRES está activo pero la base no es PostgreSQL.")
     pytest.skip(f"Necesita PostgreSQL (DATABASE_URL=postgres://...): {why}")
+
+
+# Rolls and supports for compulsa tests -------------------------------------------------------------
+
+CUT = datetime.date(2020, 8, 31)
+_keys = itertools.count(1)
+
+
+def elector_key(n=None):
+    """A well-formed clave de elector of JUAN GARCIA LOPEZ (letters GRLPJN), unique for each n; the
+    next of a counter when n is None."""
+    n = next(_keys) if n is None else n
+    return f"GRLPJN{n // 1000:06d}26H{n % 1000:03d}"
+
+
+def make_cut(cut_date=CUT):
+    cut, _ = RollCut.objects.get_or_create(cut_date=cut_date)
+    return cut
+
+
+def citizen(elector_key, section=1, situation="LN", state=26, cause="", ocr="1234567890123"):
+    return RollEntry.objects.create(
+        cut=make_cut(),
+        elector_key=elector_key,
+        ocr=ocr,
+        state_number=state,
+        section_number=section,
+        situation=situation,
+        removal_cause=cause,
+    )
+
+
+def nominal_list(counts, state=26, cut_date=CUT):
+    """counts: {section: LN}"""
+    NominalListStat.objects.bulk_create(
+        NominalListStat(
+            cut_date=cut_date, state_number=state, section_number=s, nominal_list=n, source="roll"
+        )
+        for s, n in counts.items()
+    )
+
+
+def support(
+    aspirant,
+    elector_key,
+    day=datetime.date(2020, 12, 20),
+    channel=Channel.MANUAL,
+    inconsistency=None,
+    ocr="1234567890123",
+    reference="F-1",
+    status=Status.PRELIMINARY,
+):
+    cedula, _ = Cedula.objects.get_or_create(
+        aspirant=aspirant, reference=reference, defaults={"date": day}
+    )
+    return Support.objects.create(
+        aspirant=aspirant,
+        cedula=cedula if channel != Channel.APP else None,
+        channel=channel,
+        name="JUAN",
+        paternal_surname="GARCIA",
+        maternal_surname="LOPEZ",
+        elector_key=elector_key,
+        ocr=ocr,
+        inconsistency=Inconsistency.objects.get(code=inconsistency) if inconsistency else None,
+        support_date=day,
+        status=status,
+    )
+
+
+# An aspirant's pre-captured rows ---------------------------------------------------------------------
+
+
+def row(n, **values):
+    base = {
+        "NOMBRE": "JUAN",
+        "APELLIDO_PATERNO": "GARCIA",
+        "APELLIDO_MATERNO": "LOPEZ",
+        "CLAVE_ELECTOR": elector_key(n),
+        "OCR": f"{n:013d}",
+        "COMENTARIO": "",
+    }
+    return base | values
+
+
+def precaptured(aspirant, numbers, reference="P-1", date=PERIOD_START):
+    """The aspirant's own capture of one cédula with one row per number: pending review."""
+    cedula, errors = open_cedula(aspirant.user, aspirant, reference, date)
+    assert errors == []
+    supports = []
+    for n in numbers:
+        result = capture_support(aspirant.user, cedula, row(n), channel=Channel.ASPIRANT)
+        assert result.errors == [], result.errors
+        supports.append(result.support)
+    return supports

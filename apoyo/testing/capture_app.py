@@ -1,9 +1,8 @@
-"""Builders for the capture app's API tests: auxiliaries, tokens and captures with real little
-image files."""
+"""Builders for the capture app's tests: auxiliaries, tokens and captures with real little image
+files."""
 
 import datetime
 import itertools
-import struct
 import uuid
 
 from django.utils import timezone
@@ -11,22 +10,15 @@ from django.utils import timezone
 from apoyo.accounts.models import Role
 from apoyo.accounts.tokens import issue_token
 from apoyo.aspirants.models import Auxiliary
-from apoyo.supports.tests.precaptured import JPEG, key, png, uploaded
-from apoyo.testing import make_aspirant, make_office, make_user
+from apoyo.testing.factories import PASSWORD, elector_key, make_aspirant, make_office, make_user
+from apoyo.testing.files import JPEG, png, uploaded, webp
 
 _sequence = itertools.count(1)
 
-PASSWORD = "clave-de-prueba-123"  # noqa: S105 - make_user's password for tests
 
 SUPPORTS_URL = "/api/v1/supports/"
 SESSION_URL = "/api/v1/session/"
 PROFILE_URL = "/api/v1/profile/"
-
-
-def webp():
-    """The header of a WebP file (RIFF container, VP8 chunk), as a phone's camera writes it."""
-    chunk = b"VP8 " + struct.pack("<I", 10) + b"\x00" * 10
-    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
 
 
 def open_office(**fields):
@@ -82,7 +74,7 @@ def capture(n=1, captured_at=None, with_images=True, **overrides):
     data = {
         "uuid": str(uuid.uuid4()),
         "captured_at": timezone.localtime(captured_at).isoformat(),
-        "elector_key": key(n),
+        "elector_key": elector_key(n),
         "ocr": f"{n:013d}",
         "name": "Juan",
         "paternal_surname": "García",
