@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "apoyo.processes",
     "apoyo.aspirants",
     "apoyo.supports",
+    "apoyo.uploads",
     "apoyo.roll",
     "apoyo.verification",
     "apoyo.liaison",

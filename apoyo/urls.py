@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("apoyo.accounts.urls")),
     path("", include("apoyo.supports.urls")),
+    path("", include("apoyo.uploads.urls")),
     path("administracion/", include("apoyo.processes.urls")),
     path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
     path("resultados/", include("apoyo.verification.urls")),

@@ -142,7 +142,7 @@ def insert_supports(frame, aspirants):
 
     from apoyo.core.bulk import db_datetime, insert_rows
     from apoyo.supports.models import Channel, Inconsistency, Status, Support
-    from apoyo.supports.uploads import SUPPORT_COLUMNS as COLUMNS
+    from apoyo.uploads.services import SUPPORT_COLUMNS as COLUMNS
 
     now = db_datetime(timezone.now())
     codes = dict(Inconsistency.objects.values_list("code", "pk"))

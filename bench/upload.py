@@ -70,7 +70,7 @@ def timed(function, *args):
 
 
 def upload_file(user, aspirant, path):
-    from apoyo.supports.uploads import register_upload, run_upload
+    from apoyo.uploads.services import register_upload, run_upload
 
     with open(path, "rb") as source:
         upload = register_upload(user, aspirant, source, path.name)

@@ -2,12 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apoyo.aspirants.models import Aspirant
-from apoyo.core.datafiles import DataFileField
 from apoyo.core.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
 from apoyo.supports.models import Channel, Inconsistency, Status, inconsistencies_for_state
 from apoyo.supports.review import max_scan_bytes
-from apoyo.supports.uploads import max_upload_bytes
 
 # At most this many scans in one request (each within APOYO_SCAN_MAX_BYTES).
 MAX_SCANS_PER_REQUEST = 10
@@ -176,21 +174,6 @@ class CedulaRegisterForm(ScanUploadForm):
     date = forms.DateField(label="Fecha de la cédula", widget=DateInput())
 
     field_order = ["reference", "date", "scans"]
-
-
-class SupportFileForm(forms.Form):
-    """A carga masiva file, the OPL's or the aspirant's: the same template and validator."""
-
-    file = DataFileField(
-        label="Archivo (CSV o XLSX)",
-        help_text="Use la plantilla. Primera hoja del XLSX; CSV en UTF-8 o Windows-1252.",
-        extensions=(".csv", ".xlsx", ".txt", ".csv.gz"),
-        max_bytes=max_upload_bytes,
-        formats="CSV o XLSX",
-    )
-    dry_run = forms.BooleanField(
-        label="Solo validar (no guarda nada; muestra el mismo reporte)", required=False
-    )
 
 
 class ReviewFilterForm(forms.Form):

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -24,12 +23,8 @@ from apoyo.supports.forms import (
     AspirantRowForm,
     CedulaRegisterForm,
     ScanUploadForm,
-    SupportFileForm,
 )
-from apoyo.supports.models import Cedula, CedulaScan, Channel, Status, Upload
-from apoyo.supports.tasks import process_upload
-from apoyo.supports.upload_views import report_response
-from apoyo.supports.uploads import max_upload_bytes, register_upload
+from apoyo.supports.models import Cedula, CedulaScan, Channel, Status
 
 
 def own_aspirant(request):
@@ -192,61 +187,3 @@ class PrecaptureScanRemoveView(AspirantRequiredMixin, View):
         log_access(request, "quitar", "escaneo de cédula propia", scan_pk, detail=name)
         messages.success(request, f"Escaneo «{name}» quitado de la cédula {cedula.reference}.")
         return redirect("supports:precapture_cedula", pk=cedula.pk)
-
-
-class PrecaptureUploadsView(AspirantRequiredMixin, View):
-    """The aspirant's carga masiva with the OPL's template, and their upload history."""
-
-    def get(self, request):
-        return self.render(request, SupportFileForm())
-
-    def post(self, request):
-        aspirant = own_aspirant(request)
-        if request_too_large(request, max_upload_bytes()):
-            messages.error(request, too_large_message(max_upload_bytes()))
-            return redirect("supports:precapture_uploads")
-        form = SupportFileForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(request, form, status=400)
-        received = form.cleaned_data["file"]
-        upload = register_upload(
-            request.user,
-            aspirant,
-            received,
-            received.name,
-            form.cleaned_data["dry_run"],
-            channel=Channel.ASPIRANT,
-        )
-        transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
-        return redirect("supports:precapture_upload", pk=upload.pk)
-
-    def render(self, request, form, status=200):
-        aspirant = own_aspirant(request)
-        uploads = Upload.objects.visible_to(request.user).select_related("uploaded_by")
-        context = {"aspirant": aspirant, "form": form, "page": paginate(request, uploads)}
-        return render(request, "supports/precapture_uploads.html", context, status=status)
-
-
-def own_upload(request, pk):
-    uploads = Upload.objects.visible_to(request.user).select_related("aspirant__office__process")
-    return get_object_or_404(uploads, pk=pk)
-
-
-class PrecaptureUploadView(AspirantRequiredMixin, View):
-    """Live progress and summary of one of the aspirant's uploads."""
-
-    def get(self, request, pk):
-        upload = own_upload(request, pk)
-        template = (
-            "supports/_upload_progress.html" if request.htmx else "supports/precapture_upload.html"
-        )
-        issues = upload.issues.order_by("row_number", "id")[:50] if upload.is_finished else []
-        context = {"upload": upload, "issues": issues, "portal": True}
-        return render(request, template, context)
-
-
-class PrecaptureUploadReportView(AspirantRequiredMixin, View):
-    def get(self, request, pk, fmt):
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
-        return report_response(request, own_upload(request, pk), fmt)

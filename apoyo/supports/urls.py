@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apoyo.supports import image_views, precapture_views, review_views, upload_views, views
+from apoyo.supports import image_views, precapture_views, review_views, views
 
 app_name = "supports"
 
@@ -16,25 +16,6 @@ urlpatterns = [
         "administracion/inconsistencias/",
         views.InconsistencyCatalogueView.as_view(),
         name="inconsistencies",
-    ),
-    path("cargas/", upload_views.UploadListView.as_view(), name="uploads"),
-    path("cargas/plantilla.<str:fmt>", upload_views.TemplateView.as_view(), name="upload_template"),
-    path("cargas/<int:pk>/", upload_views.UploadDetailView.as_view(), name="upload"),
-    path(
-        "cargas/<int:pk>/reporte.<str:fmt>",
-        upload_views.UploadReportView.as_view(),
-        name="upload_report",
-    ),
-    path(
-        "cargas/<int:pk>/original/",
-        upload_views.UploadOriginalView.as_view(),
-        name="upload_original",
-    ),
-    path(
-        "cargas/<int:pk>/revertir/", upload_views.UploadRevertView.as_view(), name="upload_revert"
-    ),
-    path(
-        "cargas/<int:pk>/reintentar/", upload_views.UploadRetryView.as_view(), name="upload_retry"
     ),
     path("portal/", views.PortalView.as_view(), name="portal"),
     path("portal/apoyos/<int:pk>/", views.PortalSupportView.as_view(), name="portal_support"),
@@ -58,21 +39,6 @@ urlpatterns = [
         "portal/cedulas/<int:pk>/escaneos/<int:scan_pk>/quitar/",
         precapture_views.PrecaptureScanRemoveView.as_view(),
         name="precapture_scan_remove",
-    ),
-    path(
-        "portal/cargas/",
-        precapture_views.PrecaptureUploadsView.as_view(),
-        name="precapture_uploads",
-    ),
-    path(
-        "portal/cargas/<int:pk>/",
-        precapture_views.PrecaptureUploadView.as_view(),
-        name="precapture_upload",
-    ),
-    path(
-        "portal/cargas/<int:pk>/reporte.<str:fmt>",
-        precapture_views.PrecaptureUploadReportView.as_view(),
-        name="precapture_upload_report",
     ),
     # Mesa de control.
     path("mesa/", review_views.ReviewQueueView.as_view(), name="review_queue"),

@@ -24,7 +24,7 @@ from apoyo.core.pagination import paginate
 from apoyo.core.tabular import FileRejected
 from apoyo.processes.models import Office
 from apoyo.supports.models import Support
-from apoyo.supports.uploads import max_upload_bytes
+from apoyo.uploads.services import max_upload_bytes
 from apoyo.verification.exchange import EXPORT_HEADER, export_rows, import_ine_results, read_answers
 from apoyo.verification.models import (
     AspirantResult,

@@ -1,11 +1,8 @@
 """The aspirant's pre-capture: cédulas with scans, rows typed or uploaded with the OPL's template,
 all entering the mesa de control queue as pending review; and nothing outside their own record."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports import review
@@ -14,13 +11,9 @@ from apoyo.supports.models import (
     CedulaScan,
     Channel,
     Inconsistency,
-    IssueKind,
     Status,
     Support,
-    Upload,
-    UploadStatus,
 )
-from apoyo.supports.uploads import register_upload, run_upload
 from apoyo.testing.factories import (
     make_aspirant,
     make_office,
@@ -30,6 +23,7 @@ from apoyo.testing.factories import (
     row,
 )
 from apoyo.testing.files import EXECUTABLE, PDF, good_row, png, uploaded, write_csv
+from apoyo.uploads.services import register_upload, run_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -115,83 +109,6 @@ def test_cedula_list_shows_rows_pending_and_missing_scans(portal, aspirant):
     assert "P-7" in page and "sin escaneo" in page
 
 
-# Bulk upload ---------------------------------------------------------------------------------------
-
-
-def test_aspirant_bulk_upload_enters_pending_review_with_channel_aspirant(aspirant, tmp_path):
-    upload = upload_as_aspirant(aspirant, write_csv(tmp_path / "a.csv", [good_row(1), good_row(2)]))
-    assert (upload.status, upload.stored, upload.channel) == (
-        UploadStatus.DONE,
-        2,
-        Channel.ASPIRANT,
-    )
-    supports = Support.objects.all()
-    assert {s.channel for s in supports} == {Channel.ASPIRANT}
-    assert {s.status for s in supports} == {Status.PENDING_REVIEW}
-    assert {s.captured_by for s in supports} == {aspirant.user}
-    assert Cedula.objects.get().created_by == aspirant.user
-    assert review.review_queue(make_user(Role.OPL_REVIEWER)).count() == 2
-
-
-def test_the_opl_bulk_upload_still_stores_preliminary_supports(tmp_path):
-    aspirant = make_aspirant()
-    with open(write_csv(tmp_path / "a.csv", [good_row(1)]), "rb") as source:
-        upload = run_upload(register_upload(None, aspirant, source, "a.csv"))
-    assert upload.channel == Channel.BULK
-    assert Support.objects.get().status == Status.PRELIMINARY
-
-
-def test_aspirant_upload_rejects_rows_that_carry_an_inconsistency_type(aspirant, tmp_path):
-    flagged = good_row(2)
-    flagged[6] = "FOTOCOPIA"
-    upload = upload_as_aspirant(aspirant, write_csv(tmp_path / "a.csv", [good_row(1), flagged]))
-    assert (upload.stored, upload.rejected) == (1, 1)
-    issue = upload.issues.get(kind=IssueKind.REJECTED)
-    assert (issue.row_number, issue.column) == (3, "TIPO_INCONSISTENCIA")
-    assert "mesa de control" in issue.reason
-    assert not Support.objects.filter(inconsistency__isnull=False).exists()
-
-
-def test_aspirant_upload_through_the_portal_with_progress_and_report(
-    portal, aspirant, tmp_path, django_capture_on_commit_callbacks
-):
-    rows = [good_row(1), ["F-1", "", "GARCIA", "", "MAL", "1", "", "", ""]]
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        open(write_csv(tmp_path / "a.csv", rows), "rb") as handle,
-    ):
-        response = portal.post(reverse("supports:precapture_uploads"), {"file": handle})
-    upload = Upload.objects.get()
-    assert response["Location"] == reverse("supports:precapture_upload", args=[upload.pk])
-    assert (upload.aspirant, upload.channel, upload.stored, upload.rejected) == (
-        aspirant,
-        Channel.ASPIRANT,
-        1,
-        1,
-    )
-    page = portal.get(response["Location"]).content.decode()
-    assert "El nombre es obligatorio" in page and "Reporte de errores (XLSX)" in page
-    assert "Revertir" not in page and "Archivo original" not in page
-    partial = portal.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert partial.startswith('<div id="progress"')
-    report = portal.get(reverse("supports:precapture_upload_report", args=[upload.pk, "xlsx"]))
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(report.content))
-    assert workbook.get_sheet_by_name("Rechazadas").to_python()[1][0] == 3.0
-    history = portal.get(reverse("supports:precapture_uploads")).content.decode()
-    assert "a.csv" in history
-    # The OPL sees the aspirant's upload among its own, marked as pre-capture.
-    portal.force_login(make_user(Role.OPL_CAPTURIST))
-    assert "pre-captura del aspirante" in portal.get(reverse("supports:uploads")).content.decode()
-
-
-def test_aspirant_downloads_the_same_template_as_the_opl(portal):
-    response = portal.get(reverse("supports:upload_template", args=["csv"]))
-    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfNUMERO_REFERENCIA,")
-
-
-# Only their own ------------------------------------------------------------------------------------
-
-
 def test_aspirant_reaches_only_their_own_cedulas_and_uploads(portal, aspirant, tmp_path):
     other = make_aspirant(aspirant.office, with_user=True)
     precaptured(other, [5], reference="O-1")
@@ -199,8 +116,8 @@ def test_aspirant_reaches_only_their_own_cedulas_and_uploads(portal, aspirant, t
     their_upload = upload_as_aspirant(other, write_csv(tmp_path / "o.csv", [good_row(9)]))
     for url in (
         reverse("supports:precapture_cedula", args=[their_cedula.pk]),
-        reverse("supports:precapture_upload", args=[their_upload.pk]),
-        reverse("supports:precapture_upload_report", args=[their_upload.pk, "csv"]),
+        reverse("uploads:aspirant_detail", args=[their_upload.pk]),
+        reverse("uploads:aspirant_report", args=[their_upload.pk, "csv"]),
     ):
         assert portal.get(url).status_code == 404, url
     response = portal.post(
@@ -238,7 +155,7 @@ def test_aspirant_cannot_call_any_review_action(portal, aspirant):
 
 def test_opl_users_do_not_use_the_aspirant_pages(client):
     client.force_login(make_user(Role.OPL_CAPTURIST))
-    for name in ("supports:precapture_cedulas", "supports:precapture_uploads"):
+    for name in ("supports:precapture_cedulas", "uploads:aspirant_list"):
         assert client.get(reverse(name)).status_code == 403
 
 
@@ -260,7 +177,7 @@ def test_portal_shows_pending_accepted_and_rejected_supports(portal, aspirant):
     page = portal.get(reverse("supports:portal")).content.decode()
     assert "Con inconsistencia: ILEGIBLE" in page and "Aceptado" in page and "Pendiente" in page
     assert reverse("supports:precapture_cedulas") in page
-    assert reverse("supports:precapture_uploads") in page
+    assert reverse("uploads:aspirant_list") in page
     only_rejected = portal.get(reverse("supports:portal"), {"review": "rejected"}).content.decode()
     assert supports[1].elector_key in only_rejected
     assert supports[0].elector_key not in only_rejected

@@ -1,7 +1,7 @@
 from django_tasks import task
 
 from apoyo.supports.models import Upload
-from apoyo.supports.uploads import run_upload
+from apoyo.uploads.services import run_upload
 
 
 @task()

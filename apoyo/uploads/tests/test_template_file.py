@@ -19,7 +19,7 @@ from apoyo.supports.rules import (
     OPTIONAL_COLUMNS,
     validate_support_row,
 )
-from apoyo.supports.template_file import template_csv, template_xlsx
+from apoyo.uploads.template_file import template_csv, template_xlsx
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 CATALOGUE = [("FOTOCOPIA", "Fotocopia de la credencial"), ("OTRA", "=Otra (ver comentario)")]

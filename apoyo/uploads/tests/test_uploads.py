@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 
 from apoyo.accounts.models import Role
-from apoyo.supports import uploads
 from apoyo.supports.models import (
     Channel,
     IssueKind,
@@ -16,9 +15,10 @@ from apoyo.supports.models import (
     Upload,
     UploadStatus,
 )
-from apoyo.supports.uploads import register_upload, revert_upload, run_upload
 from apoyo.testing.factories import elector_key, make_aspirant, make_user
 from apoyo.testing.files import HEADER, good_row, write_csv, write_xlsx
+from apoyo.uploads import services as uploads
+from apoyo.uploads.services import register_upload, revert_upload, run_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 """Pages of the carga masiva: upload, live progress, reports, original file, revert."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,33 +10,20 @@ from django.views import View
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import Role
 from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
-from apoyo.aspirants.models import Aspirant
 from apoyo.core.datafiles import request_too_large, too_large_message
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import paginate
-from apoyo.supports.forms import SupportFileForm
 from apoyo.supports.models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
-from apoyo.supports.tasks import process_upload
-from apoyo.supports.template_file import template_csv, template_xlsx
-from apoyo.supports.uploads import (
+from apoyo.uploads.forms import UploadForm
+from apoyo.uploads.services import (
     ISSUE_COLUMNS,
     issue_rows,
     max_upload_bytes,
     register_upload,
     revert_upload,
 )
-
-
-class UploadForm(SupportFileForm):
-    """The OPL's carga masiva, for one of the aspirants it may capture for."""
-
-    aspirant = forms.ModelChoiceField(label="Aspirante", queryset=Aspirant.objects.none())
-    field_order = ["aspirant", "file", "dry_run"]
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        aspirants = Aspirant.objects.visible_to(user).select_related("office__process")
-        self.fields["aspirant"].queryset = aspirants
+from apoyo.uploads.tasks import process_upload
+from apoyo.uploads.template_file import template_csv, template_xlsx
 
 
 class UploadListView(CaptureRequiredMixin, View):
@@ -48,7 +34,7 @@ class UploadListView(CaptureRequiredMixin, View):
         # Refuse an oversized body before Django reads the file.
         if request_too_large(request, max_upload_bytes()):
             messages.error(request, too_large_message(max_upload_bytes()))
-            return redirect("supports:uploads")
+            return redirect("uploads:list")
         form = UploadForm(request.user, request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form, status=400)
@@ -58,7 +44,7 @@ class UploadListView(CaptureRequiredMixin, View):
             request.user, data["aspirant"], received, received.name, data["dry_run"]
         )
         transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
-        return redirect("supports:upload", pk=upload.pk)
+        return redirect("uploads:detail", pk=upload.pk)
 
     def render(self, request, form, status=200):
         uploads = Upload.objects.visible_to(request.user).select_related("aspirant", "uploaded_by")
@@ -68,7 +54,7 @@ class UploadListView(CaptureRequiredMixin, View):
         if aspirant and aspirant.isdigit():
             uploads = uploads.filter(aspirant=aspirant)
         context = {"form": form, "page": paginate(request, uploads)}
-        return render(request, "supports/uploads.html", context, status=status)
+        return render(request, "uploads/list.html", context, status=status)
 
 
 def visible_upload(request, pk):
@@ -81,7 +67,7 @@ def visible_upload(request, pk):
 class UploadDetailView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         upload = visible_upload(request, pk)
-        template = "supports/_upload_progress.html" if request.htmx else "supports/upload.html"
+        template = "uploads/_progress.html" if request.htmx else "uploads/detail.html"
         issues = upload.issues.order_by("row_number", "id")[:50] if upload.is_finished else []
         return render(request, template, {"upload": upload, "issues": issues})
 
@@ -128,7 +114,7 @@ class UploadRevertView(CaptureRequiredMixin, View):
         messages.success(
             request, f"Carga revertida: {count} apoyos retirados con el motivo «carga revertida»."
         )
-        return redirect("supports:upload", pk=upload.pk)
+        return redirect("uploads:detail", pk=upload.pk)
 
 
 class UploadRetryView(CaptureRequiredMixin, View):
@@ -136,10 +122,10 @@ class UploadRetryView(CaptureRequiredMixin, View):
         upload = visible_upload(request, pk)
         if upload.status != UploadStatus.FAILED:
             messages.error(request, "Solo se reintenta una carga que falló.")
-            return redirect("supports:upload", pk=upload.pk)
+            return redirect("uploads:detail", pk=upload.pk)
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.QUEUED, message="")
         transaction.on_commit(lambda: process_upload.enqueue(upload.pk))
-        return redirect("supports:upload", pk=upload.pk)
+        return redirect("uploads:detail", pk=upload.pk)
 
 
 class TemplateView(RoleRequiredMixin, View):

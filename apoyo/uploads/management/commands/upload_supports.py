@@ -8,7 +8,7 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.core.cli import fail
 from apoyo.core.exports import write_csv
 from apoyo.supports.models import UploadStatus
-from apoyo.supports.uploads import (
+from apoyo.uploads.services import (
     ISSUE_COLUMNS,
     issue_rows,
     max_upload_bytes,

@@ -29,7 +29,7 @@ def post_file(client, aspirant, path, django_capture_on_commit_callbacks, dry_ru
         data = {"aspirant": aspirant.pk, "file": handle}
         if dry_run:
             data["dry_run"] = "on"
-        response = client.post(reverse("supports:uploads"), data)
+        response = client.post(reverse("uploads:list"), data)
     return response, Upload.objects.latest("id")
 
 
@@ -40,7 +40,7 @@ def test_upload_runs_as_a_job_and_the_page_shows_the_summary(
     response, upload = post_file(
         client, aspirant, write_csv(tmp_path / "a.csv", rows), django_capture_on_commit_callbacks
     )
-    assert response["Location"] == reverse("supports:upload", args=[upload.pk])
+    assert response["Location"] == reverse("uploads:detail", args=[upload.pk])
     assert (upload.status, upload.stored, upload.rejected, upload.uploaded_by) == (
         UploadStatus.DONE,
         2,
@@ -61,11 +61,11 @@ def test_error_reports_hold_row_column_reason_and_neutralised_values(
         client, aspirant, write_csv(tmp_path / "a.csv", rows), django_capture_on_commit_callbacks
     )
     csv_report = b"".join(
-        client.get(reverse("supports:upload_report", args=[upload.pk, "csv"])).streaming_content
+        client.get(reverse("uploads:report", args=[upload.pk, "csv"])).streaming_content
     ).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in csv_report
     assert "Rechazada" in csv_report and "Omitida" not in csv_report
-    xlsx = client.get(reverse("supports:upload_report", args=[upload.pk, "xlsx"])).content
+    xlsx = client.get(reverse("uploads:report", args=[upload.pk, "xlsx"])).content
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(xlsx))
     assert workbook.sheet_names == ["Rechazadas", "Omitidas"]
     rejected = workbook.get_sheet_by_name("Rechazadas").to_python()
@@ -88,7 +88,7 @@ def test_dry_run_from_the_page_stores_nothing(
     assert upload.dry_run and upload.stored == 1
     assert not Support.objects.exists()
     assert (
-        "Se guardarían" in client.get(reverse("supports:upload", args=[upload.pk])).content.decode()
+        "Se guardarían" in client.get(reverse("uploads:detail", args=[upload.pk])).content.decode()
     )
 
 
@@ -97,13 +97,13 @@ def test_original_file_is_served_only_through_the_checked_view(
 ):
     path = write_csv(tmp_path / "a.csv", [good_row(1)])
     _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
-    response = client.get(reverse("supports:upload_original", args=[upload.pk]))
+    response = client.get(reverse("uploads:original", args=[upload.pk]))
     assert b"".join(response.streaming_content) == path.read_bytes()
     other = make_user(Role.OPL_CAPTURIST, state_number=14)
     client.force_login(other)
-    assert client.get(reverse("supports:upload_original", args=[upload.pk])).status_code == 404
+    assert client.get(reverse("uploads:original", args=[upload.pk])).status_code == 404
     client.force_login(make_aspirant(with_user=True).user)
-    assert client.get(reverse("supports:upload", args=[upload.pk])).status_code == 403
+    assert client.get(reverse("uploads:detail", args=[upload.pk])).status_code == 403
 
 
 def test_only_an_opl_administrator_reverts(
@@ -115,7 +115,7 @@ def test_only_an_opl_administrator_reverts(
         write_csv(tmp_path / "a.csv", [good_row(1)]),
         django_capture_on_commit_callbacks,
     )
-    url = reverse("supports:upload_revert", args=[upload.pk])
+    url = reverse("uploads:revert", args=[upload.pk])
     assert client.post(url).status_code == 403
     client.force_login(make_user(Role.OPL_ADMIN))
     client.post(url)
@@ -131,7 +131,7 @@ def test_oversized_request_is_refused_before_reading_the_body(
     path = write_csv(tmp_path / "a.csv", [good_row(n) for n in range(3000)])
     with open(path, "rb") as handle:
         response = client.post(
-            reverse("supports:uploads"), {"aspirant": aspirant.pk, "file": handle}, follow=True
+            reverse("uploads:list"), {"aspirant": aspirant.pk, "file": handle}, follow=True
         )
     assert "excede el límite" in response.content.decode()
     assert not Upload.objects.exists()
@@ -140,22 +140,20 @@ def test_oversized_request_is_refused_before_reading_the_body(
 def test_upload_for_another_entitys_aspirant_is_refused(client, capturist, tmp_path):
     jalisco = make_aspirant(make_office(make_process(state_number=14)))
     with open(write_csv(tmp_path / "a.csv", [good_row(1)]), "rb") as handle:
-        response = client.post(
-            reverse("supports:uploads"), {"aspirant": jalisco.pk, "file": handle}
-        )
+        response = client.post(reverse("uploads:list"), {"aspirant": jalisco.pk, "file": handle})
     assert response.status_code == 400
     assert not Upload.objects.exists()
 
 
 def test_templates_download(client, capturist):
-    xlsx = client.get(reverse("supports:upload_template", args=["xlsx"]))
+    xlsx = client.get(reverse("uploads:template", args=["xlsx"]))
     assert (
         CalamineWorkbook.from_filelike(io.BytesIO(b"".join(xlsx.streaming_content))).sheet_names[0]
         == "Apoyos"
     )
-    csv = b"".join(client.get(reverse("supports:upload_template", args=["csv"])).streaming_content)
+    csv = b"".join(client.get(reverse("uploads:template", args=["csv"])).streaming_content)
     assert csv.startswith(b"\xef\xbb\xbfNUMERO_REFERENCIA,")
-    assert client.get(reverse("supports:upload_template", args=["pdf"])).status_code == 404
+    assert client.get(reverse("uploads:template", args=["pdf"])).status_code == 404
 
 
 def test_failed_upload_can_be_retried(
@@ -166,6 +164,6 @@ def test_failed_upload_can_be_retried(
     _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
     assert upload.status == UploadStatus.FAILED
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("supports:upload_retry", args=[upload.pk]))
+        client.post(reverse("uploads:retry", args=[upload.pk]))
     upload.refresh_from_db()
     assert upload.status == UploadStatus.FAILED and "NUMERO_REFERENCIA" in upload.message
