@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "apoyo.aspirants",
     "apoyo.supports",
     "apoyo.uploads",
+    "apoyo.review",
     "apoyo.roll",
     "apoyo.verification",
     "apoyo.liaison",

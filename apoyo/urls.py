@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("apoyo.accounts.urls")),
     path("", include("apoyo.supports.urls")),
     path("", include("apoyo.uploads.urls")),
+    path("", include("apoyo.review.urls")),
     path("administracion/", include("apoyo.processes.urls")),
     path("administracion/aspirantes/", include("apoyo.aspirants.urls")),
     path("resultados/", include("apoyo.verification.urls")),

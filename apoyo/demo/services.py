@@ -21,10 +21,11 @@ from apoyo.geo.services import SONORA_CATALOGUE, import_geo
 from apoyo.liaison.demo import load_sivople_demo
 from apoyo.processes.models import Office, Process
 from apoyo.processes.setup_file import load_setup_file
+from apoyo.review import services as review
 from apoyo.roll.frames import COLUMNS as ROLL_COLUMNS
 from apoyo.roll.services import import_ln_stats, import_roll
-from apoyo.supports import review
 from apoyo.supports.models import Channel, Support, inconsistencies_for_state
+from apoyo.supports.scans import add_scan
 from apoyo.supports.services import capture_support, open_cedula, withdraw_support
 from apoyo.verification.services import run_check
 
@@ -302,7 +303,7 @@ def precapture_demo_supports(users, rng):
             cedula, _ = open_cedula(aspirant.user, aspirant, f"{aspirant.code}-P{number:03d}", date)
             citizens = [demo_citizen(rng) for _ in range(rows)]
             scan = ContentFile(cedula_scan(cedula, citizens), name=f"cedula-{cedula.reference}.pdf")
-            review.add_scan(aspirant.user, cedula, scan)
+            add_scan(aspirant.user, cedula, scan)
             for citizen in citizens:
                 capture_support(
                     aspirant.user, cedula, dict(citizen, COMENTARIO=""), channel=Channel.ASPIRANT

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
-from apoyo.supports.models import Channel, Inconsistency, Status, inconsistencies_for_state
-from apoyo.supports.review import max_scan_bytes
+from apoyo.supports.models import Channel, Status, inconsistencies_for_state
+from apoyo.supports.scans import max_scan_bytes
 
 # At most this many scans in one request (each within APOYO_SCAN_MAX_BYTES).
 MAX_SCANS_PER_REQUEST = 10
@@ -174,59 +174,3 @@ class CedulaRegisterForm(ScanUploadForm):
     date = forms.DateField(label="Fecha de la cédula", widget=DateInput())
 
     field_order = ["reference", "date", "scans"]
-
-
-class ReviewFilterForm(forms.Form):
-    """Filters of the mesa de control queue."""
-
-    aspirant = forms.ModelChoiceField(
-        label="Aspirante", queryset=Aspirant.objects.none(), required=False, empty_label="Todos"
-    )
-    channel = forms.ChoiceField(label="Canal", required=False)
-    reference = forms.CharField(label="Cédula (folio)", required=False, max_length=40)
-    date_from = forms.DateField(label="Capturado desde", required=False, widget=DateInput())
-    date_to = forms.DateField(label="Capturado hasta", required=False, widget=DateInput())
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user).select_related(
-            "office"
-        )
-        self.fields["channel"].choices = [("", "Todos")] + list(Channel.choices)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise ValidationError("La fecha inicial es posterior a la final.")
-        return data
-
-
-class InconsistencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        label = f"{obj.code} – {obj.name}"
-        return f"{label} (requiere segundo revisor)" if obj.needs_confirmation else label
-
-
-class InconsistencyDecisionForm(forms.Form):
-    inconsistency = InconsistencyChoiceField(
-        label="Tipo de inconsistencia",
-        queryset=Inconsistency.objects.none(),
-        empty_label="Elija un tipo…",
-        error_messages={"required": "Elija el tipo de inconsistencia."},
-    )
-    comment = forms.CharField(label="Comentario", required=False, max_length=500)
-
-    def __init__(self, state_id, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["inconsistency"].queryset = inconsistencies_for_state(state_id)
-
-
-class ConfirmationForm(forms.Form):
-    comment = forms.CharField(
-        label="Comentario del segundo revisor",
-        required=False,
-        max_length=500,
-        help_text="Obligatorio si no confirma el rechazo.",
-    )

@@ -17,7 +17,7 @@ from apoyo.accounts.permissions import AspirantRequiredMixin
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.datafiles import ENVELOPE_BYTES, request_too_large, too_large_message
 from apoyo.core.pagination import paginate
-from apoyo.supports import review, services
+from apoyo.supports import services
 from apoyo.supports.forms import (
     MAX_SCANS_PER_REQUEST,
     AspirantRowForm,
@@ -25,6 +25,7 @@ from apoyo.supports.forms import (
     ScanUploadForm,
 )
 from apoyo.supports.models import Cedula, CedulaScan, Channel, Status
+from apoyo.supports.scans import add_scan, max_scan_bytes
 
 
 def own_aspirant(request):
@@ -34,7 +35,7 @@ def own_aspirant(request):
 
 
 def scans_too_large(request):
-    limit = review.max_scan_bytes() * MAX_SCANS_PER_REQUEST + ENVELOPE_BYTES
+    limit = max_scan_bytes() * MAX_SCANS_PER_REQUEST + ENVELOPE_BYTES
     return request_too_large(request, limit)
 
 
@@ -43,7 +44,7 @@ def store_scans(request, cedula, files):
     stored = 0
     for uploaded in files:
         try:
-            review.add_scan(request.user, cedula, uploaded)
+            add_scan(request.user, cedula, uploaded)
             stored += 1
         except ValidationError as refused:
             messages.warning(request, " ".join(refused.messages))
@@ -59,7 +60,7 @@ class PrecaptureCedulasView(AspirantRequiredMixin, View):
     def post(self, request):
         aspirant = own_aspirant(request)
         if scans_too_large(request):
-            messages.error(request, too_large_message(review.max_scan_bytes()))
+            messages.error(request, too_large_message(max_scan_bytes()))
             return redirect("supports:precapture_cedulas")
         form = CedulaRegisterForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -157,7 +158,7 @@ class PrecaptureScanView(AspirantRequiredMixin, View):
     def post(self, request, pk):
         cedula = own_cedula(request, pk)
         if scans_too_large(request):
-            messages.error(request, too_large_message(review.max_scan_bytes()))
+            messages.error(request, too_large_message(max_scan_bytes()))
             return redirect("supports:precapture_cedula", pk=cedula.pk)
         scan_form = ScanUploadForm(request.POST, request.FILES)
         if not scan_form.is_valid():

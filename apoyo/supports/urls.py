@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apoyo.supports import image_views, precapture_views, review_views, views
+from apoyo.supports import image_views, precapture_views, scan_views, views
 
 app_name = "supports"
 
@@ -40,31 +40,7 @@ urlpatterns = [
         precapture_views.PrecaptureScanRemoveView.as_view(),
         name="precapture_scan_remove",
     ),
-    # Mesa de control.
-    path("mesa/", review_views.ReviewQueueView.as_view(), name="review_queue"),
-    path("mesa/apoyos/<int:pk>/", review_views.ReviewSupportView.as_view(), name="review"),
-    path(
-        "mesa/apoyos/<int:pk>/aceptar/",
-        review_views.ReviewAcceptView.as_view(),
-        name="review_accept",
-    ),
-    path(
-        "mesa/apoyos/<int:pk>/inconsistencia/",
-        review_views.ReviewInconsistencyView.as_view(),
-        name="review_inconsistency",
-    ),
-    path(
-        "mesa/apoyos/<int:pk>/confirmacion/",
-        review_views.ReviewConfirmView.as_view(),
-        name="review_confirm",
-    ),
-    path(
-        "mesa/confirmaciones/",
-        review_views.ConfirmationListView.as_view(),
-        name="review_confirmations",
-    ),
-    path("mesa/panel/", review_views.ReviewPanelView.as_view(), name="review_panel"),
-    path("escaneos/<int:pk>/", review_views.ScanView.as_view(), name="scan"),
+    path("escaneos/<int:pk>/", scan_views.ScanView.as_view(), name="scan"),
     # Photos of the capture app's supports.
     path("imagenes/<int:pk>/", image_views.AppImageView.as_view(), name="app_image"),
 ]

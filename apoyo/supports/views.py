@@ -23,7 +23,7 @@ from apoyo.supports.forms import (
     WithdrawForm,
 )
 from apoyo.supports.models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
-from apoyo.supports.review import support_images
+from apoyo.supports.scans import support_images
 
 
 def search_supports(queryset, text):

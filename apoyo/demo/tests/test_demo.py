@@ -7,7 +7,7 @@ from apoyo.aspirants.models import Aspirant
 from apoyo.demo.services import DEMO_PASSWORD, load_demo
 from apoyo.geo.models import Section
 from apoyo.processes.models import Office
-from apoyo.supports import review
+from apoyo.review.queue import next_confirmation, review_queue
 from apoyo.supports.models import Cedula, CedulaScan, Channel, Status, Support
 from apoyo.verification.models import AspirantResult
 
@@ -48,11 +48,11 @@ def test_demo_fills_the_mesa_de_control_with_the_aspirants_precapture():
             assert handle.read(5) == b"%PDF-"
     # One SIMULACION rejection waits for a second revisor; the rest wait in the queue.
     second = User.objects.get(username="opl.revision2")
-    assert review.review_queue(second).count() == 19
-    proposal = review.next_confirmation(second)
+    assert review_queue(second).count() == 19
+    proposal = next_confirmation(second)
     assert proposal.inconsistency.code == "SIMULACION"
     assert proposal.reviewer.username == "opl.revision"
-    assert review.next_confirmation(proposal.reviewer) is None
+    assert next_confirmation(proposal.reviewer) is None
 
 
 def test_load_demo_if_empty_leaves_an_existing_database_alone(capsys):

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.supports import review
+from apoyo.review import services as review
+from apoyo.review.queue import review_queue
 from apoyo.supports.models import Support, SupportImage
+from apoyo.supports.scans import support_images
 from apoyo.testing.capture_app import auth, capture, make_auxiliary, open_office, send, token_for
 from apoyo.testing.factories import make_aspirant, make_user
 from apoyo.testing.files import JPEG, png
@@ -39,8 +41,8 @@ def image_url(support, kind):
 
 def test_app_supports_enter_the_review_queue_with_their_four_images_in_order(client, sent):
     reviewer = make_user(Role.OPL_REVIEWER)
-    assert list(review.review_queue(reviewer)) == [sent]
-    images = review.support_images(sent)
+    assert list(review_queue(reviewer)) == [sent]
+    images = support_images(sent)
     assert [image.label for image in images] == [
         "Credencial (frente)",
         "Credencial (reverso)",
@@ -48,10 +50,10 @@ def test_app_supports_enter_the_review_queue_with_their_four_images_in_order(cli
         "Firma",
     ]
     client.force_login(reviewer)
-    queue = client.get(reverse("supports:review_queue"), {"channel": "app"})
+    queue = client.get(reverse("review:queue"), {"channel": "app"})
     assert sent.elector_key in queue.content.decode()
     assert "Aplicación móvil" in queue.content.decode()
-    page = client.get(reverse("supports:review", args=[sent.pk])).content.decode()
+    page = client.get(reverse("review:support", args=[sent.pk])).content.decode()
     assert 'class="app-images"' in page
     shown = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page)
     assert [alt for _, alt in shown] == [image.label for image in images]

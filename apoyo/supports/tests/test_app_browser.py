@@ -17,7 +17,8 @@ from apoyo.accounts.models import ApiToken, Role
 from apoyo.accounts.tokens import revoke_user_tokens
 from apoyo.aspirants.models import Auxiliary
 from apoyo.core import identity
-from apoyo.supports import app_capture, review
+from apoyo.review import services as review
+from apoyo.supports import app_capture
 from apoyo.supports.models import Channel, Inconsistency, Status, Support
 from apoyo.testing.browser import PASSWORD
 from apoyo.testing.factories import make_aspirant, make_office, make_user
@@ -206,7 +207,7 @@ def test_auxiliary_captures_offline_and_the_queue_reaches_the_mesa_de_control(
     desk.get_by_label("Usuario").fill("revisor")
     desk.get_by_label("Contraseña").fill(PASSWORD)
     desk.get_by_role("button", name="Entrar").click()
-    desk.goto(f"{live_server.url}{reverse('supports:review_queue')}?channel=app")
+    desk.goto(f"{live_server.url}{reverse('review:queue')}?channel=app")
     rows = desk.get_by_role("table", name="Cola de revisión").locator("tbody tr")
     expect(rows).to_have_count(2)
     for key in stored:

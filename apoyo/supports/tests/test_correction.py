@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import Role
-from apoyo.supports import review
+from apoyo.review import services as review
 from apoyo.supports.models import Inconsistency, Status
 from apoyo.supports.services import capture_support, correct_support, open_cedula
 from apoyo.testing.factories import (

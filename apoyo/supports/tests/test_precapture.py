@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.supports import review
+from apoyo.review import services as review
+from apoyo.review.queue import review_queue
 from apoyo.supports.models import (
     Cedula,
     CedulaScan,
@@ -77,7 +78,7 @@ def test_aspirant_registers_a_cedula_with_its_scans_and_captures_pending_rows(po
         Status.PENDING_REVIEW,
         aspirant.user,
     )
-    assert support in review.review_queue(make_user(Role.OPL_REVIEWER))
+    assert support in review_queue(make_user(Role.OPL_REVIEWER))
 
 
 def test_an_inconsistency_type_typed_by_the_aspirant_is_ignored_by_the_form(portal, aspirant):
@@ -138,17 +139,17 @@ def test_aspirant_cannot_call_any_review_action(portal, aspirant):
     support = precaptured(aspirant, [1])[0]
     simulacion = Inconsistency.objects.get(code="SIMULACION")
     for url, data in (
-        (reverse("supports:review_accept", args=[support.pk]), {}),
+        (reverse("review:accept", args=[support.pk]), {}),
         (
-            reverse("supports:review_inconsistency", args=[support.pk]),
+            reverse("review:inconsistency", args=[support.pk]),
             {"inconsistency": simulacion.pk},
         ),
-        (reverse("supports:review_confirm", args=[support.pk]), {"decision": "confirm"}),
+        (reverse("review:confirm", args=[support.pk]), {"decision": "confirm"}),
     ):
         assert portal.post(url, data).status_code == 403, url
-    for name in ("supports:review_queue", "supports:review_confirmations", "supports:review_panel"):
+    for name in ("review:queue", "review:confirmations", "review:panel"):
         assert portal.get(reverse(name)).status_code == 403, name
-    assert portal.get(reverse("supports:review", args=[support.pk])).status_code == 403
+    assert portal.get(reverse("review:support", args=[support.pk])).status_code == 403
     support.refresh_from_db()
     assert support.status == Status.PENDING_REVIEW
 

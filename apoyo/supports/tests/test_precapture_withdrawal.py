@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import Role
-from apoyo.supports import review
+from apoyo.review import services as review
 from apoyo.supports.models import ChangeAction, Inconsistency, Status
 from apoyo.supports.services import withdraw_own_precapture
 from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.supports import review
+from apoyo.review import services as review
 from apoyo.supports.models import CedulaScan
+from apoyo.supports.scans import add_scan
 from apoyo.supports.services import remove_own_scan, withdraw_own_precapture
 from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
 from apoyo.testing.files import PDF, uploaded
@@ -21,7 +22,7 @@ def aspirant():
 def scanned(aspirant, numbers=(1,), name="cedula.pdf", data=PDF):
     supports = precaptured(aspirant, list(numbers))
     cedula = supports[0].cedula
-    return supports, review.add_scan(aspirant.user, cedula, uploaded(name, data))
+    return supports, add_scan(aspirant.user, cedula, uploaded(name, data))
 
 
 def test_the_uploader_removes_a_scan_and_its_file_while_the_rows_are_undecided(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.supports.models import CedulaScan, ScanKind
-from apoyo.supports.review import add_scan
+from apoyo.supports.scans import add_scan
 from apoyo.supports.services import open_cedula
 from apoyo.testing.factories import (
     PERIOD_START,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import Role
-from apoyo.supports import review
+from apoyo.review.queue import review_queue
 from apoyo.supports.models import (
     Cedula,
     Channel,
@@ -62,7 +62,7 @@ def test_aspirant_bulk_upload_enters_pending_review_with_channel_aspirant(aspira
     assert {s.status for s in supports} == {Status.PENDING_REVIEW}
     assert {s.captured_by for s in supports} == {aspirant.user}
     assert Cedula.objects.get().created_by == aspirant.user
-    assert review.review_queue(make_user(Role.OPL_REVIEWER)).count() == 2
+    assert review_queue(make_user(Role.OPL_REVIEWER)).count() == 2
 
 
 def test_the_opl_bulk_upload_still_stores_preliminary_supports(tmp_path):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.supports import review
+from apoyo.review import services as review
 from apoyo.supports.models import (
     ChangeAction,
     Inconsistency,
@@ -17,7 +17,7 @@ from apoyo.supports.models import (
     Status,
     Support,
 )
-from apoyo.supports.review import add_scan
+from apoyo.supports.scans import add_scan
 from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
 from apoyo.testing.files import PDF, png, uploaded
 
@@ -51,7 +51,7 @@ def code(value):
 
 
 def review_url(support, query=""):
-    url = reverse("supports:review", args=[support.pk])
+    url = reverse("review:support", args=[support.pk])
     return f"{url}?{query}" if query else url
 
 
@@ -66,17 +66,17 @@ def test_revisors_and_administrators_reach_the_queue_capturists_do_not(client, p
         (Role.INE_UTVOPL, 403),
     ):
         client.force_login(make_user(role))
-        assert client.get(reverse("supports:review_queue")).status_code == status, role
+        assert client.get(reverse("review:queue")).status_code == status, role
         assert client.get(review_url(pending[0])).status_code == status, role
     client.force_login(make_user(Role.OPL_CAPTURIST))
-    accept = client.post(reverse("supports:review_accept", args=[pending[0].pk]))
+    accept = client.post(reverse("review:accept", args=[pending[0].pk]))
     assert accept.status_code == 403
     assert Support.objects.get(pk=pending[0].pk).status == Status.PENDING_REVIEW
 
 
 def test_nav_shows_the_mesa_de_control_to_revisors_only(client):
     client.force_login(make_user(Role.OPL_REVIEWER))
-    link = f'href="{reverse("supports:review_queue")}"'
+    link = f'href="{reverse("review:queue")}"'
     assert link in client.get(reverse("supports:dashboard")).content.decode()
     client.force_login(make_user(Role.OPL_CAPTURIST))
     assert link not in client.get(reverse("supports:dashboard")).content.decode()
@@ -86,13 +86,11 @@ def test_a_revisor_of_another_entity_gets_not_found(client, pending):
     client.force_login(make_user(Role.OPL_REVIEWER, state_number=14))
     support = pending[0]
     assert client.get(review_url(support)).status_code == 404
-    for name in ("supports:review_accept", "supports:review_inconsistency"):
+    for name in ("review:accept", "review:inconsistency"):
         assert client.post(reverse(name, args=[support.pk])).status_code == 404, name
-    confirm = client.post(
-        reverse("supports:review_confirm", args=[support.pk]), {"decision": "confirm"}
-    )
+    confirm = client.post(reverse("review:confirm", args=[support.pk]), {"decision": "confirm"})
     assert confirm.status_code == 404
-    assert support.elector_key not in client.get(reverse("supports:review_queue")).content.decode()
+    assert support.elector_key not in client.get(reverse("review:queue")).content.decode()
     assert Support.objects.get(pk=support.pk).status == Status.PENDING_REVIEW
 
 
@@ -105,24 +103,22 @@ def test_queue_lists_pending_supports_oldest_first_with_filters(client, reviewer
     Support.objects.filter(pk=older.pk).update(
         captured_at=timezone.now() - datetime.timedelta(days=2)
     )
-    page = client.get(reverse("supports:review_queue")).content.decode()
+    page = client.get(reverse("review:queue")).content.decode()
     positions = [page.index(s.elector_key) for s in [older, *pending]]
     assert positions == sorted(positions)
     assert f'href="{review_url(older)}"' in page  # "Comenzar revisión" opens the oldest
-    filtered = client.get(reverse("supports:review_queue"), {"reference": "q-1"}).content.decode()
+    filtered = client.get(reverse("review:queue"), {"reference": "q-1"}).content.decode()
     assert older.elector_key in filtered and pending[0].elector_key not in filtered
     by_aspirant = client.get(
-        reverse("supports:review_queue"), {"aspirant": pending[0].aspirant_id}
+        reverse("review:queue"), {"aspirant": pending[0].aspirant_id}
     ).content.decode()
     assert older.elector_key not in by_aspirant and pending[2].elector_key in by_aspirant
     today = timezone.localdate().isoformat()
     by_date = client.get(
-        reverse("supports:review_queue"), {"date_from": today, "date_to": today}
+        reverse("review:queue"), {"date_from": today, "date_to": today}
     ).content.decode()
     assert older.elector_key not in by_date and pending[0].elector_key in by_date
-    wrong = client.get(
-        reverse("supports:review_queue"), {"date_from": today, "date_to": "2020-01-01"}
-    )
+    wrong = client.get(reverse("review:queue"), {"date_from": today, "date_to": "2020-01-01"})
     assert "La fecha inicial es posterior a la final" in wrong.content.decode()
     assert AccessLog.objects.filter(user=reviewer, object_type="mesa de control").exists()
 
@@ -138,7 +134,7 @@ def test_review_page_shows_the_support_beside_every_scan_of_its_cedula(
     # The second document loads only when shown.
     assert f'<object class="pdf" data-src="{reverse("supports:scan", args=[document.pk])}"' in page
     assert 'role="tablist"' in page  # several images: tabs to switch
-    assert "supports/review.js" in page and "supports/review.css" in page
+    assert "review/review.js" in page and "review/review.css" in page
     assert 'data-shortcut="a"' in page and 'data-shortcut="n"' in page
     assert pending[0].elector_key in page
     assert AccessLog.objects.filter(
@@ -162,24 +158,24 @@ def test_accepting_on_the_page_opens_the_next_support_of_the_same_filtered_queue
     client, reviewer, aspirant, pending
 ):
     query = f"aspirant={aspirant.pk}"
-    response = client.post(f"{reverse('supports:review_accept', args=[pending[0].pk])}?{query}")
+    response = client.post(f"{reverse('review:accept', args=[pending[0].pk])}?{query}")
     assert response["Location"] == review_url(pending[1], query)
     assert Support.objects.get(pk=pending[0].pk).status == Status.PRELIMINARY
-    client.post(reverse("supports:review_accept", args=[pending[1].pk]))
-    last = client.post(reverse("supports:review_accept", args=[pending[2].pk]), follow=True)
-    assert last.redirect_chain[-1][0] == reverse("supports:review_queue")
+    client.post(reverse("review:accept", args=[pending[1].pk]))
+    last = client.post(reverse("review:accept", args=[pending[2].pk]), follow=True)
+    assert last.redirect_chain[-1][0] == reverse("review:queue")
     assert "No quedan apoyos pendientes" in last.content.decode()
 
 
 def test_accepting_twice_says_it_was_already_decided(client, reviewer, pending):
-    client.post(reverse("supports:review_accept", args=[pending[0].pk]))
-    again = client.post(reverse("supports:review_accept", args=[pending[0].pk]), follow=True)
+    client.post(reverse("review:accept", args=[pending[0].pk]))
+    again = client.post(reverse("review:accept", args=[pending[0].pk]), follow=True)
     assert "ya no está pendiente de revisión" in again.content.decode()
     assert Review.objects.filter(support=pending[0]).count() == 1
 
 
 def test_recording_an_inconsistency_on_the_page(client, reviewer, pending):
-    url = reverse("supports:review_inconsistency", args=[pending[0].pk])
+    url = reverse("review:inconsistency", args=[pending[0].pk])
     missing = client.post(url, {"comment": "sin tipo"})
     assert missing.status_code == 400
     assert "Elija el tipo de inconsistencia" in missing.content.decode()
@@ -200,7 +196,7 @@ def test_recording_an_inconsistency_on_the_page(client, reviewer, pending):
 def test_four_eyes_rejection_through_the_pages(client, reviewer, pending):
     support = pending[0]
     proposed = client.post(
-        reverse("supports:review_inconsistency", args=[support.pk]),
+        reverse("review:inconsistency", args=[support.pk]),
         {"inconsistency": code("SIMULACION").pk, "comment": "Holograma impreso"},
         follow=True,
     )
@@ -210,10 +206,10 @@ def test_four_eyes_rejection_through_the_pages(client, reviewer, pending):
     # The proposer sees it waiting, cannot resolve it, and the page says why.
     own = client.get(review_url(support)).content.decode()
     assert "Usted propuso este rechazo" in own and 'data-shortcut="c"' not in own
-    confirm_url = reverse("supports:review_confirm", args=[support.pk])
+    confirm_url = reverse("review:confirm", args=[support.pk])
     assert client.post(confirm_url, {"decision": "confirm"}).status_code == 403
     assert client.post(confirm_url, {"decision": "overturn", "comment": "x"}).status_code == 403
-    listing = client.get(reverse("supports:review_confirmations")).content.decode()
+    listing = client.get(reverse("review:confirmations")).content.decode()
     assert support.elector_key in listing and "Propuesto por usted" in listing
 
     second = make_user(Role.OPL_REVIEWER)
@@ -233,12 +229,12 @@ def test_overturning_needs_a_reason_and_returns_the_support_to_the_queue(client,
     support = pending[0]
     review.record_inconsistency(reviewer, support, code("SIMULACION"))
     client.force_login(make_user(Role.OPL_REVIEWER))
-    url = reverse("supports:review_confirm", args=[support.pk])
+    url = reverse("review:confirm", args=[support.pk])
     refused = client.post(url, {"decision": "overturn", "comment": ""})
     assert refused.status_code == 400 and "por qué no confirma" in refused.content.decode()
     assert client.post(url, {"decision": "maybe"}).status_code == 400
     client.post(url, {"decision": "overturn", "comment": "Es auténtica"})
-    assert support.elector_key in client.get(reverse("supports:review_queue")).content.decode()
+    assert support.elector_key in client.get(reverse("review:queue")).content.decode()
     assert Support.objects.get(pk=support.pk).status == Status.PENDING_REVIEW
 
 
@@ -246,14 +242,10 @@ def test_confirming_leads_to_the_next_rejection_awaiting_this_revisor(client, re
     for support in pending[:2]:
         review.record_inconsistency(reviewer, support, code("SIMULACION"))
     client.force_login(make_user(Role.OPL_REVIEWER))
-    first = client.post(
-        reverse("supports:review_confirm", args=[pending[0].pk]), {"decision": "confirm"}
-    )
+    first = client.post(reverse("review:confirm", args=[pending[0].pk]), {"decision": "confirm"})
     assert first["Location"] == review_url(pending[1])
-    last = client.post(
-        reverse("supports:review_confirm", args=[pending[1].pk]), {"decision": "confirm"}
-    )
-    assert last["Location"] == reverse("supports:review_confirmations")
+    last = client.post(reverse("review:confirm", args=[pending[1].pk]), {"decision": "confirm"})
+    assert last["Location"] == reverse("review:confirmations")
 
 
 # The administrator's panel and the catalogue -------------------------------------------------------
@@ -264,9 +256,9 @@ def test_only_the_opl_administrator_sees_the_panel_with_throughput_and_pending(
 ):
     review.accept_support(reviewer, pending[0])
     review.record_inconsistency(reviewer, pending[1], code("SIMULACION"))
-    assert client.get(reverse("supports:review_panel")).status_code == 403
+    assert client.get(reverse("review:panel")).status_code == 403
     client.force_login(make_user(Role.OPL_ADMIN))
-    page = client.get(reverse("supports:review_panel")).content.decode()
+    page = client.get(reverse("review:panel")).content.decode()
     assert str(reviewer) in page and aspirant.full_name in page
     assert "Decisiones por revisor y día" in page and "Pendientes por aspirante" in page
     assert Review.objects.filter(outcome=ReviewOutcome.PROPOSED).count() == 1

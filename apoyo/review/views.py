@@ -5,22 +5,27 @@ The decisions live in review.py; these views only read the request, call it and 
 """
 
 from django.contrib import messages
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
-from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.core.pagination import paginate
-from apoyo.supports import review
-from apoyo.supports.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
-from apoyo.supports.models import CedulaScan, ReviewOutcome, Support
+from apoyo.review import services as review
+from apoyo.review.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
+from apoyo.review.panel import pending_by_aspirant, reviewer_throughput
+from apoyo.review.queue import (
+    confirmation_queue,
+    next_confirmation,
+    next_in_queue,
+    open_proposal,
+    review_queue,
+    visible_proposals,
+)
+from apoyo.supports.models import ReviewOutcome, Support
+from apoyo.supports.scans import support_images
 
 FILTER_FIELDS = ("aspirant", "channel", "reference", "date_from", "date_to")
 
@@ -54,7 +59,7 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
         filtering = any(request.GET.get(name) for name in FILTER_FIELDS)
         form = ReviewFilterForm(request.user, data=request.GET if filtering else None)
         filters = form.cleaned_data if filtering and form.is_valid() else {}
-        queue = review.review_queue(request.user, filters)
+        queue = review_queue(request.user, filters)
         page = paginate(request, queue)
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
@@ -62,9 +67,9 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
             "page": page,
             "query": queue_query(request.GET),
             "first": queue.first(),
-            "awaiting": review.visible_proposals(request.user).count(),
+            "awaiting": visible_proposals(request.user).count(),
         }
-        return render(request, "supports/review_queue.html", context)
+        return render(request, "review/queue.html", context)
 
 
 def get_reviewed_support(request, pk):
@@ -77,39 +82,39 @@ def get_reviewed_support(request, pk):
 def render_review(request, support, decision_form=None, confirmation_form=None, status=200):
     """The review page: the support's data and decisions beside its images."""
     query = queue_query(request.GET)
-    proposal = review.open_proposal(support) if support.is_pending_review else None
+    proposal = open_proposal(support) if support.is_pending_review else None
     if proposal:
-        following = review.next_confirmation(request.user, proposal)
-        next_url = following and reverse("supports:review", args=[following.support_id])
+        following = next_confirmation(request.user, proposal)
+        next_url = following and reverse("review:support", args=[following.support_id])
     else:
-        queue = review.review_queue(request.user, queue_filters(request.user, request.GET))
-        following = review.next_in_queue(queue, support)
-        next_url = following and with_query(reverse("supports:review", args=[following.pk]), query)
+        queue = review_queue(request.user, queue_filters(request.user, request.GET))
+        following = next_in_queue(queue, support)
+        next_url = following and with_query(reverse("review:support", args=[following.pk]), query)
     state_id = support.aspirant.office.process.state_id
     context = {
         "support": support,
         "proposal": proposal,
-        "images": review.support_images(support),
+        "images": support_images(support),
         "decision_form": decision_form or InconsistencyDecisionForm(state_id),
         "confirmation_form": confirmation_form or ConfirmationForm(),
         "query": query,
         "next_url": next_url,
-        "queue_url": with_query(reverse("supports:review_queue"), query),
+        "queue_url": with_query(reverse("review:queue"), query),
         "changes": support.changes.select_related("user"),
         "may_decide": support.captured_by_id != request.user.pk,
     }
-    return render(request, "supports/review_support.html", context, status=status)
+    return render(request, "review/support.html", context, status=status)
 
 
 def next_page(request, support):
     """After a decision, the next support of the same filtered queue, or the queue itself."""
     query = queue_query(request.GET)
-    queue = review.review_queue(request.user, queue_filters(request.user, request.GET))
-    following = review.next_in_queue(queue, support)
+    queue = review_queue(request.user, queue_filters(request.user, request.GET))
+    following = next_in_queue(queue, support)
     if following is None:
         messages.info(request, "No quedan apoyos pendientes de revisión con estos filtros.")
-        return redirect(with_query(reverse("supports:review_queue"), query))
-    return redirect(with_query(reverse("supports:review", args=[following.pk]), query))
+        return redirect(with_query(reverse("review:queue"), query))
+    return redirect(with_query(reverse("review:support", args=[following.pk]), query))
 
 
 class ReviewSupportView(ReviewerRequiredMixin, View):
@@ -126,7 +131,7 @@ class ReviewAcceptView(ReviewerRequiredMixin, View):
             review.accept_support(request.user, support)
         except review.ReviewRefused as refused:
             messages.error(request, str(refused))
-            url = reverse("supports:review", args=[support.pk])
+            url = reverse("review:support", args=[support.pk])
             return redirect(with_query(url, queue_query(request.GET)))
         messages.success(request, f"Apoyo {support.elector_key} aceptado.")
         return next_page(request, support)
@@ -168,7 +173,7 @@ class ReviewConfirmView(ReviewerRequiredMixin, View):
         decision = request.POST.get("decision")
         if not form.is_valid() or decision not in {"confirm", "overturn"}:
             return render_review(request, support, confirmation_form=form, status=400)
-        proposal = review.open_proposal(support)
+        proposal = open_proposal(support)
         comment = form.cleaned_data["comment"]
         try:
             if decision == "confirm":
@@ -183,31 +188,31 @@ class ReviewConfirmView(ReviewerRequiredMixin, View):
         except review.ReviewRefused as refused:
             form.add_error(None, str(refused))
             return render_review(request, support, confirmation_form=form, status=400)
-        following = review.next_confirmation(request.user, proposal)
+        following = next_confirmation(request.user, proposal)
         if following is None:
             messages.info(request, "No quedan rechazos por confirmar.")
-            return redirect("supports:review_confirmations")
-        return redirect("supports:review", pk=following.support_id)
+            return redirect("review:confirmations")
+        return redirect("review:support", pk=following.support_id)
 
 
 class ConfirmationListView(ReviewerRequiredMixin, View):
     """Four-eyes rejections waiting for a second revisor."""
 
     def get(self, request):
-        proposals = review.confirmation_queue(request.user)
+        proposals = confirmation_queue(request.user)
         page = paginate(request, proposals)
         log_access(request, "listar", "rechazos por confirmar")
-        first = review.next_confirmation(request.user)
+        first = next_confirmation(request.user)
         context = {"page": page, "first": first}
-        return render(request, "supports/review_confirmations.html", context)
+        return render(request, "review/confirmations.html", context)
 
 
 class ReviewPanelView(OplAdminRequiredMixin, View):
     """The OPL administrator's view of the mesa de control: throughput and pending work."""
 
     def get(self, request):
-        dates, rows = review.reviewer_throughput(request.user)
-        aspirants = review.pending_by_aspirant(request.user)
+        dates, rows = reviewer_throughput(request.user)
+        aspirants = pending_by_aspirant(request.user)
         totals = {
             "in_queue": sum(a.in_queue for a in aspirants),
             "awaiting": sum(a.awaiting for a in aspirants),
@@ -215,21 +220,4 @@ class ReviewPanelView(OplAdminRequiredMixin, View):
             "decisions": sum(row["total"] for row in rows),
         }
         context = {"dates": dates, "rows": rows, "aspirants": aspirants, "totals": totals}
-        return render(request, "supports/review_panel.html", context)
-
-
-@method_decorator([xframe_options_sameorigin, never_cache], name="dispatch")
-class ScanView(RoleRequiredMixin, View):
-    """A cédula scan, only for the OPL users of its entity and its own aspirant; shown inline so
-    the review page can embed it (same origin only)."""
-
-    allowed_roles = OPL_ROLES | {Role.ASPIRANT}
-
-    def get(self, request, pk):
-        scan = get_object_or_404(CedulaScan.objects.visible_to(request.user), pk=pk)
-        log_access(request, "ver", "escaneo de cédula", scan.pk)
-        return FileResponse(
-            scan.file.open("rb"),
-            content_type=CONTENT_TYPES[scan.kind],
-            filename=scan.original_name,
-        )
+        return render(request, "review/panel.html", context)

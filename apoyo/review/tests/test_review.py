@@ -7,7 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from apoyo.accounts.models import Role
-from apoyo.supports import review
+from apoyo.review import services as review
+from apoyo.review.panel import pending_by_aspirant, reviewer_throughput
+from apoyo.review.queue import (
+    confirmation_queue,
+    next_confirmation,
+    next_in_queue,
+    open_proposal,
+    review_queue,
+)
 from apoyo.supports.models import (
     ChangeAction,
     Channel,
@@ -195,8 +203,8 @@ def test_four_eyes_rejection_keeps_the_support_pending_with_an_open_proposal(pen
     line = support.changes.get(action=ChangeAction.REJECTION_PROPOSED)
     assert line.new_value == "SIMULACION: Holograma falso"
     # It leaves the first-decision queue and waits among the confirmations.
-    assert support not in review.review_queue(reviewer)
-    assert [p.support for p in review.confirmation_queue(reviewer)] == [support]
+    assert support not in review_queue(reviewer)
+    assert [p.support for p in confirmation_queue(reviewer)] == [support]
 
 
 def test_nothing_else_is_decided_while_a_rejection_awaits_confirmation(
@@ -225,7 +233,7 @@ def test_a_different_revisor_confirms_the_rejection(pending, reviewer, second_re
     confirmed = support.changes.filter(action=ChangeAction.REJECTION_CONFIRMED)
     assert {c.user for c in confirmed} == {second_reviewer}
     assert any(str(reviewer) in c.new_value for c in confirmed)
-    assert not review.confirmation_queue(reviewer).exists()
+    assert not confirmation_queue(reviewer).exists()
 
 
 def test_a_revisor_cannot_confirm_or_overturn_their_own_rejection(pending, reviewer):
@@ -237,7 +245,7 @@ def test_a_revisor_cannot_confirm_or_overturn_their_own_rejection(pending, revie
         review.overturn_rejection(reviewer, support, "Me equivoqué")
     support.refresh_from_db()
     assert support.status == Status.PENDING_REVIEW
-    assert review.open_proposal(support) is not None
+    assert open_proposal(support) is not None
 
 
 def test_an_overturned_rejection_sends_the_support_back_to_the_queue(
@@ -253,7 +261,7 @@ def test_an_overturned_rejection_sends_the_support_back_to_the_queue(
     assert support.status == Status.PENDING_REVIEW and support.inconsistency is None
     line = support.changes.get(action=ChangeAction.REJECTION_OVERTURNED)
     assert line.new_value == "No confirmado: La credencial es auténtica"
-    assert support in review.review_queue(reviewer)
+    assert support in review_queue(reviewer)
     # Back in the queue, it is decided as any other: the second revisor accepts it.
     review.accept_support(second_reviewer, support)
     assert support.status == Status.PRELIMINARY
@@ -285,7 +293,7 @@ def test_a_revisor_of_another_entity_cannot_decide(pending):
     jalisco = make_user(Role.OPL_REVIEWER, state_number=14)
     with pytest.raises(PermissionDenied):
         review.accept_support(jalisco, pending[0])
-    assert not review.review_queue(jalisco).exists()
+    assert not review_queue(jalisco).exists()
 
 
 def test_a_revisor_cannot_review_a_support_they_captured(pending, reviewer):
@@ -306,34 +314,34 @@ def test_queue_is_oldest_first_and_filters_by_aspirant_channel_cedula_and_date(
     later = precaptured(other, [3], reference="Q-1")
     old = timezone.now() - datetime.timedelta(days=3)
     Support.objects.filter(pk=later[0].pk).update(captured_at=old)
-    queue = list(review.review_queue(reviewer))
+    queue = list(review_queue(reviewer))
     assert queue[0].pk == later[0].pk and [s.pk for s in queue[1:]] == [s.pk for s in first]
-    assert list(review.review_queue(reviewer, {"aspirant": aspirant})) == first
-    assert list(review.review_queue(reviewer, {"reference": " p-1 "})) == first
-    assert not review.review_queue(reviewer, {"channel": Channel.APP}).exists()
+    assert list(review_queue(reviewer, {"aspirant": aspirant})) == first
+    assert list(review_queue(reviewer, {"reference": " p-1 "})) == first
+    assert not review_queue(reviewer, {"channel": Channel.APP}).exists()
     today = timezone.localdate()
-    recent = review.review_queue(reviewer, {"date_from": today, "date_to": today})
+    recent = review_queue(reviewer, {"date_from": today, "date_to": today})
     assert list(recent) == first
     day = timezone.localdate(old)
-    assert list(review.review_queue(reviewer, {"date_from": day, "date_to": day})) == later
+    assert list(review_queue(reviewer, {"date_from": day, "date_to": day})) == later
 
 
 def test_next_in_queue_follows_the_order_and_wraps_around(pending, reviewer):
-    queue = review.review_queue(reviewer)
-    assert review.next_in_queue(queue, pending[0]) == pending[1]
-    assert review.next_in_queue(queue, pending[2]) == pending[0]
+    queue = review_queue(reviewer)
+    assert next_in_queue(queue, pending[0]) == pending[1]
+    assert next_in_queue(queue, pending[2]) == pending[0]
     review.accept_support(reviewer, pending[1])
-    assert review.next_in_queue(review.review_queue(reviewer), pending[1]) == pending[2]
+    assert next_in_queue(review_queue(reviewer), pending[1]) == pending[2]
     review.accept_support(reviewer, pending[0])
     review.accept_support(reviewer, pending[2])
-    assert review.next_in_queue(review.review_queue(reviewer), pending[2]) is None
+    assert next_in_queue(review_queue(reviewer), pending[2]) is None
 
 
 def test_next_confirmation_skips_the_users_own_proposals(pending, reviewer, second_reviewer):
     review.record_inconsistency(reviewer, pending[0], code("SIMULACION"))
     review.record_inconsistency(second_reviewer, pending[1], code("SIMULACION"))
-    assert review.next_confirmation(reviewer).support == pending[1]
-    assert review.next_confirmation(second_reviewer).support == pending[0]
+    assert next_confirmation(reviewer).support == pending[1]
+    assert next_confirmation(second_reviewer).support == pending[0]
 
 
 # The compulsa ----------------------------------------------------------------------------------------
@@ -382,7 +390,7 @@ def test_throughput_counts_each_revisors_decisions_per_day(pending, reviewer, se
         at=timezone.now() - datetime.timedelta(days=30),
     )
     admin = make_user(Role.OPL_ADMIN)
-    dates, rows = review.reviewer_throughput(admin)
+    dates, rows = reviewer_throughput(admin)
     assert len(dates) == 7 and dates[-1] == timezone.localdate()
     by_reviewer = {row["reviewer"]: row for row in rows}
     first = by_reviewer[reviewer]
@@ -391,7 +399,7 @@ def test_throughput_counts_each_revisors_decisions_per_day(pending, reviewer, se
     assert by_reviewer[second_reviewer]["counts"][-1] == 1
     assert by_reviewer[second_reviewer]["second"] == 1
     jalisco = make_user(Role.OPL_ADMIN, state_number=14)
-    assert review.reviewer_throughput(jalisco)[1] == []
+    assert reviewer_throughput(jalisco)[1] == []
 
 
 def test_pending_counts_per_aspirant(office, aspirant, reviewer):
@@ -401,7 +409,7 @@ def test_pending_counts_per_aspirant(office, aspirant, reviewer):
     review.record_inconsistency(reviewer, supports[1], code("SIMULACION"))
     jalisco = make_aspirant(make_office(make_process(state_number=14)), with_user=True)
     precaptured(jalisco, [9])
-    rows = {a.pk: a for a in review.pending_by_aspirant(make_user(Role.OPL_ADMIN))}
+    rows = {a.pk: a for a in pending_by_aspirant(make_user(Role.OPL_ADMIN))}
     assert set(rows) == {aspirant.pk, quiet.pk}
     mine = rows[aspirant.pk]
     assert (mine.pending, mine.in_queue, mine.awaiting) == (2, 1, 1)

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
-from apoyo.supports import review
 from apoyo.supports.models import Status, Support
+from apoyo.supports.scans import add_scan
 from apoyo.testing.browser import PASSWORD, log_in
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 from apoyo.testing.files import png, uploaded
@@ -26,10 +26,8 @@ def heading(page, support):
 def test_revisor_works_the_queue_with_the_keyboard(page, live_server, artifacts_dir):
     aspirant = make_aspirant(with_user=True, code="A-03")
     first, second, third, fourth = precaptured(aspirant, [1, 2, 3, 4], reference="P-1")
-    review.add_scan(aspirant.user, first.cedula, uploaded("frente.png", png(400, 250)))
-    review.add_scan(
-        aspirant.user, first.cedula, uploaded("reverso.png", png(400, 250, (20, 90, 160)))
-    )
+    add_scan(aspirant.user, first.cedula, uploaded("frente.png", png(400, 250)))
+    add_scan(aspirant.user, first.cedula, uploaded("reverso.png", png(400, 250, (20, 90, 160))))
     make_user(Role.OPL_REVIEWER, username="revisor", password=PASSWORD)
     make_user(Role.OPL_REVIEWER, username="revisora2", password=PASSWORD)
 

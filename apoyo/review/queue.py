@@ -1,0 +1,91 @@
+"""The mesa de control's queues: pending supports oldest first, and four-eyes rejections awaiting a
+second revisor."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from apoyo.core.identity import normalize_text
+from apoyo.supports.models import Review, ReviewOutcome, Status, Support, open_proposals
+
+
+def review_queue(user, filters=None):
+    """The supports of the user's entity waiting for a first decision, oldest capture first.
+
+    `filters` may hold aspirant, channel, reference (the cédula's folio), date_from and date_to
+    (capture dates, both included). Supports with an open four-eyes proposal are not here: they
+    wait in `confirmation_queue`.
+    """
+    supports = (
+        Support.objects.visible_to(user)
+        .filter(status=Status.PENDING_REVIEW)
+        .filter(~Exists(open_proposals().filter(support=OuterRef("pk"))))
+    )
+    supports = filter_queue(supports, filters or {})
+    return supports.select_related("aspirant__office", "cedula").order_by("captured_at", "id")
+
+
+def filter_queue(supports, filters):
+    if filters.get("aspirant"):
+        supports = supports.filter(aspirant=filters["aspirant"])
+    if filters.get("channel"):
+        supports = supports.filter(channel=filters["channel"])
+    reference = normalize_text(filters.get("reference"))
+    if reference:
+        supports = supports.filter(cedula__reference=reference)
+    if filters.get("date_from"):
+        supports = supports.filter(captured_at__gte=start_of(filters["date_from"]))
+    if filters.get("date_to"):
+        next_day = filters["date_to"] + datetime.timedelta(days=1)
+        supports = supports.filter(captured_at__lt=start_of(next_day))
+    return supports
+
+
+def start_of(day):
+    """Midnight of a local date, as an aware datetime (keeps the queue index usable)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def next_in_queue(queue, current):
+    """The support after `current` in the (ordered) queue, wrapping to the start; None when
+    nothing else waits. `current` itself may already have left the queue."""
+    later = Q(captured_at__gt=current.captured_at) | Q(
+        captured_at=current.captured_at, pk__gt=current.pk
+    )
+    queue = queue.exclude(pk=current.pk)
+    return queue.filter(later).first() or queue.first()
+
+
+def visible_proposals(user):
+    """Open four-eyes proposals on the pending supports of the user's entity."""
+    return Review.objects.visible_to(user).filter(
+        outcome=ReviewOutcome.PROPOSED, confirmation="", support__status=Status.PENDING_REVIEW
+    )
+
+
+def confirmation_queue(user):
+    """Open four-eyes proposals of the user's entity, oldest first (including the user's own, which
+    only another revisor may resolve)."""
+    return (
+        visible_proposals(user)
+        .select_related("support__aspirant", "support__cedula", "inconsistency", "reviewer")
+        .order_by("at", "id")
+    )
+
+
+def next_confirmation(user, current=None):
+    """The next open proposal this user may resolve (one somebody else proposed), after `current`
+    (a Review), wrapping to the start."""
+    proposals = confirmation_queue(user).exclude(reviewer=user)
+    if current is None:
+        return proposals.first()
+    later = Q(at__gt=current.at) | Q(at=current.at, pk__gt=current.pk)
+    proposals = proposals.exclude(pk=current.pk)
+    return proposals.filter(later).first() or proposals.first()
+
+
+def open_proposal(support):
+    return (
+        open_proposals().select_related("inconsistency", "reviewer").filter(support=support).first()
+    )

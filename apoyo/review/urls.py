@@ -1,0 +1,21 @@
+"""Mesa de control: the queue, the review of one support, four-eyes confirmations, the panel."""
+
+from django.urls import path
+
+from apoyo.review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("mesa/", views.ReviewQueueView.as_view(), name="queue"),
+    path("mesa/apoyos/<int:pk>/", views.ReviewSupportView.as_view(), name="support"),
+    path("mesa/apoyos/<int:pk>/aceptar/", views.ReviewAcceptView.as_view(), name="accept"),
+    path(
+        "mesa/apoyos/<int:pk>/inconsistencia/",
+        views.ReviewInconsistencyView.as_view(),
+        name="inconsistency",
+    ),
+    path("mesa/apoyos/<int:pk>/confirmacion/", views.ReviewConfirmView.as_view(), name="confirm"),
+    path("mesa/confirmaciones/", views.ConfirmationListView.as_view(), name="confirmations"),
+    path("mesa/panel/", views.ReviewPanelView.as_view(), name="panel"),
+]
