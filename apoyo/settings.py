@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "apoyo.supports",
     "apoyo.uploads",
     "apoyo.review",
+    "apoyo.capture_app",
     "apoyo.roll",
     "apoyo.verification",
     "apoyo.liaison",
@@ -246,16 +247,16 @@ APOYO_API_THROTTLE_RATES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apoyo.accounts.api_auth.ApiTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apoyo.capture_app.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "apoyo.supports.api_throttling.AddressThrottle",
-        "apoyo.supports.api_throttling.UserThrottle",
+        "apoyo.capture_app.throttling.AddressThrottle",
+        "apoyo.capture_app.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": APOYO_API_THROTTLE_RATES,
-    "EXCEPTION_HANDLER": "apoyo.supports.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "apoyo.capture_app.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Behind the institute's proxy set APOYO_NUM_PROXIES=1, so the per-address throttle reads the
     # client's address from X-Forwarded-For; 0 trusts only the connection's address.

@@ -11,8 +11,8 @@ urlpatterns = [
     path("resultados/", include("apoyo.verification.urls")),
     path("padron/", include("apoyo.roll.urls")),
     path("sivople/", include("apoyo.liaison.urls")),
-    path("", include("apoyo.aspirants.portal_urls")),
-    path("api/", include("apoyo.supports.api_urls")),
-    path("app/", include("apoyo.supports.app_urls")),
+    path("", include("apoyo.capture_app.auxiliary_urls")),
+    path("api/", include("apoyo.capture_app.api_urls")),
+    path("app/", include("apoyo.capture_app.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -179,7 +179,7 @@ def record_conflicts(aspirant, existing, name, email, phone, attempted_by):
             f"El aspirante {aspirant} intentó registrar como auxiliar a {name} ({email}, {phone}), "
             f"que ya es auxiliar de {holders} en el proceso {aspirant.office.process.code}."
         ),
-        url=reverse("aspirants:auxiliary_conflicts"),
+        url=reverse("auxiliaries:opl_conflicts"),
     )
     return conflicts
 

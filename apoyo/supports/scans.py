@@ -63,7 +63,7 @@ def support_images(support):
         return [
             ReviewImage(
                 label=image.get_kind_display(),
-                url=reverse("supports:app_image", args=[image.pk]),
+                url=reverse("capture_app:image", args=[image.pk]),
                 is_pdf=False,
             )
             for image in images

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apoyo.supports import image_views, precapture_views, scan_views, views
+from apoyo.supports import precapture_views, scan_views, views
 
 app_name = "supports"
 
@@ -41,6 +41,4 @@ urlpatterns = [
         name="precapture_scan_remove",
     ),
     path("escaneos/<int:pk>/", scan_views.ScanView.as_view(), name="scan"),
-    # Photos of the capture app's supports.
-    path("imagenes/<int:pk>/", image_views.AppImageView.as_view(), name="app_image"),
 ]

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
-from apoyo.supports.app_capture import capture_from_app
+from apoyo.capture_app.services import capture_from_app
 from apoyo.supports.models import Status
 from apoyo.testing.capture_app import PASSWORD, capture, make_auxiliary
 from apoyo.testing.factories import make_user

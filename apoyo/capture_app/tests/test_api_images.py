@@ -33,7 +33,7 @@ def sent(client, auxiliary):
 
 
 def image_url(support, kind):
-    return reverse("supports:app_image", args=[support.images.get(kind=kind).pk])
+    return reverse("capture_app:image", args=[support.images.get(kind=kind).pk])
 
 
 # The mesa de control -------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from apoyo.accounts.models import ApiToken, Role
 from apoyo.accounts.tokens import hash_key
+from apoyo.capture_app.services import capture_from_app, check_capture, store
 from apoyo.review import services as review
-from apoyo.supports.app_capture import capture_from_app, check_capture, store
 from apoyo.supports.models import (
     Channel,
     ImageKind,

@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
 from apoyo.accounts.tokens import issue_token
-from apoyo.supports.app_capture import capture_from_app
+from apoyo.capture_app.services import capture_from_app
 from apoyo.testing.capture_app import capture, make_auxiliary, open_office
 from apoyo.testing.factories import make_aspirant
 from apoyo.wsgi import application

@@ -183,7 +183,7 @@ def test_the_same_person_for_a_second_aspirant_is_refused_and_shown_to_the_opl(
     assert "ya trabaja para otro aspirante" in notice.title
     assert mail.outbox[-1].to == ["admin@iee.example"]
     client.force_login(opl_admin)
-    listing = client.get(reverse("aspirants:auxiliary_conflicts")).content.decode()
+    listing = client.get(reverse("auxiliaries:opl_conflicts")).content.decode()
     assert "PEDRO RAMIREZ" in listing and rival.code in listing and aspirant.code in listing
     assert AccessLog.objects.filter(user=opl_admin, object_type="auxiliares rechazados").exists()
 
@@ -198,7 +198,7 @@ def test_a_match_by_email_alone_is_refused_too(client, aspirant, rival):
 def test_the_aspirants_never_see_the_refusals(client, aspirant, rival):
     register(client, aspirant)
     register(client, rival)
-    assert client.get(reverse("aspirants:auxiliary_conflicts")).status_code == 403
+    assert client.get(reverse("auxiliaries:opl_conflicts")).status_code == 403
     assert not AuxiliaryConflict.objects.visible_to(rival.user).exists()
 
 
@@ -272,9 +272,9 @@ def test_an_aspirant_manages_only_their_own_auxiliaries(client, aspirant, rival)
 def test_the_opl_lists_the_auxiliaries_of_its_entity_only(client, aspirant):
     services.register_auxiliary(aspirant, registered_by=aspirant.user, **person())
     client.force_login(make_user(Role.OPL_REVIEWER))
-    page = client.get(reverse("aspirants:auxiliaries")).content.decode()
+    page = client.get(reverse("auxiliaries:opl_list")).content.decode()
     assert "Pedro Ramírez Soto" in page and aspirant.code in page
     client.force_login(make_user(Role.OPL_ADMIN, state_number=2))
-    assert "Pedro" not in client.get(reverse("aspirants:auxiliaries")).content.decode()
+    assert "Pedro" not in client.get(reverse("auxiliaries:opl_list")).content.decode()
     client.force_login(aspirant.user)
-    assert client.get(reverse("aspirants:auxiliaries")).status_code == 403
+    assert client.get(reverse("auxiliaries:opl_list")).status_code == 403

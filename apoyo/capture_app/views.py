@@ -43,7 +43,7 @@ def shell_html(request):
         "sw_url": reverse("capture_app:sw"),
         "scope": reverse("capture_app:shell"),
     }
-    return render_to_string("supports/app/shell.html", context, request=request)
+    return render_to_string("capture_app/shell.html", context, request=request)
 
 
 @require_safe
@@ -125,7 +125,7 @@ def service_worker(request):
         "assets_json": json.dumps(urls),
     }
     response = HttpResponse(
-        render_to_string("supports/app/sw.js", context),
+        render_to_string("capture_app/sw.js", context),
         content_type="text/javascript; charset=utf-8",
     )
     # Browsers check for a new worker on every visit; never let a cache answer that check.

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from apoyo.supports import app_views
+from apoyo.capture_app import views as app_views
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework.exceptions import AuthenticationFailed
 
-from apoyo.accounts.api_auth import ApiTokenAuthentication
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.models import OPL_ROLES, Role
+from apoyo.capture_app.authentication import ApiTokenAuthentication
+from apoyo.capture_app.services import own_supports
 from apoyo.core.filetypes import CONTENT_TYPES
-from apoyo.supports.app_capture import own_supports
 from apoyo.supports.models import SupportImage
 
 ALLOWED_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}

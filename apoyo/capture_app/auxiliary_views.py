@@ -36,7 +36,7 @@ class AuxiliaryListView(AspirantRequiredMixin, View):
             auxiliary.captured = counts.get(auxiliary.user_id, 0)
         log_access(request, "listar", "auxiliares", aspirant.pk)
         context = {"aspirant": aspirant, "auxiliaries": auxiliaries}
-        return render(request, "aspirants/auxiliary_list.html", context)
+        return render(request, "auxiliaries/list.html", context)
 
 
 class AuxiliaryCreateView(AspirantRequiredMixin, View):
@@ -69,7 +69,7 @@ class AuxiliaryCreateView(AspirantRequiredMixin, View):
         return redirect("auxiliaries:list")
 
     def render(self, request, form, status=200):
-        return render(request, "aspirants/auxiliary_form.html", {"form": form}, status=status)
+        return render(request, "auxiliaries/form.html", {"form": form}, status=status)
 
 
 class AuxiliaryActionView(AspirantRequiredMixin, View):
@@ -102,7 +102,7 @@ class AuxiliaryActionView(AspirantRequiredMixin, View):
 class InvitationView(PasswordResetConfirmView):
     """The invitation link: the auxiliary sets their password (Django's password-reset token)."""
 
-    template_name = "aspirants/invitation.html"
+    template_name = "auxiliaries/invitation.html"
     success_url = reverse_lazy("auxiliaries:invitation_done")
 
     def get_user(self, uidb64):
@@ -113,7 +113,7 @@ class InvitationView(PasswordResetConfirmView):
 
 
 class InvitationDoneView(TemplateView):
-    template_name = "aspirants/invitation_done.html"
+    template_name = "auxiliaries/invitation_done.html"
 
 
 # The OPL's pages -----------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class OplAuxiliaryListView(OplRequiredMixin, View):
             "conflicts": conflicts,
             "aspirants": Aspirant.objects.visible_to(request.user).order_by("code"),
         }
-        return render(request, "aspirants/opl_auxiliaries.html", context)
+        return render(request, "auxiliaries/opl_list.html", context)
 
 
 class OplConflictListView(OplRequiredMixin, View):
@@ -156,4 +156,4 @@ class OplConflictListView(OplRequiredMixin, View):
         )
         page = paginate(request, conflicts)
         log_access(request, "listar", "auxiliares rechazados")
-        return render(request, "aspirants/opl_conflicts.html", {"page": page})
+        return render(request, "auxiliaries/opl_conflicts.html", {"page": page})

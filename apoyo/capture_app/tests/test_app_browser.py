@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import ApiToken, Role
 from apoyo.accounts.tokens import revoke_user_tokens
 from apoyo.aspirants.models import Auxiliary
+from apoyo.capture_app import services as app_capture
 from apoyo.core import identity
 from apoyo.review import services as review
-from apoyo.supports import app_capture
 from apoyo.supports.models import Channel, Inconsistency, Status, Support
 from apoyo.testing.browser import PASSWORD
 from apoyo.testing.factories import make_aspirant, make_office, make_user

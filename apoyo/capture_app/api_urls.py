@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from apoyo.supports import api
+from apoyo.capture_app import api, docs
 
 app_name = "api"
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("v1/profile/", api.ProfileView.as_view(), name="profile"),
     path("v1/supports/", api.SupportsView.as_view(), name="supports"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", api.ApiDocsView.as_view(), name="docs"),
+    path("docs/", docs.ApiDocsView.as_view(), name="docs"),
 ]
