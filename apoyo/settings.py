@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apoyo.accounts.context_processors.notifications",
+                "apoyo.accounts.context_processors.policies",
             ],
         },
     },

@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from apoyo.accounts.notifications import unread_count
+from apoyo.accounts.policies import UserPolicies
 
 
 def notifications(request):
@@ -10,3 +11,11 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+
+
+def policies(request):
+    """What the signed-in user may do, for templates: {% if can.review %} (accounts.policies)."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {"can": UserPolicies(user)}

@@ -39,22 +39,6 @@ class User(AbstractUser):
         verbose_name = "usuario"
         verbose_name_plural = "usuarios"
 
-    @property
-    def is_opl(self):
-        return self.role in OPL_ROLES
-
-    @property
-    def is_opl_admin(self):
-        return self.role == Role.OPL_ADMIN
-
-    @property
-    def can_capture(self):
-        return self.role in {Role.OPL_ADMIN, Role.OPL_CAPTURIST, Role.OPL_REVIEWER}
-
-    @property
-    def is_aspirant(self):
-        return self.role == Role.ASPIRANT
-
     def __str__(self):
         return self.get_full_name() or self.username
 

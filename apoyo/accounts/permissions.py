@@ -1,31 +1,41 @@
-"""Role checks for views. What a user may *see* is decided in scoping.py; here, what they may *do*."""
+"""Views enforce the policies (policies.py) with these mixins. What a user may *see* of a table is
+decided in scoping.py."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from apoyo.accounts.models import Role
+from apoyo.accounts import policies
 
 
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Allow only users whose role is in `allowed_roles`; everyone else gets 403."""
+class PolicyRequiredMixin(LoginRequiredMixin):
+    """Allow only users for whom `policy(user)` is true; anyone else signed in gets 403."""
 
-    allowed_roles = frozenset()
+    policy = None
+    refusal = "Su rol no tiene acceso a esta página."
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if request.user.role not in self.allowed_roles:
-            raise PermissionDenied("Su rol no tiene acceso a esta página.")
+        if not type(self).policy(request.user):
+            raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
-class OplAdminRequiredMixin(RoleRequiredMixin):
-    allowed_roles = frozenset({Role.OPL_ADMIN})
+class OplStaffRequiredMixin(PolicyRequiredMixin):
+    policy = policies.is_opl_staff
 
 
-class CaptureRequiredMixin(RoleRequiredMixin):
-    allowed_roles = frozenset({Role.OPL_ADMIN, Role.OPL_CAPTURIST, Role.OPL_REVIEWER})
+class OplAdminRequiredMixin(PolicyRequiredMixin):
+    policy = policies.can_administer
 
 
-class AspirantRequiredMixin(RoleRequiredMixin):
-    allowed_roles = frozenset({Role.ASPIRANT})
+class CaptureRequiredMixin(PolicyRequiredMixin):
+    policy = policies.can_capture
+
+
+class ReviewerRequiredMixin(PolicyRequiredMixin):
+    policy = policies.can_review
+
+
+class AspirantRequiredMixin(PolicyRequiredMixin):
+    policy = policies.is_aspirant

@@ -8,21 +8,22 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
+from apoyo.accounts import policies
 from apoyo.accounts.forms import NewStaffForm, StaffForm
-from apoyo.accounts.models import OPL_ROLES, Role, User
+from apoyo.accounts.models import OPL_ROLES, User
 from apoyo.accounts.permissions import OplAdminRequiredMixin
 
 
 @login_required
 def home(request):
     user = request.user
-    if user.role == Role.ASPIRANT:
-        return redirect("supports:portal")
-    if user.role in OPL_ROLES:
+    if policies.is_opl_staff(user):
         return redirect("supports:dashboard")
-    if user.role == Role.INE_DERFE:
+    if policies.is_aspirant(user):
+        return redirect("supports:portal")
+    if policies.can_import_roll(user):
         return redirect("roll:imports")
-    if user.role in {Role.INE_UTVOPL, Role.INE_AREA}:
+    if policies.can_use_sivople(user):
         return redirect("liaison:inbox")
     return render(request, "accounts/home.html")
 

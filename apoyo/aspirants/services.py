@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from apoyo.accounts import policies
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import absolute_url, notify
 from apoyo.accounts.tokens import revoke_user_tokens
@@ -242,7 +243,7 @@ def reactivate_auxiliary(auxiliary):
 def active_auxiliary(user):
     """The active Auxiliary record of an active auxiliary user, or None. The API's token
     authentication loads it with the user (no query here)."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.AUXILIARY:
+    if not policies.is_auxiliary(user):
         return None
     try:
         auxiliary = user.auxiliary

@@ -21,8 +21,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import Role, User
+from apoyo.accounts.models import User
 from apoyo.accounts.tokens import issue_token, revoke_token
 from apoyo.aspirants.services import active_auxiliary
 from apoyo.capture_app import services as app_capture
@@ -120,7 +121,7 @@ class SessionView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None:
             return self.refuse_login(username, password)
-        if user.role != Role.AUXILIARY:
+        if not policies.is_auxiliary(user):
             return Response(error_body(ONLY_AUXILIARIES), status=status.HTTP_403_FORBIDDEN)
         auxiliary = active_auxiliary(user)
         if auxiliary is None:

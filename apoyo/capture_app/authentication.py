@@ -18,7 +18,7 @@ def _columns(prefix, *names):
 RELATED = ("user__auxiliary__aspirant__office",)
 FIELDS = (
     *_columns("", "user_id", "expires_at", "revoked_at", "last_used_at"),
-    *_columns("user__", "username", "first_name", "last_name", "role", "is_active"),
+    *_columns("user__", "username", "first_name", "last_name", "role", "is_active", "is_superuser"),
     *_columns("user__auxiliary__", "user_id", "aspirant_id", "active", "name"),
     *_columns(
         "user__auxiliary__aspirant__",

@@ -9,9 +9,9 @@ from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.accounts.permissions import AspirantRequiredMixin, RoleRequiredMixin
+from apoyo.accounts.permissions import AspirantRequiredMixin, OplStaffRequiredMixin
 from apoyo.aspirants import services
 from apoyo.aspirants.forms import AuxiliaryForm
 from apoyo.aspirants.models import Aspirant, Auxiliary, AuxiliaryConflict
@@ -107,7 +107,7 @@ class InvitationView(PasswordResetConfirmView):
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
-        if user is None or user.role != Role.AUXILIARY or not user.is_active:
+        if user is None or not policies.is_auxiliary(user):
             return None
         return user
 
@@ -119,11 +119,7 @@ class InvitationDoneView(TemplateView):
 # The OPL's pages -----------------------------------------------------------------------------------
 
 
-class OplRequiredMixin(RoleRequiredMixin):
-    allowed_roles = OPL_ROLES
-
-
-class OplAuxiliaryListView(OplRequiredMixin, View):
+class OplAuxiliaryListView(OplStaffRequiredMixin, View):
     """Every auxiliary of the entity's aspirants."""
 
     def get(self, request):
@@ -147,7 +143,7 @@ class OplAuxiliaryListView(OplRequiredMixin, View):
         return render(request, "auxiliaries/opl_list.html", context)
 
 
-class OplConflictListView(OplRequiredMixin, View):
+class OplConflictListView(OplStaffRequiredMixin, View):
     """Registrations refused because the person already works for another aspirant."""
 
     def get(self, request):

@@ -9,21 +9,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework.exceptions import AuthenticationFailed
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.capture_app.authentication import ApiTokenAuthentication
 from apoyo.capture_app.services import own_supports
 from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.supports.models import SupportImage
-
-ALLOWED_ROLES = OPL_ROLES | {Role.ASPIRANT, Role.AUXILIARY}
 
 
 def visible_image(user, pk):
     """The image if `user` may see it: OPL users of the support's entity and its aspirant (the
     scoping rules), or the auxiliary who captured it."""
     images = SupportImage.objects.select_related("support")
-    if user.role == Role.AUXILIARY:
+    if policies.is_auxiliary(user):
         images = images.filter(support__in=own_supports(user).values("pk"))
     else:
         images = images.visible_to(user)
@@ -44,7 +42,7 @@ class AppImageView(View):
             if found is None:
                 return redirect_to_login(request.get_full_path())
             request.user, _ = found
-        if request.user.role not in ALLOWED_ROLES:
+        if not (policies.can_see_scans(request.user) or policies.is_auxiliary(request.user)):
             raise PermissionDenied("Su rol no tiene acceso a las imágenes de los apoyos.")
         image = visible_image(request.user, pk)
         if image is None:

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
+from apoyo.accounts import policies
 from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.accounts.permissions import RoleRequiredMixin
+from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.liaison import services
@@ -49,10 +50,10 @@ SIVOPLE_ROLES = OPL_ROLES | AREA_ROLES | {Role.INE_UTVOPL}
 INBOX_ROWS = 50
 
 
-class SivopleMixin(RoleRequiredMixin):
+class SivopleMixin(PolicyRequiredMixin):
     """OPL staff, UTVOPL and area users; a refusal is shown as a page with its Spanish reason."""
 
-    allowed_roles = SIVOPLE_ROLES
+    policy = policies.can_use_sivople
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -63,7 +64,7 @@ class SivopleMixin(RoleRequiredMixin):
 
 
 class UtvoplMixin(SivopleMixin):
-    allowed_roles = frozenset({Role.INE_UTVOPL})
+    policy = policies.is_liaison_unit
 
 
 def visible_consultation(request, pk):
@@ -262,7 +263,7 @@ class ExportView(SivopleMixin, View):
 
 
 class RegisterView(SivopleMixin, View):
-    allowed_roles = OPL_ROLES
+    policy = policies.is_opl_staff
 
     def get(self, request):
         return self.render(request, RegisterForm())

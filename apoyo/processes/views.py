@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView
 
-from apoyo.accounts.models import Role
-from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
+from apoyo.accounts import policies
+from apoyo.accounts.permissions import OplAdminRequiredMixin, PolicyRequiredMixin
 from apoyo.processes.forms import HolidayForm, OfficeForm, PaperRegimeForm, ProcessForm
 from apoyo.processes.models import Holiday, Office, Process
 
@@ -102,13 +102,14 @@ class OfficeEdit(OplAdminRequiredMixin, View):
         return render(request, "processes/office_form.html", context, status=status)
 
 
-class HolidayMixin(RoleRequiredMixin):
+class HolidayMixin(PolicyRequiredMixin):
     """OPL administrators keep their entity's holidays; UTVOPL keeps the national ones."""
 
-    allowed_roles = frozenset({Role.OPL_ADMIN, Role.INE_UTVOPL})
+    policy = policies.can_manage_working_days
 
     def own_state(self):
-        return self.request.user.state if self.request.user.role == Role.OPL_ADMIN else None
+        user = self.request.user
+        return user.state if policies.can_administer(user) and user.state_id else None
 
     def own_holidays(self):
         return Holiday.objects.filter(state=self.own_state())

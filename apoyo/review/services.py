@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from apoyo.accounts.models import Role
+from apoyo.accounts import policies
 from apoyo.supports.models import (
     ChangeAction,
     Confirmation,
@@ -38,7 +38,6 @@ from apoyo.supports.models import (
     open_proposals,
 )
 
-REVIEW_ROLES = frozenset({Role.OPL_REVIEWER, Role.OPL_ADMIN})
 # The code whose meaning is in the comment (DOMAIN.md catalogue: "OTRA ... ver comentario").
 COMMENT_REQUIRED_CODES = frozenset({"OTRA"})
 MAX_COMMENT = 500
@@ -51,23 +50,13 @@ class ReviewRefused(Exception):
 # Who may decide ------------------------------------------------------------------------------------
 
 
-def can_review(user):
-    """Revisors and administrators of an OPL work the mesa de control; nobody else."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role in REVIEW_ROLES
-        and user.state_id is not None
-    )
-
-
 def check_reviewer(user, support):
     """Raise PermissionDenied unless `user` may decide on `support`."""
-    if not can_review(user):
+    if not policies.can_review(user):
         raise PermissionDenied(
             "Solo un revisor o administrador del OPL decide en la mesa de control."
         )
-    if support.aspirant.office.process.state_id != user.state_id:
+    if not policies.in_state(user, support.aspirant.office.process.state_id):
         raise PermissionDenied("El apoyo no pertenece a su entidad.")
     if support.captured_by_id == user.pk:
         raise PermissionDenied("No puede revisar un apoyo que usted capturó.")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.permissions import OplAdminRequiredMixin, RoleRequiredMixin
+from apoyo.accounts.permissions import OplAdminRequiredMixin, ReviewerRequiredMixin
 from apoyo.core.pagination import paginate
 from apoyo.review import services as review
 from apoyo.review.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
@@ -28,10 +28,6 @@ from apoyo.supports.models import ReviewOutcome, Support
 from apoyo.supports.scans import support_images
 
 FILTER_FIELDS = ("aspirant", "channel", "reference", "date_from", "date_to")
-
-
-class ReviewerRequiredMixin(RoleRequiredMixin):
-    allowed_roles = review.REVIEW_ROLES
 
 
 def queue_query(params):

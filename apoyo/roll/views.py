@@ -7,7 +7,6 @@ view or export of roll records is written to the access log.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,8 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views import View
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
+from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.identity import normalize_key
@@ -33,30 +33,18 @@ DEFAULT_STATE = 26
 KEY_END = "~"  # sorts after every character of a normalised clave (A-Z, 0-9, Ñ is not in claves)
 
 
-def is_derfe(user):
-    return user.is_superuser or user.role == Role.INE_DERFE
+class DerfeRequiredMixin(PolicyRequiredMixin):
+    """Only INE DERFE users reach the roll import and the roll records."""
+
+    policy = policies.can_import_roll
+    refusal = "Solo el personal de la DERFE del INE consulta el padrón."
 
 
-class DerfeRequiredMixin(LoginRequiredMixin):
-    """Only INE DERFE users (and superusers) reach the roll import and the roll records."""
+class StatisticsAccessMixin(PolicyRequiredMixin):
+    """OPL users see their own entity's counts; INE DERFE users any entity."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_derfe(request.user):
-            raise PermissionDenied("Solo el personal de la DERFE del INE consulta el padrón.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class StatisticsAccessMixin(LoginRequiredMixin):
-    """OPL users see their own entity's counts; INE DERFE users and superusers any entity."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if request.user.role not in OPL_ROLES and not is_derfe(request.user):
-            raise PermissionDenied("Su rol no tiene acceso a las estadísticas de Lista Nominal.")
-        return super().dispatch(request, *args, **kwargs)
+    policy = policies.can_see_roll_statistics
+    refusal = "Su rol no tiene acceso a las estadísticas de Lista Nominal."
 
 
 # --- Import -----------------------------------------------------------------------------------
@@ -200,7 +188,7 @@ class StatisticsView(StatisticsAccessMixin, View):
             return self.download(request.GET["formato"], state, cut_date, level, units)
         context = {
             "state": state,
-            "states": State.objects.all() if is_derfe(request.user) else [],
+            "states": State.objects.all() if policies.can_import_roll(request.user) else [],
             "dates": dates,
             "cut_date": cut_date,
             "levels": statistics.LEVELS,
@@ -214,7 +202,7 @@ class StatisticsView(StatisticsAccessMixin, View):
     def state(self, request):
         """An OPL user's own entity; any entity (?entidad=) for INE DERFE users."""
         user = request.user
-        if user.role in OPL_ROLES:
+        if policies.is_opl_staff(user) and not policies.can_import_roll(user):
             if not user.state_id:
                 raise PermissionDenied("Su cuenta no tiene entidad asignada.")
             return user.state

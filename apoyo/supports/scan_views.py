@@ -7,19 +7,19 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
-from apoyo.accounts.permissions import RoleRequiredMixin
+from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.supports.models import CedulaScan
 
 
 @method_decorator([xframe_options_sameorigin, never_cache], name="dispatch")
-class ScanView(RoleRequiredMixin, View):
+class ScanView(PolicyRequiredMixin, View):
     """A cédula scan, only for the OPL users of its entity and its own aspirant; shown inline so
     the review page can embed it (same origin only)."""
 
-    allowed_roles = OPL_ROLES | {Role.ASPIRANT}
+    policy = policies.can_see_scans
 
     def get(self, request, pk):
         scan = get_object_or_404(CedulaScan.objects.visible_to(request.user), pk=pk)

@@ -7,9 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import Role
-from apoyo.accounts.permissions import CaptureRequiredMixin, RoleRequiredMixin
+from apoyo.accounts.permissions import CaptureRequiredMixin, PolicyRequiredMixin
 from apoyo.core.datafiles import request_too_large, too_large_message
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import paginate
@@ -107,7 +107,7 @@ class UploadOriginalView(CaptureRequiredMixin, View):
 
 class UploadRevertView(CaptureRequiredMixin, View):
     def post(self, request, pk):
-        if not request.user.is_opl_admin:
+        if not policies.can_administer(request.user):
             raise PermissionDenied("Solo un administrador del OPL puede revertir una carga.")
         upload = visible_upload(request, pk)
         count = revert_upload(request.user, upload)
@@ -128,10 +128,10 @@ class UploadRetryView(CaptureRequiredMixin, View):
         return redirect("uploads:detail", pk=upload.pk)
 
 
-class TemplateView(RoleRequiredMixin, View):
+class TemplateView(PolicyRequiredMixin, View):
     """The carga masiva template, the same for the OPL and for the aspirant's pre-capture."""
 
-    allowed_roles = CaptureRequiredMixin.allowed_roles | {Role.ASPIRANT}
+    policy = policies.can_download_template
 
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):

@@ -11,13 +11,13 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import OPL_ROLES, Role
 from apoyo.accounts.permissions import (
     AspirantRequiredMixin,
     CaptureRequiredMixin,
     OplAdminRequiredMixin,
-    RoleRequiredMixin,
+    PolicyRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.datafiles import request_too_large, too_large_message
@@ -277,8 +277,8 @@ class HearingRequestView(CaptureRequiredMixin, View):
         return render(request, "verification/hearing_request.html", context, status=status)
 
 
-class EvidenceRequiredMixin(RoleRequiredMixin):
-    allowed_roles = OPL_ROLES | {Role.ASPIRANT}
+class EvidenceRequiredMixin(PolicyRequiredMixin):
+    policy = policies.can_see_hearing_evidence
 
 
 @method_decorator(xframe_options_sameorigin, name="dispatch")
