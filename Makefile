@@ -32,6 +32,8 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_sizes.py
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

@@ -226,7 +226,7 @@ APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 APOYO_ROLL_UPLOAD_MAX_BYTES = env_int("APOYO_ROLL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 # Largest attachment of a SIVOPLE consultation or answer.
 APOYO_SIVOPLE_MAX_BYTES = env_int("APOYO_SIVOPLE_MAX_BYTES", 25 * 1024 * 1024)
-# The capture app's API (issue 7) ----------------------------------------------------------------
+# The capture app's API ----------------------------------------------------------------
 # A token lasts this long (default 7 days), unless the auxiliary logs out or is deactivated.
 APOYO_API_TOKEN_HOURS = env_int("APOYO_API_TOKEN_HOURS", 7 * 24)
 # A capture must reach the server within this many hours of its capture time.

@@ -81,10 +81,17 @@ def check_upload(upload, rows):
     """Stop the benchmark when the upload did not account for every row."""
     if upload.status != "done":
         raise SystemExit(f"La carga terminó en estado «{upload.status}»: {upload.message}")
+    from apoyo.supports.models import Support
+
     accounted = upload.stored + upload.rejected + upload.skipped
     if upload.rows_read != rows or accounted != rows:
         raise SystemExit(
             f"La carga leyó {upload.rows_read:,} filas y contó {accounted:,} de {rows:,}."
+        )
+    in_table = Support.objects.filter(upload=upload).count()
+    if in_table != upload.stored:
+        raise SystemExit(
+            f"La carga dice {upload.stored:,} guardadas y la tabla tiene {in_table:,}."
         )
 
 

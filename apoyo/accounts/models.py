@@ -90,7 +90,7 @@ class Notification(models.Model):
 
 
 class ApiToken(models.Model):
-    """A token of the capture app's API (issue 7). Only the SHA-256 of the key is kept: the key
+    """A token of the capture app's API. Only the SHA-256 of the key is kept: the key
     itself is handed once to the app that logged in, and a stolen database cannot replay it."""
 
     user = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Tokens of the capture app's API: issue, check, revoke (issue 7).
+"""Tokens of the capture app's API: issue, check, revoke.
 
 A token is 32 random bytes (URL-safe text) handed once to the app; the database keeps only its
 SHA-256, so the lookup is one indexed equality. Tokens expire after APOYO_API_TOKEN_HOURS and are

@@ -128,6 +128,11 @@ def register_auxiliary(aspirant, *, name, email, phone, registered_by, username=
         raise AuxiliaryRefused(
             f"El usuario «{username}» ya existe: indique otro nombre de usuario.", field="username"
         )
+    return create_auxiliary(aspirant, process, name, email, phone, username, registered_by)
+
+
+def create_auxiliary(aspirant, process, name, email, phone, username, registered_by):
+    """The auxiliary and its account, without a password until the invitation sets it."""
     try:
         with transaction.atomic():
             user = User(

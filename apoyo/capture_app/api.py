@@ -1,4 +1,4 @@
-"""The capture app's API (issue 7), Django REST Framework under /api/v1/.
+"""The capture app's API, Django REST Framework under /api/v1/.
 
 - POST/DELETE session/: an auxiliary logs in (gets a token) or out (revokes it);
 - GET profile/: the auxiliary's aspirant, office, process, collection period and app settings;

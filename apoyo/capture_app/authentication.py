@@ -1,4 +1,4 @@
-"""DRF authentication of the capture app's API: `Authorization: Token <key>` (issue 7)."""
+"""DRF authentication of the capture app's API: `Authorization: Token <key>`."""
 
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed

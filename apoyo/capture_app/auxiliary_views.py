@@ -1,5 +1,5 @@
 """Auxiliaries in the aspirant portal (register, list, deactivate), their invitation, and the
-OPL's view of every auxiliary of its entity and of the refused registrations (issue 7)."""
+OPL's view of every auxiliary of its entity and of the refused registrations."""
 
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView

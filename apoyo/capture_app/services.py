@@ -1,4 +1,4 @@
-"""The capture app's channel (issue 7): one support with its four photos, sent by an auxiliary.
+"""The capture app's channel: one support with its four photos, sent by an auxiliary.
 
 `capture_from_app` is what the API's POST /api/v1/supports/ runs. It applies the same row
 validator as every other channel (rules.validate_support_row), plus what only the app has: the
@@ -105,7 +105,7 @@ def capture_from_app(auxiliary, data, files, received_at=None):
 
 @dataclass(frozen=True)
 class CheckedCapture:
-    """A capture that passed every check, normalised."""
+    """A capture that passed every check, normalized."""
 
     captured_at: datetime.datetime
     row: SupportRow

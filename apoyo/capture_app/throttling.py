@@ -1,4 +1,4 @@
-"""Throttles of the capture app's API: per client address and per user (issue 7).
+"""Throttles of the capture app's API: per client address and per user.
 
 In a module of their own, free of DRF's views, because DRF imports the default throttle classes
 while it defines APIView. Rates come from APOYO_API_THROTTLE_RATES at each request, so settings

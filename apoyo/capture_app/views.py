@@ -1,4 +1,4 @@
-"""The capture app for auxiliaries (issue 7): an installable, offline-first web app at /app/.
+"""The capture app for auxiliaries: an installable, offline-first web app at /app/.
 
 Three responses make it installable and offline-capable: the app shell (one page, the same for
 everybody: the auxiliary authenticates against the API with a token, never with a Django session,

@@ -1,6 +1,6 @@
 """Identity formats of a citizen: the clave de elector, the OCR and CIC of the credencial, and how
-names are normalised and compared with the clave's letters (DOMAIN.md "Identity formats"; CONTRACT.md
-"Running commands": text normalisation). Pure Python, no database access, shared by the row rules
+names are normalized and compared with the clave's letters (DOMAIN.md "Identity formats"; CONTRACT.md
+"Running commands": text normalization). Pure Python, no database access, shared by the row rules
 of every capture channel, the roll import and the searches.
 """
 
@@ -8,6 +8,8 @@ import functools
 import re
 import unicodedata
 from datetime import date
+
+from apoyo.core.cells import real_date
 
 ELECTOR_KEY_RE = re.compile(r"[A-Z]{6}[0-9]{8}[HM][0-9]{3}")
 OCR_RE = re.compile(r"[0-9]{13}")
@@ -85,22 +87,14 @@ def normalize_key(value: object) -> str:
 
 
 def is_valid_elector_key(key: str) -> bool:
-    """An already normalised clave de elector has the shape [A-Z]{6}[0-9]{8}[HM][0-9]{3}
+    """An already normalized clave de elector has the shape [A-Z]{6}[0-9]{8}[HM][0-9]{3}
     (DOMAIN "Identity formats")."""
     return ELECTOR_KEY_RE.fullmatch(key) is not None
 
 
 def is_valid_ocr(ocr: str) -> bool:
-    """An already normalised OCR is exactly 13 ASCII digits (DOMAIN "Identity formats")."""
+    """An already normalized OCR is exactly 13 ASCII digits (DOMAIN "Identity formats")."""
     return OCR_RE.fullmatch(ocr) is not None
-
-
-def real_date(year: str, month: str, day: str) -> date | None:
-    """A calendar date from its digits, or None when it does not exist (31/02)."""
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 # Capture warnings: the clave against the names -----------------------------------------------------
@@ -119,7 +113,7 @@ def elector_key_birth_date(elector_key: object) -> date | None:
 
 
 def _clean_words(text: str) -> list[str]:
-    """The words of a normalised name with Ñ as X and anything but A-Z dropped (MA. -> MA)."""
+    """The words of a normalized name with Ñ as X and anything but A-Z dropped (MA. -> MA)."""
     words = []
     for word in normalize_text(text).replace("Ñ", "X").split():
         letters = _NON_LETTER_RE.sub("", word)

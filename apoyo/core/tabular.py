@@ -9,7 +9,6 @@ do that and report per row.
 import codecs
 import contextlib
 import csv
-import datetime
 import gzip
 import io
 import math
@@ -444,21 +443,4 @@ def open_table(path, *, required, optional=(), max_bytes=None) -> Table:
         raise FileRejected(f"No se pudo leer el archivo {path.name}.") from exc
 
 
-def cell_text(value) -> str:
-    """A cell as the text a CSV would hold: 26.0 is "26", a date is YYYY-MM-DD, a date with a time
-    of day is YYYY-MM-DD HH:MM:SS, a logical value is VERDADERO or FALSO (as Excel in Spanish)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "VERDADERO" if value else "FALSO"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+# END

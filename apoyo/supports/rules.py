@@ -2,27 +2,24 @@
 
 The manual capture form, the bulk upload, the aspirant pre-capture and the app API all call
 ``validate_support_row``, so one row is accepted or rejected the same way everywhere. The rules come
-from CONTRACT.md ("Running commands": text normalisation; "upload_supports": rejection rules) and
+from CONTRACT.md ("Running commands": text normalization; "upload_supports": rejection rules) and
 DOMAIN.md ("Fields of a paper cédula row", "Identity formats"). Pure Python, no database access.
 """
 
-import functools
-import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
+from apoyo.core.cells import cell_text, date_from_text, is_native_number, read_date
 from apoyo.core.identity import (
     CIC_RE,
     ELECTOR_KEY_RE,
     OCR_RE,
     normalize_key,
     normalize_text,
-    real_date,
 )
-from apoyo.core.tabular import cell_text
 
 COLUMNS = [
     "NUMERO_REFERENCIA",
@@ -50,17 +47,9 @@ COLUMN_LABELS = {
 MAX_REFERENCE_LENGTH = 40
 MAX_NAME_LENGTH = 120
 MAX_COMMENT_LENGTH = 500
-EXCEL_SERIAL_MIN = 20000
-EXCEL_SERIAL_MAX = 80000
 SHOWN_VALUE_LENGTH = 40
 
 _SCIENTIFIC_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
-_TIME_SUFFIX = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
-_ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME_SUFFIX)
-_DMY_DATE_RE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})" + _TIME_SUFFIX)
-_SERIAL_DATE_RE = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
-
-_EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system: serial 44197 is 2021-01-01.
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +61,7 @@ class RowError:
 
 
 class SupportRow(NamedTuple):
-    """A validated, normalised paper cédula row (DOMAIN "Fields of a paper cédula row").
+    """A validated, normalized paper cédula row (DOMAIN "Fields of a paper cédula row").
 
     A NamedTuple rather than a frozen dataclass: a bulk upload builds one per row, and this is
     several times cheaper to create."""
@@ -124,16 +113,11 @@ def _describe(value: object) -> str:
     return f"«{_shown(value)}»"
 
 
-def _is_native_number(value: object) -> bool:
-    """int or float cells, but not booleans (bool is an int in Python)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 # Columns ------------------------------------------------------------------------------------------
 
 
 def _reference(value: object) -> str | RowError:
-    """NUMERO_REFERENCIA is required (CONTRACT upload_supports); normalised as text, an Excel number
+    """NUMERO_REFERENCIA is required (CONTRACT upload_supports); normalized as text, an Excel number
     becomes its integer digits, at most 40 characters."""
     column = "NUMERO_REFERENCIA"
     if isinstance(value, bool | date):
@@ -159,7 +143,7 @@ def _reference(value: object) -> str | RowError:
 
 
 def _name_part(value: object, column: str, label: str) -> str | RowError:
-    """A name or surname is text, normalised, at most 120 characters (DOMAIN "Identity formats")."""
+    """A name or surname is text, normalized, at most 120 characters (DOMAIN "Identity formats")."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -192,7 +176,7 @@ def _surnames_error(paternal: object, maternal: object) -> RowError | None:
 
 
 def _elector_key(value: object) -> str | RowError:
-    """CLAVE_ELECTOR is required and must match [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalisation
+    """CLAVE_ELECTOR is required and must match [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalization
     (CONTRACT upload_supports)."""
     key = normalize_key(cell_text(value))
     if ELECTOR_KEY_RE.fullmatch(key) is not None:
@@ -209,7 +193,7 @@ def _elector_key(value: object) -> str | RowError:
 def _ocr_length_error(value: object) -> RowError:
     """The ordinary OCR rejection: not 13 digits (CONTRACT upload_supports)."""
     hint = ""
-    if _is_native_number(value):
+    if is_native_number(value):
         hint = " Si empieza con cero, Excel pudo haberlo quitado: capture el OCR como texto."
     return RowError(
         "OCR", f"El OCR debe tener exactamente 13 dígitos (se recibió «{_shown(value)}»).{hint}"
@@ -246,9 +230,9 @@ def _ocr_text_error(value: object, ocr: str) -> RowError:
 
 
 def _ocr(value: object) -> str | RowError:
-    """OCR is required and exactly 13 digits after normalisation (CONTRACT upload_supports). Numbers
+    """OCR is required and exactly 13 digits after normalization (CONTRACT upload_supports). Numbers
     Excel mangled are reported, never silently altered."""
-    if _is_native_number(value):
+    if is_native_number(value):
         return _ocr_from_number(value)
     ocr = normalize_key(cell_text(value))
     if OCR_RE.fullmatch(ocr) is not None:
@@ -257,7 +241,7 @@ def _ocr(value: object) -> str | RowError:
 
 
 def validate_cic(value: object) -> str | RowError:
-    """The CIC of credencial models D to H: exactly 9 digits after normalisation (DOMAIN
+    """The CIC of credencial models D to H: exactly 9 digits after normalization (DOMAIN
     "Identity formats"). The capture app accepts it instead of the OCR."""
     cic = normalize_key(cell_text(value))
     if CIC_RE.fullmatch(cic) is not None:
@@ -296,48 +280,12 @@ def _comment(value: object) -> str | RowError:
 # FECHA_APOYO --------------------------------------------------------------------------------------
 
 
-def _date_from_serial(serial: float) -> date | None:
-    """An Excel serial date of the 1900 date system; the time of day is ignored. Serials outside
-    20000..80000 (1954..2119) are not dates anyone captured."""
-    if not math.isfinite(serial) or not EXCEL_SERIAL_MIN <= serial < EXCEL_SERIAL_MAX + 1:
-        return None
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_from_text(text: str) -> date | None:
-    """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or an Excel serial written as text (CONTRACT
-    upload_supports: FECHA_APOYO)."""
-    match = _ISO_DATE_RE.fullmatch(text)
-    if match:
-        return real_date(match[1], match[2], match[3])
-    match = _DMY_DATE_RE.fullmatch(text)
-    if match:
-        return real_date(match[4], match[3], match[1])
-    if _SERIAL_DATE_RE.fullmatch(text):
-        return _date_from_serial(float(text))
-    return None
-
-
-def _read_date(value: object) -> date | None:
-    """A native XLSX date, an Excel serial number or a date written as text; None if unreadable."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if _is_native_number(value):
-        return _date_from_serial(value)
-    if isinstance(value, str):
-        return _date_from_text(value.strip())
-    return None
-
-
 def _support_date(value: object, period: tuple[date, date], default_date: date) -> date | RowError:
     """FECHA_APOYO is optional: empty means the upload date; otherwise it must be readable and
     inside the office's collection period, bounds included (CONTRACT upload_supports)."""
     if _is_blank(value):
         return default_date
-    found = _read_date(value)
+    found = read_date(value)
     if found is None:
         return RowError(
             "FECHA_APOYO", f"Fecha ilegible «{_shown(value)}»: use AAAA-MM-DD o DD/MM/AAAA."
@@ -353,7 +301,7 @@ def _support_date(value: object, period: tuple[date, date], default_date: date) 
 
 
 def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
-    """The usual row in one pass: text cells (or a date cell) that meet every rule, normalised by
+    """The usual row in one pass: text cells (or a date cell) that meet every rule, normalized by
     the same functions as the full validation below. Returns None at the first thing out of the
     ordinary, and the full validation then says exactly what (a bulk upload validates 100,000
     rows; this path is about twice as fast)."""
@@ -401,7 +349,7 @@ def _common_date(value, period, default_date):
         return default_date
     kind = type(value)
     if kind is str:
-        found = _date_from_text(value.strip())
+        found = date_from_text(value.strip())
     elif kind is date:
         found = value
     elif kind is datetime:
@@ -424,7 +372,7 @@ def validate_support_row(
     default_date: date,
     ocr_required: bool = True,
 ) -> tuple[SupportRow | None, list[RowError]]:
-    """Validate and normalise one paper cédula row (CONTRACT upload_supports). Returns the row and
+    """Validate and normalize one paper cédula row (CONTRACT upload_supports). Returns the row and
     no errors, or None and an error for EVERY failing column, in column order.
 
     `ocr_required=False` is for the capture app, where the CIC may take the OCR's place: an empty

@@ -19,8 +19,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apoyo.core.bulk import db_date, db_datetime, insert_rows
+from apoyo.core.cells import cell_text
 from apoyo.core.jobs import finish, set_progress
-from apoyo.core.tabular import FileRejected, cell_text, open_table
+from apoyo.core.tabular import FileRejected, open_table
 from apoyo.supports.models import (
     Cedula,
     ChangeAction,

@@ -313,7 +313,7 @@ def test_validation_errors_name_the_api_fields_in_spanish(client, auxiliary, tok
     assert Support.objects.count() == 0
 
 
-def test_names_and_keys_are_normalised_as_in_every_other_channel(client, auxiliary, token):
+def test_names_and_keys_are_normalized_as_in_every_other_channel(client, auxiliary, token):
     data = capture(
         1, name="  josé  maría ", elector_key="grlpjn 000000-26h001", maternal_surname=""
     )

@@ -1,5 +1,5 @@
 """The capture app's shell, manifest and service worker: what makes /app/ installable and usable
-offline (issue 7). The app itself is tested in the browser (test_app_browser.py)."""
+offline. The app itself is tested in the browser (test_app_browser.py)."""
 
 import json
 import re

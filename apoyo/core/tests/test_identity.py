@@ -1,4 +1,4 @@
-"""Unit tests of the identity formats (apoyo.core.identity): text and clave normalisation, the
+"""Unit tests of the identity formats (apoyo.core.identity): text and clave normalization, the
 shapes of the clave de elector and the OCR, and the clave's letters against the captured names.
 
 Pure Python: no database. DOMAIN.md "Identity formats"; CONTRACT.md "Running commands".

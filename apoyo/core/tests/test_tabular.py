@@ -77,7 +77,7 @@ def rejection(path, required=("A",), **options):
         (2021, "2021"),
     ],
 )
-def test_canonical_header_normalises_case_accents_and_separators(text, expected):
+def test_canonical_header_normalizes_case_accents_and_separators(text, expected):
     assert canonical_header(text) == expected
 
 

@@ -37,7 +37,7 @@ def cedula(capturist):
     return cedula
 
 
-def test_open_cedula_normalises_folio_and_reuses_an_existing_one(capturist, cedula):
+def test_open_cedula_normalizes_folio_and_reuses_an_existing_one(capturist, cedula):
     assert cedula.reference == "F-001"
     again, errors = open_cedula(capturist, cedula.aspirant, "F-001", PERIOD_END)
     assert errors == [] and again == cedula
@@ -51,7 +51,7 @@ def test_open_cedula_outside_collection_period_is_refused(capturist):
     assert "fuera del periodo" in errors[0].message
 
 
-def test_capture_stores_normalised_row_as_preliminary_with_history(capturist, cedula):
+def test_capture_stores_normalized_row_as_preliminary_with_history(capturist, cedula):
     result = capture_support(capturist, cedula, ROW)
     assert result.errors == []
     support = result.support

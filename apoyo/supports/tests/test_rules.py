@@ -82,7 +82,7 @@ def test_every_column_has_a_spanish_label():
 # A valid row --------------------------------------------------------------------------------------
 
 
-def test_valid_row_is_normalised():
+def test_valid_row_is_normalized():
     row = accepted(
         valid_raw(
             NUMERO_REFERENCIA="  f-0001/a ",
@@ -130,7 +130,7 @@ def test_integer_reference_becomes_its_digits():
     assert accepted(valid_raw(NUMERO_REFERENCIA=456)).reference == "456"
 
 
-def test_accents_and_enie_in_names_are_normalised():
+def test_accents_and_enie_in_names_are_normalized():
     row = accepted(
         valid_raw(NOMBRE="Iñaki Ángel", APELLIDO_PATERNO="Peña", APELLIDO_MATERNO="Güémez")
     )

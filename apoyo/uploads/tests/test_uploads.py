@@ -271,13 +271,6 @@ def test_revert_withdraws_supports_with_reason_and_history(aspirant, tmp_path):
     assert again.stored == 1
 
 
-def test_two_hundred_thousand_rows(aspirant, tmp_path):
-    path = write_csv(tmp_path / "grande.csv", [good_row(n) for n in range(200_000)])
-    upload = upload_file(aspirant, path)
-    assert (upload.rows_read, upload.stored, upload.rejected) == (200_000, 200_000, 0)
-    assert Support.objects.filter(upload=upload).count() == 200_000
-
-
 def test_command_prints_json_summary_last_and_writes_error_report(aspirant, tmp_path, capsys):
     rows = [good_row(1), good_row(2), ["F-1", "=CMD()", "", "", "MAL", "1", "", "", ""]]
     path = write_csv(tmp_path / "a.csv", rows)
