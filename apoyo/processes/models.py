@@ -181,7 +181,9 @@ class Office(models.Model):
 
 
 def required_supports(percent, nominal_list):
-    """Supports required: ceil(percent/100 × Lista Nominal); thresholds round up to whole supports."""
+    """Supports required: ceil(percent/100 × Lista Nominal); thresholds round up to whole supports
+    (LGIPE 371; DOMAIN.md "Thresholds"). The same formula gives an office's threshold and the
+    minimum of each of its dispersion units."""
     return math.ceil(Decimal(percent) * nominal_list / 100)
 
 

@@ -1,15 +1,14 @@
-"""Vectorised normalisation and validation of roll rows with polars (CONTRACT.md import_roll).
+"""Vectorised normalization and validation of roll rows with polars (CONTRACT.md import_roll).
 
 A roll file has millions of rows and Python costs about 10 µs per row operation on the target
 machine, so rows are never handled one by one here: each batch is a polars DataFrame of text
 columns and every rule is a column expression. The rules are those of CONTRACT.md ("Running
-commands": text normalisation; "import_roll": columns, situations and removal causes) and
+commands": text normalization; "import_roll": columns, situations and removal causes) and
 DOMAIN.md ("Identity formats").
 
-Text normalisation matches apoyo.supports.rules.normalize_text: trim, collapse inner spaces,
-upper case, drop accents but keep Ñ; keys also drop inner spaces and hyphens. Values that are
-already normalised (the usual case in INE's files) are recognised by one regular expression
-and left alone; only the others go through the full normalisation.
+Text normalization matches apoyo.core.identity: trim, collapse spaces, upper case, drop accents but
+keep Ñ; keys also drop spaces and hyphens. Values already normalized (the usual case in INE's
+files) are recognised by one regular expression; only the others go through the full work.
 """
 
 import unicodedata
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from apoyo.roll.models import RemovalCause, Situation
+from apoyo.roll.models import ROLL_SITUATIONS, RegistryStatus, RemovalCause
 
 COLUMNS = [
     "CLAVE_ELECTOR",
@@ -69,7 +68,7 @@ MAX_STATE = 32
 SHOWN_LENGTH = 40
 SECTION_FACTOR = 100_000  # state * SECTION_FACTOR + section identifies a section
 SEXES = ["", "H", "M", "X"]
-SITUATIONS = list(Situation.values)
+SITUATIONS = [situation.value for situation in ROLL_SITUATIONS]
 CAUSES = list(RemovalCause.values)
 
 ELECTOR_KEY_PATTERN = r"[A-Z]{6}[0-9]{8}[HM][0-9]{3}"
@@ -102,11 +101,11 @@ def _accent_pairs():
 _ACCENTED, _PLAIN = _accent_pairs()
 
 
-# --- Normalisation ----------------------------------------------------------------------------
+# --- Normalization ----------------------------------------------------------------------------
 
 
 def _full_text(values: pl.Series) -> pl.Series:
-    """The whole normalisation of CONTRACT "Running commands"; NUL characters are dropped too
+    """The whole normalization of CONTRACT "Running commands"; NUL characters are dropped too
     (PostgreSQL text cannot hold them)."""
     return (
         values.str.replace_all("\x00", "", literal=True)
@@ -127,42 +126,42 @@ def _full_code(values: pl.Series) -> pl.Series:
     return _full_text(values).str.replace_all(" ", "_", literal=True)
 
 
-def _normalise(values: pl.Series, ready: pl.Series, full) -> pl.Series:
-    """Apply `full` to the distinct values not `ready` (already normalised); a batch repeats
-    names many times, and each distinct one is normalised once."""
+def _normalize(values: pl.Series, ready: pl.Series, full) -> pl.Series:
+    """Apply `full` to the distinct values not `ready` (already normalized); a batch repeats
+    names many times, and each distinct one is normalized once."""
     pending = ~ready
     if not pending.any():
         return values
     distinct = values.filter(pending).unique()
-    mapping = pl.DataFrame({"value": distinct, "normalised": full(distinct)})
+    mapping = pl.DataFrame({"value": distinct, "normalized": full(distinct)})
     joined = values.to_frame("value").join(mapping, on="value", how="left", maintain_order="left")
-    return joined.select(pl.coalesce("normalised", "value")).to_series().alias(values.name)
+    return joined.select(pl.coalesce("normalized", "value")).to_series().alias(values.name)
 
 
-def normalise_text(values: pl.Series) -> pl.Series:
+def normalize_text_series(values: pl.Series) -> pl.Series:
     """normalize_text for a column of names (CONTRACT "Running commands")."""
     values = values.fill_null("")
-    return _normalise(values, values.str.contains(_NORMALISED_TEXT), _full_text)
+    return _normalize(values, values.str.contains(_NORMALISED_TEXT), _full_text)
 
 
-def normalise_key(values: pl.Series, pattern: str) -> tuple[pl.Series, pl.Series]:
+def normalize_key_series(values: pl.Series, pattern: str) -> tuple[pl.Series, pl.Series]:
     """normalize_key for a column of claves, OCRs or CICs (also drops spaces and hyphens), and
-    whether each normalised value has the shape of `pattern`. Values that already have it, or
+    whether each normalized value has the shape of `pattern`. Values that already have it, or
     are empty, are kept as they are."""
     values = values.fill_null("")
     shaped = values.str.contains(f"^(?:{pattern})$")
     ready = shaped | (values == "")
     if ready.all():
         return values, shaped
-    keys = _normalise(values, ready, _full_key)
+    keys = _normalize(values, ready, _full_key)
     return keys, shaped | (~ready & keys.str.contains(f"^(?:{pattern})$"))
 
 
-def normalise_code(values: pl.Series, codes: list[str]) -> pl.Series:
+def normalize_code_series(values: pl.Series, codes: list[str]) -> pl.Series:
     """A catalogue code (sexo, situación, causa de baja): values already among `codes` are kept;
-    others are normalised, inner spaces written as "_" ("PERDIDA VIGENCIA")."""
+    others are normalized, inner spaces written as "_" ("PERDIDA VIGENCIA")."""
     values = values.fill_null("")
-    return _normalise(values, values.is_in(codes), _full_code)
+    return _normalize(values, values.is_in(codes), _full_code)
 
 
 def parse_integer(values: pl.Series) -> pl.Series:
@@ -188,27 +187,27 @@ def parse_date(values: pl.Series) -> pl.Series:
     return iso.fill_null(text.str.to_date("%d/%m/%Y", strict=False))
 
 
-def normalised_columns(raw: pl.DataFrame) -> pl.DataFrame:
+def normalized_columns(raw: pl.DataFrame) -> pl.DataFrame:
     """The row number, the RollEntry columns of a batch of raw text rows, and whether the clave,
     OCR and CIC have their shape (key_ok, ocr_ok, cic_ok)."""
-    key, key_ok = normalise_key(raw.get_column("CLAVE_ELECTOR"), ELECTOR_KEY_PATTERN)
-    ocr, ocr_ok = normalise_key(raw.get_column("OCR"), OCR_PATTERN)
-    cic, cic_ok = normalise_key(raw.get_column("CIC"), CIC_PATTERN)
+    key, key_ok = normalize_key_series(raw.get_column("CLAVE_ELECTOR"), ELECTOR_KEY_PATTERN)
+    ocr, ocr_ok = normalize_key_series(raw.get_column("OCR"), OCR_PATTERN)
+    cic, cic_ok = normalize_key_series(raw.get_column("CIC"), CIC_PATTERN)
     return pl.DataFrame(
         {
             ROW: raw.get_column(ROW),
             "elector_key": key,
             "ocr": ocr,
             "cic": cic,
-            "name": normalise_text(raw.get_column("NOMBRE")),
-            "paternal_surname": normalise_text(raw.get_column("APELLIDO_PATERNO")),
-            "maternal_surname": normalise_text(raw.get_column("APELLIDO_MATERNO")),
+            "name": normalize_text_series(raw.get_column("NOMBRE")),
+            "paternal_surname": normalize_text_series(raw.get_column("APELLIDO_PATERNO")),
+            "maternal_surname": normalize_text_series(raw.get_column("APELLIDO_MATERNO")),
             "birth_date": parse_date(raw.get_column("FECHA_NACIMIENTO")),
-            "sex": normalise_code(raw.get_column("SEXO"), SEXES),
+            "sex": normalize_code_series(raw.get_column("SEXO"), SEXES),
             "state_number": parse_integer(raw.get_column("ENTIDAD")),
             "section_number": parse_integer(raw.get_column("SECCION")),
-            "situation": normalise_code(raw.get_column("SITUACION"), SITUATIONS),
-            "removal_cause": normalise_code(raw.get_column("CAUSA_BAJA"), ["", *CAUSES]),
+            "situation": normalize_code_series(raw.get_column("SITUACION"), SITUATIONS),
+            "removal_cause": normalize_code_series(raw.get_column("CAUSA_BAJA"), ["", *CAUSES]),
             "key_ok": key_ok,
             "ocr_ok": ocr_ok,
             "cic_ok": cic_ok,
@@ -243,7 +242,7 @@ def _valid_state() -> pl.Expr:
 
 
 def _elector_key_cases():
-    """DOMAIN "Identity formats": [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalisation."""
+    """DOMAIN "Identity formats": [A-Z]{6}[0-9]{8}[HM][0-9]{3} after normalization."""
     return [
         (pl.col("elector_key") == "", pl.lit("Falta la clave de elector.")),
         (
@@ -309,7 +308,7 @@ def _cause_cases():
     """CONTRACT import_roll: BAJA comes with one of the causes; LN and PADRON without one."""
     situation = pl.col("situation")
     cause = pl.col("removal_cause")
-    is_baja = situation == Situation.BAJA.value
+    is_baja = situation == RegistryStatus.BAJA.value
     return [
         (
             is_baja & (cause == ""),
@@ -391,7 +390,7 @@ def _with_known_section(clean: pl.DataFrame, sections: KnownSections) -> pl.Data
 
 def check_batch(raw: pl.DataFrame, sections: KnownSections) -> CheckedBatch:
     """Validate a batch of raw rows (ROW and COLUMNS as text, no blank rows)."""
-    clean = normalised_columns(raw)
+    clean = normalized_columns(raw)
     both = pl.concat([raw.select(COLUMNS), _with_known_section(clean, sections)], how="horizontal")
     rules = _rules()
     failed = both.select(pl.any_horizontal(_failed(cases) for _, cases in rules)).to_series()

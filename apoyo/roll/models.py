@@ -5,10 +5,21 @@ from django.utils import timezone
 from apoyo.core.jobs import JobProgress
 
 
-class Situation(models.TextChoices):
+class RegistryStatus(models.TextChoices):
+    """Situación registral: the result of the compulsa for one clave de elector (DOMAIN.md,
+    "Outcomes of the check"; LGIPE 385: only a citizen in the Lista Nominal of the office's
+    territory counts)."""
+
     LN = "LN", "En Lista Nominal"
+    FUERA_AMBITO = "FUERA_AMBITO", "Fuera del ámbito del cargo"
     PADRON = "PADRON", "En Padrón, no en Lista Nominal"
     BAJA = "BAJA", "Baja del Padrón"
+    NO_ENCONTRADO = "NO_ENCONTRADO", "No encontrado"
+
+
+# What a roll record may hold: FUERA_AMBITO and NO_ENCONTRADO only arise when a support is
+# compared with the roll (the territory of an office, a clave the roll lacks).
+ROLL_SITUATIONS = (RegistryStatus.LN, RegistryStatus.PADRON, RegistryStatus.BAJA)
 
 
 class RemovalCause(models.TextChoices):
@@ -70,7 +81,9 @@ class RollEntry(models.Model):
     sex = models.CharField("sexo", max_length=1, blank=True)
     state_number = models.PositiveSmallIntegerField("entidad")
     section_number = models.PositiveIntegerField("sección")
-    situation = models.CharField("situación", max_length=6, choices=Situation.choices)
+    situation = models.CharField(
+        "situación", max_length=6, choices=[(s.value, s.label) for s in ROLL_SITUATIONS]
+    )
     removal_cause = models.CharField(
         "causa de baja", max_length=20, choices=RemovalCause.choices, blank=True
     )

@@ -23,7 +23,8 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
-from apoyo.core.tabular import FileRejected, cell_text, open_table
+from apoyo.core.cells import cell_text
+from apoyo.core.tabular import FileRejected, open_table
 from apoyo.geo.models import Section
 from apoyo.roll import loading
 from apoyo.roll.frames import (
@@ -35,7 +36,7 @@ from apoyo.roll.frames import (
     empty_issues,
     repeated_key_issues,
 )
-from apoyo.roll.models import NominalListStat, RollCut, Situation, StatSource
+from apoyo.roll.models import NominalListStat, RegistryStatus, RollCut, StatSource
 from apoyo.roll.sources import roll_rows
 
 MAX_ISSUES = 100_000
@@ -219,7 +220,8 @@ def ln_counts(entries: pl.LazyFrame) -> list[tuple[int, int, int]]:
 
 def _ln_per_section(entries):
     """The "len" of rows in the Lista Nominal per SECTION_KEY (a DataFrame or a LazyFrame)."""
-    return entries.filter(pl.col("situation") == Situation.LN.value).group_by(SECTION_KEY).len()
+    in_nominal_list = pl.col("situation") == RegistryStatus.LN.value
+    return entries.filter(in_nominal_list).group_by(SECTION_KEY).len()
 
 
 def _sorted_rows(counts) -> list[tuple[int, int, int]]:

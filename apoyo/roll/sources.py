@@ -16,14 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from apoyo.core.tabular import (
-    CHUNK_BYTES,
-    FileRejected,
-    Table,
-    canonical_header,
-    cell_text,
-    open_table,
-)
+from apoyo.core.cells import cell_text
+from apoyo.core.tabular import CHUNK_BYTES, FileRejected, Table, canonical_header, open_table
 from apoyo.roll.frames import COLUMNS, ROW
 
 BATCH_ROWS = 250_000

@@ -30,7 +30,7 @@ from apoyo.roll.tasks import process_roll_import
 PAGE_SIZE = 50
 SHOWN_ISSUES = 50
 DEFAULT_STATE = 26
-KEY_END = "~"  # sorts after every character of a normalised clave (A-Z, 0-9, Ñ is not in claves)
+KEY_END = "~"  # sorts after every character of a normalized clave (A-Z, 0-9, Ñ is not in claves)
 
 
 class DerfeRequiredMixin(PolicyRequiredMixin):

@@ -1,15 +1,17 @@
-"""The traditional route for an OPL without the roll (CONTRACT export_for_ine / import_ine_results):
-the OPL sends INE its supports, INE answers with each one's situación registral, and that answer
-takes the place of the roll lookup; cross-checks and counts are then recomputed as usual."""
+"""The traditional route for an OPL without the roll (CONTRACT export_for_ine / import_ine_results;
+DOMAIN.md step 3: both routes must exist): the OPL sends INE its supports, INE answers with each
+one's situación registral, and that answer takes the place of the roll lookup; cross-checks and
+counts are then recomputed as usual (LGIPE 385)."""
 
 from django.db import transaction
 
 from apoyo.core.identity import normalize_key, normalize_text
-from apoyo.core.tabular import open_table
-from apoyo.roll.models import RemovalCause
+from apoyo.core.tabular import FileRejected, open_table
+from apoyo.processes.models import Office
+from apoyo.roll.models import RegistryStatus, RemovalCause
 from apoyo.supports.models import Support
-from apoyo.verification.models import IneAnswer, RegistryStatus
-from apoyo.verification.services import run_check, supports_of
+from apoyo.verification.models import IneAnswer
+from apoyo.verification.services import CheckError, run_check, supports_of
 
 EXPORT_HEADER = [
     "ID",
@@ -115,6 +117,38 @@ def import_ine_results(path, user=None):
 
 
 def recompute(office_id, user):
-    from apoyo.processes.models import Office
-
     return run_check(Office.objects.select_related("process").get(pk=office_id), user)
+
+
+def foreign_supports(user, path):
+    """How many IDs of the file are supports outside what the user may see (another entity's);
+    read_answers raises FileRejected for an unusable file."""
+    answers, _ = read_answers(path)
+    ids = list(answers)
+    existing = Support.objects.filter(pk__in=ids).count()
+    visible = Support.objects.visible_to(user).filter(pk__in=ids).count()
+    return existing - visible
+
+
+def import_answer_file(user, path):
+    """Import INE's answers uploaded by an OPL user; returns (outcome, error message in Spanish).
+    A file that names another entity's supports is refused whole: an OPL answers only for its
+    own aspirants."""
+    try:
+        foreign = foreign_supports(user, path)
+        if foreign:
+            return None, (
+                f"El archivo incluye {foreign} apoyos que no son de su entidad; no se importó nada."
+            )
+        return import_ine_results(path, user), None
+    except FileRejected as error:
+        return None, str(error)
+    except CheckError as error:
+        return None, f"Las respuestas se guardaron, pero no se pudo recalcular: {error}"
+
+
+def answer_counts(office):
+    """The office's supports the compulsa looks at, and how many already have INE's answer."""
+    supports = supports_of(office)
+    answered = IneAnswer.objects.filter(support__in=supports.values("pk"))
+    return {"supports": supports.count(), "answered": answered.count()}

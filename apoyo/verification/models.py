@@ -3,19 +3,12 @@ from django.db import models
 from django.utils import timezone
 
 from apoyo.accounts.scoping import scoped_manager
+from apoyo.roll.models import RegistryStatus
 
 
 class Source(models.TextChoices):
     ROLL = "roll", "Compulsa contra el padrón"
     INE = "ine", "Resultados del INE (vía tradicional)"
-
-
-class RegistryStatus(models.TextChoices):
-    LN = "LN", "En Lista Nominal"
-    FUERA_AMBITO = "FUERA_AMBITO", "Fuera del ámbito del cargo"
-    PADRON = "PADRON", "En Padrón, no en Lista Nominal"
-    BAJA = "BAJA", "Baja del Padrón"
-    NO_ENCONTRADO = "NO_ENCONTRADO", "No encontrado"
 
 
 class Motive(models.TextChoices):
@@ -320,15 +313,16 @@ class HearingRequest(models.Model):
 
 
 class HearingItem(models.Model):
-    """One support covered by a request: its motivo in the window's compulsa and, when the request
-    was upheld, the corrections applied to it ({column: [old, new]})."""
+    """One support covered by a hearing request: its motivo in the window's compulsa and, when the
+    hearing request was upheld, the corrections applied to it ({column: [old, new]})."""
 
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="items")
     support = models.ForeignKey(
         "supports.Support", on_delete=models.PROTECT, related_name="hearing_items"
     )
     motive = models.CharField("motivo", max_length=25, choices=Motive.choices)
-    # True while the request awaits its resolution: a support is in at most one pending request.
+    # True while the hearing request awaits its resolution: a support is in at most one pending
+    # hearing request.
     pending = models.BooleanField(default=True)
     changes = models.JSONField("correcciones", default=dict, blank=True)
 
@@ -350,7 +344,7 @@ class HearingItem(models.Model):
 
 
 class HearingEvidence(models.Model):
-    """A file an aspirant attached to a request; its type was judged by its content
+    """A file an aspirant attached to a hearing request; its type was judged by its content
     (apoyo.core.filetypes). Served only through a permission-checked view."""
 
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="evidence")

@@ -1,4 +1,5 @@
-"""Compulsa, cross-checks and counting (CONTRACT.md run_check and export_results; DOMAIN.md).
+"""Compulsa and cross-checks (CONTRACT.md run_check; DOMAIN.md lifecycle steps 3 and 4; LGIPE 385
+for what does not count); the counting against the thresholds is in counting.py.
 
 Everything is set-based: one INSERT ... SELECT joins the office's supports with the roll cut (or
 INE's answers), classifies them and resolves duplicates with window functions; a handful of
@@ -7,27 +8,18 @@ GROUP BY queries count them. The same SQL runs on SQLite and PostgreSQL. A run i
 current one.
 """
 
-import math
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from apoyo.core.jobs import set_progress
 from apoyo.geo.models import Section
 from apoyo.roll.models import NominalListStat, RollCut
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
-from apoyo.verification.models import (
-    AspirantResult,
-    CheckRun,
-    Motive,
-    RunStatus,
-    Source,
-    SupportResult,
-    UnitResult,
-)
+from apoyo.verification.counting import count_results
+from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
 
 # Supports a compulsa looks at: captured and not withdrawn; those pending the OPL's review never
 # count until a revisor accepts them (DOMAIN.md, pre-captura).
@@ -59,7 +51,9 @@ def active_run(office):
 
 
 def run_check(office, user=None, run=None):
-    """Run the compulsa and the cross-checks of every aspirant of the office, and count them.
+    """Run the compulsa and the cross-checks of every aspirant of the office, and count them
+    (LGIPE 385: a support counts only from a citizen in the Lista Nominal of the office's
+    territory, once, and for the first aspirant they supported).
 
     Deterministic: the same data gives the same results. Raises CheckError when it cannot run;
     the run is then marked failed and nothing else changes.
@@ -134,10 +128,10 @@ def paper_regime_sections(process):
     return Section.objects.filter(regime, state=process.state_id).values("number")
 
 
-# A clave has at most one entry per cut (the roll's key is the clave and the cut), so the LEFT JOIN keeps one
-# row per support; it also keeps the supports as the outer side of the join, looking each clave
-# up in the roll's index rather than scanning the roll. Rows are inserted in support order so
-# the result indexes grow at their end, not at random.
+# A clave has at most one entry per cut (the roll's key is the clave and the cut), so the LEFT
+# JOIN keeps one row per support; it also keeps the supports as the outer side of the join,
+# looking each clave up in the roll's index rather than scanning the roll. Rows are inserted in
+# support order so the result indexes grow at their end, not at random.
 CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
@@ -276,148 +270,3 @@ def untune_postgresql(cursor):
         return
     cursor.execute("RESET enable_hashjoin")
     cursor.execute("RESET enable_mergejoin")
-
-
-def count_results(run, office, plan):
-    """Each aspirant's captured, valid and per-motivo counts against the threshold and the
-    dispersion rule (CONTRACT load_setup: required = ceil(percent/100 × LN); a unit meets when
-    its valid supports reach ceil(min_percent/100 × its LN))."""
-    process = office.process
-    ln_by_section = dict(
-        NominalListStat.objects.filter(
-            cut_date=plan["cut_date"], state_number=process.state_id
-        ).values_list("section_number", "nominal_list")
-    )
-    sections = list(office.territory_sections().select_related("municipality"))
-    territory_ln = sum(ln_by_section.get(s.number, 0) for s in sections)
-    required = math.ceil(Decimal(office.threshold_percent) * territory_ln / 100)
-    motive_counts = counts_by_aspirant_and_motive(run)
-    units = dispersion_units(office, sections, ln_by_section)
-    valid_by_unit = valid_supports_by_unit(run, office) if units else {}
-    aspirant_rows, unit_rows = [], []
-    for aspirant in office.aspirants.order_by("code"):
-        counts = motive_counts.get(aspirant.pk, {})
-        valid = counts.pop("", 0)
-        units_met = units_required = None
-        if units:
-            per_unit = valid_by_unit.get(aspirant.pk, {})
-            for number, (name, ln, unit_required) in units.items():
-                got = per_unit.get(number, 0)
-                unit_rows.append(
-                    UnitResult(
-                        run=run,
-                        aspirant=aspirant,
-                        unit_number=number,
-                        unit_name=name,
-                        nominal_list=ln,
-                        required=unit_required,
-                        valid=got,
-                        met=got >= unit_required,
-                    )
-                )
-            units_met = sum(1 for n, (_, _, r) in units.items() if per_unit.get(n, 0) >= r)
-            units_required = required_units(office, len(units))
-        meets = valid >= required and (units_met is None or units_met >= units_required)
-        aspirant_rows.append(
-            AspirantResult(
-                run=run,
-                aspirant=aspirant,
-                nominal_list=territory_ln,
-                required=required,
-                captured=valid + sum(counts.values()),
-                valid=valid,
-                percent=percent(valid, territory_ln),
-                units_met=units_met,
-                units_required=units_required,
-                meets=meets,
-                motive_counts={m: counts.get(m, 0) for m in Motive.values},
-            )
-        )
-    AspirantResult.objects.bulk_create(aspirant_rows)
-    UnitResult.objects.bulk_create(unit_rows, batch_size=5000)
-
-
-def percent(valid, nominal_list):
-    if not nominal_list:
-        return Decimal("0.00")
-    value = Decimal(valid) * 100 / Decimal(nominal_list)
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def required_units(office, units_in_territory):
-    if office.dispersion_min_units is not None:
-        return office.dispersion_min_units
-    return math.ceil(Decimal(office.dispersion_min_units_fraction) * units_in_territory)
-
-
-def counts_by_aspirant_and_motive(run):
-    rows = (
-        SupportResult.objects.filter(run=run)
-        .values_list("aspirant_id", "motive")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {}
-    for aspirant_id, motive, n in rows:
-        counts.setdefault(aspirant_id, {})[motive] = n
-    return counts
-
-
-# How a geo.Section names the unit of each dispersion type.
-UNIT_OF_SECTION = {
-    "state": lambda s: (s.state_id, ""),
-    "municipality": lambda s: (s.municipality.number, s.municipality.name),
-    "local_district": lambda s: (
-        s.local_district.number,
-        f"Distrito local {s.local_district.number}",
-    ),
-    "federal_district": lambda s: (
-        s.federal_district.number,
-        f"Distrito federal {s.federal_district.number}",
-    ),
-    "section": lambda s: (s.number, f"Sección {s.number}"),
-}
-
-
-def dispersion_units(office, sections, ln_by_section):
-    """{unit number: (name, LN, required valid supports)} for the units inside the territory."""
-    if not office.has_dispersion_rule:
-        return {}
-    unit_of = UNIT_OF_SECTION[office.dispersion_unit]
-    ln_by_unit, names = {}, {}
-    for section in sections:
-        number, name = unit_of(section)
-        ln_by_unit[number] = ln_by_unit.get(number, 0) + ln_by_section.get(section.number, 0)
-        names[number] = name
-    min_percent = Decimal(office.dispersion_min_percent)
-    return {
-        number: (names[number], ln, math.ceil(min_percent * ln / 100))
-        for number, ln in sorted(ln_by_unit.items())
-    }
-
-
-def valid_supports_by_unit(run, office):
-    """{aspirant id: {unit number: valid supports}} through the citizen's section in the roll."""
-    unit_column = {
-        "state": "g.state_id",
-        "municipality": "m.number",
-        "local_district": "ld.number",
-        "federal_district": "fd.number",
-        "section": "g.number",
-    }[office.dispersion_unit]
-    sql = f"""
-        SELECT r.aspirant_id, {unit_column}, COUNT(*)
-        FROM verification_supportresult r
-        JOIN geo_section g ON g.state_id = r.state_number AND g.number = r.section_number
-        JOIN geo_municipality m ON m.id = g.municipality_id
-        JOIN geo_localdistrict ld ON ld.id = g.local_district_id
-        JOIN geo_federaldistrict fd ON fd.id = g.federal_district_id
-        WHERE r.run_id = %s AND r.valid = %s
-        GROUP BY r.aspirant_id, {unit_column}
-    """  # noqa: S608 - the column comes from the fixed mapping above
-    counts = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [run.pk, True])
-        for aspirant_id, unit, n in cursor.fetchall():
-            counts.setdefault(aspirant_id, {})[unit] = n
-    return counts

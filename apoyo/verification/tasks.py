@@ -1,9 +1,12 @@
+from functools import partial
+
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from apoyo.core.jobs import set_progress
 from apoyo.verification.models import CheckRun, RunStatus
-from apoyo.verification.services import CheckError, run_check
+from apoyo.verification.services import CheckError, run_check, start_run
 
 UNEXPECTED_FAILURE = "La compulsa se interrumpió por un error inesperado; vuelva a ejecutarla."
 
@@ -27,3 +30,11 @@ def check_office(run_id):
         )
         raise
     return run.status
+
+
+def queue_check(office, user):
+    """A new run of the office, its compulsa queued for after the commit so the worker reads
+    what this transaction wrote; the caller's page follows the run."""
+    run = start_run(office, user)
+    transaction.on_commit(partial(check_office.enqueue, run.pk))
+    return run

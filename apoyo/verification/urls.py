@@ -1,6 +1,8 @@
 from django.urls import path
 
-from apoyo.verification import hearing_views, ruling_views, views
+from apoyo.verification import views
+from apoyo.verification.hearings import views as hearing_views
+from apoyo.verification.rulings import views as ruling_views
 
 app_name = "verification"
 

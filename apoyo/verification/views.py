@@ -6,45 +6,45 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.permissions import (
-    AspirantRequiredMixin,
-    CaptureRequiredMixin,
-    OplAdminRequiredMixin,
-)
-from apoyo.aspirants.models import Aspirant
+from apoyo.accounts.permissions import AspirantRequiredMixin, PolicyRequiredMixin
 from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import paginate
-from apoyo.core.tabular import FileRejected
 from apoyo.processes.models import Office
-from apoyo.supports.models import Support
 from apoyo.uploads.services import max_upload_bytes
-from apoyo.verification.exchange import EXPORT_HEADER, export_rows, import_ine_results, read_answers
+from apoyo.verification import policies
+from apoyo.verification.chart import dispersion_chart
+from apoyo.verification.counting import run_counts
+from apoyo.verification.exchange import (
+    EXPORT_HEADER,
+    answer_counts,
+    export_rows,
+    import_answer_file,
+)
+from apoyo.verification.lookups import (
+    portal_aspirant,
+    run_param,
+    selected_run,
+    visible_aspirant,
+    visible_office,
+    visible_run,
+)
 from apoyo.verification.models import (
     AspirantResult,
     CheckRun,
-    IneAnswer,
     Motive,
     RunStatus,
     SupportResult,
     UnitResult,
 )
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER, aspirant_rows, support_rows
-from apoyo.verification.services import (
-    FINISHED,
-    CheckError,
-    active_run,
-    current_run,
-    start_run,
-    supports_of,
-)
-from apoyo.verification.tasks import check_office
+from apoyo.verification.services import FINISHED, active_run, current_run
+from apoyo.verification.tasks import queue_check
 
 # Short column titles for the per-motivo counts; the full label goes in the cell's title.
 MOTIVE_SHORT = {
@@ -60,40 +60,6 @@ MOTIVE_SHORT = {
 VALID_FILTER = "validos"
 EXPORTS = {("apoyos", "csv"), ("aspirantes", "csv"), ("resultados", "xlsx")}
 REJECTED_SHOWN = 200
-
-
-# Lookups -----------------------------------------------------------------------------------------
-
-
-def visible_office(request, pk):
-    offices = Office.objects.visible_to(request.user).select_related("process__state")
-    return get_object_or_404(offices, pk=pk)
-
-
-def visible_aspirant(request, pk):
-    aspirants = Aspirant.objects.visible_to(request.user).select_related("office__process")
-    return get_object_or_404(aspirants, pk=pk)
-
-
-def visible_run(request, pk):
-    runs = CheckRun.objects.visible_to(request.user).select_related("office__process", "run_by")
-    return get_object_or_404(runs, pk=pk)
-
-
-def run_param(request):
-    value = request.GET.get("run", "")
-    if value and not value.isdigit():
-        raise Http404
-    return int(value) if value else None
-
-
-def selected_run(request, office, runs):
-    """The run asked for with ?run=<id> among `runs` (404 when it is not one), else the current one."""
-    run_id = run_param(request)
-    if run_id is None:
-        return current_run(office)
-    finished = runs.filter(office=office, status=RunStatus.DONE).select_related("run_by")
-    return get_object_or_404(finished, pk=run_id)
 
 
 # Building blocks of the tables ----------------------------------------------------------------------
@@ -142,80 +108,32 @@ def motive_options():
     return [(VALID_FILTER, "Válidos"), *Motive.choices]
 
 
-# The dispersion chart: an inline SVG computed here, with no JavaScript ---------------------------
-
-CHART_WIDTH = 720
-CHART_PLOT_HEIGHT = 200
-CHART_TOP = 12
-CHART_LEFT = 44
-CHART_RIGHT = 8
-CHART_LABEL_ROOM = 72
-CHART_MAX_RATIO = 2  # bars are drawn up to twice the unit's requirement
-CHART_MAX_LABELS = 40
-
-
-def unit_ratio(unit):
-    if not unit.required:
-        return 1.0 if unit.met else 0.0
-    return min(unit.valid / unit.required, CHART_MAX_RATIO)
-
-
-def unit_label(unit):
-    return unit.unit_name or f"Unidad {unit.unit_number}"
-
-
-def chart_bar(index, unit, step):
-    height = unit_ratio(unit) / CHART_MAX_RATIO * CHART_PLOT_HEIGHT
-    width = max(step * 0.7, 1)
-    x = CHART_LEFT + index * step + (step - width) / 2
-    return {
-        "x": round(x, 2),
-        "y": round(CHART_TOP + CHART_PLOT_HEIGHT - height, 2),
-        "width": round(width, 2),
-        "height": round(height, 2),
-        "label_x": round(x + width / 2, 2),
-        "label": unit_label(unit),
-        "unit": unit,
-    }
-
-
-def dispersion_chart(units):
-    """Bars of valid supports as a share of each unit's requirement; the line marks 100 %."""
-    if not units:
-        return None
-    step = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) / len(units)
-    labelled = len(units) <= CHART_MAX_LABELS
-    bottom = CHART_TOP + CHART_PLOT_HEIGHT
-    return {
-        "width": CHART_WIDTH,
-        "height": bottom + (CHART_LABEL_ROOM if labelled else 16),
-        "left": CHART_LEFT,
-        "right": CHART_WIDTH - CHART_RIGHT,
-        "top": CHART_TOP,
-        "bottom": bottom,
-        "target_y": CHART_TOP + CHART_PLOT_HEIGHT / 2,
-        "labelled": labelled,
-        "bars": [chart_bar(i, unit, step) for i, unit in enumerate(units)],
-        "met": sum(1 for unit in units if unit.met),
-        "total": len(units),
-    }
-
-
 # OPL pages --------------------------------------------------------------------------------------
 
 
-def office_summary(office):
+def office_actions(user, office):
+    """The buttons of an office's results, each shown through the policy its view enforces."""
+    return {
+        "can_run_check": policies.can_run_check(user, office),
+        "can_use_ine_route": policies.can_use_ine_route(user, office),
+    }
+
+
+def office_summary(user, office):
     run = current_run(office)
     return {
         "office": office,
         "run": run,
         "active": active_run(office),
         "rows": aspirant_table(run),
+        **office_actions(user, office),
     }
 
 
-class ResultsIndexView(CaptureRequiredMixin, View):
+class ResultsIndexView(PolicyRequiredMixin, View):
     """Every office of the user's entity with its current run and its aspirants' counts."""
+
+    policy = policies.can_see_results
 
     def get(self, request):
         offices = (
@@ -224,14 +142,16 @@ class ResultsIndexView(CaptureRequiredMixin, View):
             .order_by("process__code", "code")
         )
         context = {
-            "offices": [office_summary(office) for office in offices],
+            "offices": [office_summary(request.user, office) for office in offices],
             "motive_columns": motive_columns(),
         }
         return render(request, "verification/index.html", context)
 
 
-class OfficeResultsView(CaptureRequiredMixin, View):
+class OfficeResultsView(PolicyRequiredMixin, View):
     """One office: the run asked for (default the current one), its exports and past runs."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk):
         office = visible_office(request, pk)
@@ -246,12 +166,15 @@ class OfficeResultsView(CaptureRequiredMixin, View):
             "rows": aspirant_table(run),
             "history": history,
             "motive_columns": motive_columns(),
+            **office_actions(request.user, office),
         }
         return render(request, "verification/office.html", context)
 
 
-class RunStartView(OplAdminRequiredMixin, View):
+class RunStartView(PolicyRequiredMixin, View):
     """Start a compulsa of the office as a background job and follow it on the run page."""
+
+    policy = policies.can_run_check
 
     def post(self, request, pk):
         office = visible_office(request, pk)
@@ -259,20 +182,14 @@ class RunStartView(OplAdminRequiredMixin, View):
         if running:
             messages.info(request, "Ya hay una compulsa en curso para este cargo.")
             return redirect("verification:run", pk=running.pk)
-        run = start_run(office, request.user)
-        transaction.on_commit(lambda: check_office.enqueue(run.pk))
+        run = queue_check(office, request.user)
         return redirect("verification:run", pk=run.pk)
 
 
-def run_counts(run):
-    if run.status != RunStatus.DONE:
-        return None
-    results = AspirantResult.objects.filter(run=run)
-    return {"aspirants": results.count(), "meet": results.filter(meets=True).count()}
-
-
-class RunView(CaptureRequiredMixin, View):
+class RunView(PolicyRequiredMixin, View):
     """A compulsa's page; with htmx, only its progress card (polled every second until it ends)."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk):
         run = visible_run(request, pk)
@@ -281,8 +198,10 @@ class RunView(CaptureRequiredMixin, View):
         return render(request, template, context)
 
 
-class AspirantResultsView(CaptureRequiredMixin, View):
+class AspirantResultsView(PolicyRequiredMixin, View):
     """An aspirant's count, dispersion table and chart, and their supports by motivo."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk):
         aspirant = visible_aspirant(request, pk)
@@ -317,8 +236,10 @@ def aspirant_context(request, run, aspirant):
     }
 
 
-class ExportView(CaptureRequiredMixin, View):
+class ExportView(PolicyRequiredMixin, View):
     """supports.csv / aspirants.csv of a run (CONTRACT export_results), or both in one XLSX."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk, kind, fmt):
         if (kind, fmt) not in EXPORTS:
@@ -367,39 +288,10 @@ def save_temporary(received, folder):
     return path
 
 
-def foreign_supports(user, path):
-    """How many IDs of the file are supports outside the user's entity (read_answers raises
-    FileRejected for an unusable file)."""
-    answers, _ = read_answers(path)
-    ids = list(answers)
-    existing = Support.objects.filter(pk__in=ids).count()
-    visible = Support.objects.visible_to(user).filter(pk__in=ids).count()
-    return existing - visible
-
-
-def import_answer_file(user, path):
-    """Import INE's answers; returns (outcome, error message in Spanish)."""
-    try:
-        foreign = foreign_supports(user, path)
-        if foreign:
-            return None, (
-                f"El archivo incluye {foreign} apoyos que no son de su entidad; no se importó nada."
-            )
-        return import_ine_results(path, user), None
-    except FileRejected as error:
-        return None, str(error)
-    except CheckError as error:
-        return None, f"Las respuestas se guardaron, pero no se pudo recalcular: {error}"
-
-
-def ine_counts(office):
-    supports = supports_of(office)
-    answered = IneAnswer.objects.filter(support__in=supports.values("pk"))
-    return {"supports": supports.count(), "answered": answered.count()}
-
-
-class IneExchangeView(OplAdminRequiredMixin, View):
+class IneExchangeView(PolicyRequiredMixin, View):
     """Download the file for INE and upload INE's answer (imported at once, results recomputed)."""
+
+    policy = policies.can_use_ine_route
 
     def get(self, request, pk):
         office = visible_office(request, pk)
@@ -424,7 +316,7 @@ class IneExchangeView(OplAdminRequiredMixin, View):
         return self.render(request, office, IneAnswerForm(), outcome=outcome)
 
     def render(self, request, office, form, status=200, outcome=None):
-        context = {"office": office, "form": form, "counts": ine_counts(office)}
+        context = {"office": office, "form": form, "counts": answer_counts(office)}
         if outcome is not None:
             rejected = outcome["rejected"]
             context.update(
@@ -435,8 +327,10 @@ class IneExchangeView(OplAdminRequiredMixin, View):
         return render(request, "verification/ine.html", context, status=status)
 
 
-class IneExportView(OplAdminRequiredMixin, View):
+class IneExportView(PolicyRequiredMixin, View):
     """The supports of the office for INE (CONTRACT export_for_ine)."""
+
+    policy = policies.can_use_ine_route
 
     def get(self, request, pk):
         office = visible_office(request, pk)
@@ -460,9 +354,7 @@ class PortalResultsView(AspirantRequiredMixin, View):
     """The aspirant's own preliminary result and the motivo of each of their supports."""
 
     def get(self, request):
-        aspirant = get_object_or_404(
-            Aspirant.objects.visible_to(request.user).select_related("office__process")
-        )
+        aspirant = portal_aspirant(request)
         run = portal_run(request, aspirant)
         log_access(request, "ver", "resultados propios", aspirant.pk)
         runs = CheckRun.objects.filter(office=aspirant.office, status=RunStatus.DONE)

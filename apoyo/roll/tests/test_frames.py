@@ -1,4 +1,4 @@
-"""The polars normalisation gives what apoyo.supports.rules gives, one value at a time."""
+"""The polars normalization gives what apoyo.core.identity gives, one value at a time."""
 
 import polars as pl
 from hypothesis import given, settings
@@ -8,8 +8,8 @@ from apoyo.core.identity import normalize_key, normalize_text
 from apoyo.roll.frames import (
     CIC_PATTERN,
     ELECTOR_KEY_PATTERN,
-    normalise_key,
-    normalise_text,
+    normalize_key_series,
+    normalize_text_series,
     parse_date,
     parse_integer,
 )
@@ -42,33 +42,33 @@ NAME_TEXT = st.text(
 )
 
 
-def test_tricky_names_normalise_like_normalize_text():
-    assert normalise_text(pl.Series(TRICKY)).to_list() == [normalize_text(v) for v in TRICKY]
+def test_tricky_names_normalize_like_normalize_text():
+    assert normalize_text_series(pl.Series(TRICKY)).to_list() == [normalize_text(v) for v in TRICKY]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(NAME_TEXT, min_size=1, max_size=5))
-def test_any_latin_text_normalises_like_normalize_text(values):
-    assert normalise_text(pl.Series(values, dtype=pl.String)).to_list() == [
+def test_any_latin_text_normalizes_like_normalize_text(values):
+    assert normalize_text_series(pl.Series(values, dtype=pl.String)).to_list() == [
         normalize_text(v) for v in values
     ]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(NAME_TEXT, min_size=1, max_size=5))
-def test_any_key_normalises_like_normalize_key(values):
-    keys, _ = normalise_key(pl.Series(values, dtype=pl.String), ELECTOR_KEY_PATTERN)
+def test_any_key_normalizes_like_normalize_key(values):
+    keys, _ = normalize_key_series(pl.Series(values, dtype=pl.String), ELECTOR_KEY_PATTERN)
     assert keys.to_list() == [normalize_key(v) for v in values]
 
 
-def test_key_shape_is_judged_after_normalisation():
-    keys, shaped = normalise_key(
+def test_key_shape_is_judged_after_normalization():
+    keys, shaped = normalize_key_series(
         pl.Series(["GMVLMR80070501M100", "gmvlmr-80070501-m100", "GMVLMR8007050", ""]),
         ELECTOR_KEY_PATTERN,
     )
     assert keys.to_list() == ["GMVLMR80070501M100", "GMVLMR80070501M100", "GMVLMR8007050", ""]
     assert shaped.to_list() == [True, True, False, False]
-    cics, ok = normalise_key(pl.Series(["123 456 789", "12345678"]), CIC_PATTERN)
+    cics, ok = normalize_key_series(pl.Series(["123 456 789", "12345678"]), CIC_PATTERN)
     assert (cics.to_list(), ok.to_list()) == (["123456789", "12345678"], [True, False])
 
 

@@ -93,7 +93,7 @@ def test_every_rejection_reason_is_reported_with_row_column_and_original_values(
     assert not entries().filter(elector_key=elector_key(2)).exists()
 
 
-def test_values_are_normalised_and_dates_read_in_both_formats(tmp_path):
+def test_values_are_normalized_and_dates_read_in_both_formats(tmp_path):
     rows = [
         roll_row(
             1,

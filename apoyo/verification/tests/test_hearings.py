@@ -1,5 +1,5 @@
 """Garantía de audiencia: opening a window, filing requests with evidence, resolving them, and who
-may do each (hearings.py and its pages)."""
+may do each (verification.hearings and its pages)."""
 
 from datetime import date, timedelta
 
@@ -19,8 +19,9 @@ from apoyo.testing.factories import (
     make_user,
     support,
 )
-from apoyo.verification import hearings
-from apoyo.verification.hearings import HearingError
+from apoyo.verification.hearings import services as hearings
+from apoyo.verification.hearings.errors import HearingError
+from apoyo.verification.hearings.evidence import MAX_EVIDENCE_FILES
 from apoyo.verification.models import (
     CheckRun,
     HearingEvidence,
@@ -73,7 +74,7 @@ def move_clock(monkeypatch, day):
 
 def file(h, window, supports, argument="La credencial es original; anexo copia certificada.", **kw):
     ids = [s.pk for s in supports]
-    return hearings.file_request(h.maria.user, window, ids, argument, **kw)
+    return hearings.file_hearing_request(h.maria.user, window, ids, argument, **kw)
 
 
 def next_monday(after):
@@ -222,16 +223,18 @@ def test_the_aspirant_files_a_group_request_with_evidence(
                 "evidence": files,
             },
         )
-    request = HearingRequest.objects.get()
-    assert response["Location"] == reverse("verification:hearing_portal_request", args=[request.pk])
-    assert (request.aspirant, request.filed_by, request.status) == (
+    hearing_request = HearingRequest.objects.get()
+    assert response["Location"] == reverse(
+        "verification:hearing_portal_request", args=[hearing_request.pk]
+    )
+    assert (hearing_request.aspirant, hearing_request.filed_by, hearing_request.status) == (
         h.maria,
         h.maria.user,
         RequestStatus.FILED,
     )
-    items = {i.support_id: i.motive for i in request.items.all()}
+    items = {i.support_id: i.motive for i in hearing_request.items.all()}
     assert items == {h.photocopy.pk: "INCONSISTENCIA", h.mistyped.pk: "NO_ENCONTRADO"}
-    evidence = list(request.evidence.order_by("id"))
+    evidence = list(hearing_request.evidence.order_by("id"))
     assert [(e.original_name, e.kind, e.size) for e in evidence] == [
         ("acta.pdf", "pdf", len(PDF)),
         ("foto.png", "png", len(PNG)),
@@ -239,18 +242,18 @@ def test_the_aspirant_files_a_group_request_with_evidence(
     assert len(evidence[0].sha256) == 64 and evidence[0].file.name.startswith("audiencias/")
     assert "acta" not in evidence[0].file.name  # stored under a name of ours
     notice = Notification.objects.get(user=reviewer)
-    assert notice.title == f"Nueva solicitud de audiencia N.º {request.pk}"
+    assert notice.title == f"Nueva solicitud de audiencia N.º {hearing_request.pk}"
     assert mail.outbox[-1].to == ["revisora@iee.example"]
 
     portal = text(client.get(reverse("verification:hearing_portal")))
-    assert f"Solicitud N.º {request.pk}" in portal and "Sin resolver" in portal
+    assert f"Solicitud N.º {hearing_request.pk}" in portal and "Sin resolver" in portal
     assert f'value="{h.photocopy.pk}"' not in portal  # no second pending request for it
     assert f'value="{h.missing.pk}"' in portal
 
 
 def test_a_single_support_request_without_evidence(h, window):
-    request = file(h, window, [h.missing])
-    assert request.items.count() == 1 and not request.evidence.exists()
+    hearing_request = file(h, window, [h.missing])
+    assert hearing_request.items.count() == 1 and not hearing_request.evidence.exists()
 
 
 def test_nothing_can_be_filed_after_the_window_closes(client, h, window, monkeypatch):
@@ -299,38 +302,42 @@ def test_a_support_that_counted_cannot_be_argued(h, window):
 
 def test_a_request_needs_supports_and_an_argument(h, window):
     with pytest.raises(HearingError, match="al menos un apoyo"):
-        hearings.file_request(h.maria.user, window, [], "Argumento")
+        hearings.file_hearing_request(h.maria.user, window, [], "Argumento")
     with pytest.raises(HearingError, match="Escriba sus argumentos"):
         file(h, window, [h.photocopy], argument="   ")
 
 
 def test_only_the_aspirant_files_requests(h, window, admin):
     with pytest.raises(HearingError, match="Solo la persona aspirante"):
-        hearings.file_request(admin, window, [h.photocopy.pk], "Por la aspirante")
+        hearings.file_hearing_request(admin, window, [h.photocopy.pk], "Por la aspirante")
 
 
 def test_an_aspirant_of_another_office_cannot_file_in_this_window(h, window):
     other = make_aspirant(make_office(process=h.office.process), with_user=True)
     with pytest.raises(HearingError, match="no es de su cargo"):
-        hearings.file_request(other.user, window, [h.photocopy.pk], "Ajeno")
+        hearings.file_hearing_request(other.user, window, [h.photocopy.pk], "Ajeno")
 
 
 def test_a_support_is_in_at_most_one_pending_request(h, window, admin):
     first = file(h, window, [h.photocopy, h.missing])
     with pytest.raises(HearingError, match="ya están en una solicitud pendiente"):
         file(h, window, [h.missing])
-    hearings.resolve_request(admin, first, RequestStatus.REJECTED, "Sin pruebas suficientes.")
+    hearings.resolve_hearing_request(
+        admin, first, RequestStatus.REJECTED, "Sin pruebas suficientes."
+    )
     again = file(h, window, [h.missing], argument="Anexo ahora la copia certificada.")
     assert again.items.get().support == h.missing
 
 
 def test_the_database_keeps_one_pending_request_per_support(h, window):
     file(h, window, [h.photocopy])
-    request = HearingRequest.objects.create(window=window, aspirant=h.maria, argument="x")
+    hearing_request = HearingRequest.objects.create(window=window, aspirant=h.maria, argument="x")
     with pytest.raises(IntegrityError), transaction.atomic():
-        HearingItem.objects.create(request=request, support=h.photocopy, motive="INCONSISTENCIA")
+        HearingItem.objects.create(
+            request=hearing_request, support=h.photocopy, motive="INCONSISTENCIA"
+        )
     HearingItem.objects.create(
-        request=request, support=h.photocopy, motive="INCONSISTENCIA", pending=False
+        request=hearing_request, support=h.photocopy, motive="INCONSISTENCIA", pending=False
     )
 
 
@@ -353,8 +360,8 @@ def test_a_renamed_file_is_judged_by_its_content_and_refused(client, h, window):
 
 
 def test_a_picture_renamed_as_pdf_is_stored_as_the_picture_it_is(h, window):
-    request = file(h, window, [h.photocopy], files=[upload("escrito.pdf", PNG)])
-    evidence = request.evidence.get()
+    hearing_request = file(h, window, [h.photocopy], files=[upload("escrito.pdf", PNG)])
+    evidence = hearing_request.evidence.get()
     assert evidence.kind == "png" and evidence.file.name.endswith(".png")
 
 
@@ -364,7 +371,7 @@ def test_evidence_size_and_count_are_bounded(h, window, settings):
         file(h, window, [h.photocopy], files=[upload("acta.pdf", PDF)])
     assert "el máximo es 10" in error.value.details[0]
     settings.APOYO_EVIDENCE_MAX_BYTES = 1024
-    too_many = [upload(f"{n}.pdf", PDF) for n in range(hearings.MAX_EVIDENCE_FILES + 1)]
+    too_many = [upload(f"{n}.pdf", PDF) for n in range(MAX_EVIDENCE_FILES + 1)]
     with pytest.raises(HearingError, match="como máximo 10 archivos"):
         file(h, window, [h.photocopy], files=too_many)
 
@@ -376,19 +383,19 @@ def test_upheld_lifting_the_inconsistency_recomputes_and_the_valid_count_rises(
     h, window, django_capture_on_commit_callbacks
 ):
     reviewer = opl(role=Role.OPL_REVIEWER)
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     assert valid_count(h.run, h.maria) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        hearings.resolve_request(
+        hearings.resolve_hearing_request(
             reviewer,
-            request,
+            hearing_request,
             RequestStatus.UPHELD,
             "El original se cotejó en la audiencia.",
             {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
         )
-    request.refresh_from_db()
-    assert (request.status, request.resolved_by) == (RequestStatus.UPHELD, reviewer)
-    run = request.recheck_run
+    hearing_request.refresh_from_db()
+    assert (hearing_request.status, hearing_request.resolved_by) == (RequestStatus.UPHELD, reviewer)
+    run = hearing_request.recheck_run
     assert run.status == RunStatus.DONE and run == current_run(h.office) and run != h.run
     assert valid_count(run, h.maria) == 4
     assert SupportResult.objects.get(run=run, support=h.photocopy).valid
@@ -396,10 +403,13 @@ def test_upheld_lifting_the_inconsistency_recomputes_and_the_valid_count_rises(
     assert h.photocopy.inconsistency is None
     change = SupportChange.objects.get(support=h.photocopy, action=ChangeAction.CORRECTED)
     assert (change.user, change.old_value, change.new_value) == (reviewer, "FOTOCOPIA", "")
-    item = request.items.get()
+    item = hearing_request.items.get()
     assert item.changes == {"TIPO_INCONSISTENCIA": ["FOTOCOPIA", ""]} and not item.pending
     notice = Notification.objects.get(user=h.maria.user)
-    assert notice.title == f"Su solicitud de audiencia N.º {request.pk} fue resuelta: procedente"
+    assert (
+        notice.title
+        == f"Su solicitud de audiencia N.º {hearing_request.pk} fue resuelta: procedente"
+    )
     assert "El original se cotejó" in notice.body
     assert mail.outbox[-1].to == [h.maria.user.email]
 
@@ -408,14 +418,14 @@ def test_requests_upheld_before_the_queued_compulsa_starts_share_it(h, window):
     reviewer = opl(role=Role.OPL_REVIEWER)
     first = file(h, window, [h.photocopy])
     second = file(h, window, [h.mistyped])
-    hearings.resolve_request(
+    hearings.resolve_hearing_request(
         reviewer,
         first,
         RequestStatus.UPHELD,
         "Original cotejado.",
         {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
     )
-    hearings.resolve_request(
+    hearings.resolve_hearing_request(
         reviewer,
         second,
         RequestStatus.UPHELD,
@@ -432,14 +442,16 @@ def test_requests_upheld_before_the_queued_compulsa_starts_share_it(h, window):
 def test_upheld_correcting_the_clave_from_the_page_makes_the_support_count(
     client, h, window, django_capture_on_commit_callbacks
 ):
-    request = file(h, window, [h.mistyped, h.missing], files=[upload("credencial.png", PNG)])
+    hearing_request = file(
+        h, window, [h.mistyped, h.missing], files=[upload("credencial.png", PNG)]
+    )
     opl(client)
-    page = text(client.get(reverse("verification:hearing_request", args=[request.pk])))
+    page = text(client.get(reverse("verification:hearing_request", args=[hearing_request.pk])))
     assert "Las credenciales" not in page and "La credencial es original" in page
     assert "<img src=" in page and "credencial.png" in page and "Guardar resolución" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("verification:hearing_request", args=[request.pk]),
+            reverse("verification:hearing_request", args=[hearing_request.pk]),
             {
                 "decision": "upheld",
                 "reason": "La clave se capturó mal; se corrige con la credencial.",
@@ -448,29 +460,31 @@ def test_upheld_correcting_the_clave_from_the_page_makes_the_support_count(
             },
         )
     assert response.status_code == 302
-    request.refresh_from_db()
-    assert request.status == RequestStatus.UPHELD
+    hearing_request.refresh_from_db()
+    assert hearing_request.status == RequestStatus.UPHELD
     run = current_run(h.office)
-    assert run == request.recheck_run and valid_count(run, h.maria) == 4
+    assert run == hearing_request.recheck_run and valid_count(run, h.maria) == 4
     assert SupportResult.objects.get(run=run, support=h.mistyped).valid
     assert not SupportResult.objects.get(run=run, support=h.missing).valid
     h.mistyped.refresh_from_db()
     assert h.mistyped.elector_key == h.right_key
-    corrected = request.items.get(support=h.mistyped)
+    corrected = hearing_request.items.get(support=h.mistyped)
     assert corrected.changes["CLAVE_ELECTOR"][1] == h.right_key
-    assert request.items.get(support=h.missing).changes == {}
+    assert hearing_request.items.get(support=h.missing).changes == {}
     page = text(client.get(response["Location"]))
     assert "Procedente" in page and f"N.º {run.pk}" in page and "Guardar resolución" not in page
 
 
 def test_a_correction_that_fails_validation_changes_nothing(h, window, admin):
-    request = file(h, window, [h.photocopy, h.mistyped])
+    hearing_request = file(h, window, [h.photocopy, h.mistyped])
     corrections = {
         h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""},
         h.mistyped.pk: {"CLAVE_ELECTOR": "NO-ES-CLAVE"},
     }
     with pytest.raises(HearingError) as error:
-        hearings.resolve_request(admin, request, RequestStatus.UPHELD, "", corrections)
+        hearings.resolve_hearing_request(
+            admin, hearing_request, RequestStatus.UPHELD, "", corrections
+        )
     assert str(error.value) == "No se pudo aplicar la corrección."
     assert error.value.details == [
         f"Apoyo {h.mistyped.elector_key}: La clave de elector debe tener 18 caracteres: "
@@ -478,42 +492,48 @@ def test_a_correction_that_fails_validation_changes_nothing(h, window, admin):
     ]
     h.photocopy.refresh_from_db()
     assert h.photocopy.inconsistency.code == "FOTOCOPIA"
-    request.refresh_from_db()
-    assert request.status == RequestStatus.FILED
+    hearing_request.refresh_from_db()
+    assert hearing_request.status == RequestStatus.FILED
     assert not SupportChange.objects.filter(action=ChangeAction.CORRECTED).exists()
     assert CheckRun.objects.count() == 1
 
 
 def test_upheld_needs_a_correction(h, window, admin):
-    request = file(h, window, [h.missing])
+    hearing_request = file(h, window, [h.missing])
     with pytest.raises(HearingError, match="levante la inconsistencia o corrija"):
-        hearings.resolve_request(admin, request, RequestStatus.UPHELD, "Procede", {})
+        hearings.resolve_hearing_request(
+            admin, hearing_request, RequestStatus.UPHELD, "Procede", {}
+        )
 
 
 def test_only_the_requests_supports_can_be_corrected(h, window, admin):
-    request = file(h, window, [h.missing])
+    hearing_request = file(h, window, [h.missing])
     with pytest.raises(HearingError, match="Solo pueden corregirse"):
-        hearings.resolve_request(
-            admin, request, RequestStatus.UPHELD, "", {h.pedros.pk: {"TIPO_INCONSISTENCIA": ""}}
+        hearings.resolve_hearing_request(
+            admin,
+            hearing_request,
+            RequestStatus.UPHELD,
+            "",
+            {h.pedros.pk: {"TIPO_INCONSISTENCIA": ""}},
         )
 
 
 def test_rejected_needs_a_reason_and_changes_no_data(
     client, h, window, django_capture_on_commit_callbacks
 ):
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     opl(client)
-    url = reverse("verification:hearing_request", args=[request.pk])
+    url = reverse("verification:hearing_request", args=[hearing_request.pk])
     response = client.post(url, {"decision": "rejected", "reason": " "})
     assert response.status_code == 400 and "Indique el motivo" in text(response)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"decision": "rejected", "reason": "La copia no es legible."})
-    request.refresh_from_db()
-    assert (request.status, request.resolution) == (
+    hearing_request.refresh_from_db()
+    assert (hearing_request.status, hearing_request.resolution) == (
         RequestStatus.REJECTED,
         "La copia no es legible.",
     )
-    assert request.recheck_run is None and CheckRun.objects.count() == 1
+    assert hearing_request.recheck_run is None and CheckRun.objects.count() == 1
     notice = Notification.objects.get(user=h.maria.user)
     assert notice.title.endswith("improcedente") and "La copia no es legible." in notice.body
     h.photocopy.refresh_from_db()
@@ -521,12 +541,12 @@ def test_rejected_needs_a_reason_and_changes_no_data(
 
 
 def test_a_resolved_request_cannot_be_resolved_again(h, window, admin):
-    request = file(h, window, [h.photocopy])
-    hearings.resolve_request(admin, request, RequestStatus.REJECTED, "No procede.")
+    hearing_request = file(h, window, [h.photocopy])
+    hearings.resolve_hearing_request(admin, hearing_request, RequestStatus.REJECTED, "No procede.")
     with pytest.raises(HearingError, match="ya fue resuelta como improcedente"):
-        hearings.resolve_request(
+        hearings.resolve_hearing_request(
             admin,
-            request,
+            hearing_request,
             RequestStatus.UPHELD,
             "",
             {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
@@ -534,79 +554,89 @@ def test_a_resolved_request_cannot_be_resolved_again(h, window, admin):
 
 
 def test_an_upheld_support_cannot_be_argued_again(h, window, admin):
-    request = file(h, window, [h.photocopy])
-    hearings.resolve_request(
-        admin, request, RequestStatus.UPHELD, "", {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}}
+    hearing_request = file(h, window, [h.photocopy])
+    hearings.resolve_hearing_request(
+        admin,
+        hearing_request,
+        RequestStatus.UPHELD,
+        "",
+        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
     )
     with pytest.raises(HearingError, match="ya fueron resueltos a su favor"):
         file(h, window, [h.photocopy])
 
 
 def test_requests_are_resolved_after_the_window_closes(h, window, admin, monkeypatch):
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     move_clock(monkeypatch, window.end_date + timedelta(days=3))
-    hearings.resolve_request(admin, request, RequestStatus.REJECTED, "Fuera de lo previsto.")
+    hearings.resolve_hearing_request(
+        admin, hearing_request, RequestStatus.REJECTED, "Fuera de lo previsto."
+    )
     assert HearingRequest.objects.get().status == RequestStatus.REJECTED
 
 
 def test_an_aspirant_can_never_resolve(client, h, window):
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     with pytest.raises(HearingError, match="Solo un administrador o un revisor"):
-        hearings.resolve_request(
+        hearings.resolve_hearing_request(
             h.maria.user,
-            request,
+            hearing_request,
             RequestStatus.UPHELD,
             "",
             {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
         )
     client.force_login(h.maria.user)
-    url = reverse("verification:hearing_request", args=[request.pk])
+    url = reverse("verification:hearing_request", args=[hearing_request.pk])
     assert client.post(url, {"decision": "upheld", "lift_all": "1"}).status_code == 403
     assert client.get(url).status_code == 403
     assert HearingRequest.objects.get().status == RequestStatus.FILED
 
 
 def test_a_capturist_sees_requests_but_cannot_resolve(client, h, window):
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     opl(client, Role.OPL_CAPTURIST)
-    url = reverse("verification:hearing_request", args=[request.pk])
+    url = reverse("verification:hearing_request", args=[hearing_request.pk])
     page = text(client.get(url))
     assert "Solo un administrador o un revisor del OPL resuelve" in page
     assert client.post(url, {"decision": "rejected", "reason": "No"}).status_code == 403
     with pytest.raises(HearingError):
-        hearings.resolve_request(make_user(Role.OPL_CAPTURIST), request, "rejected", "No")
+        hearings.resolve_hearing_request(
+            make_user(Role.OPL_CAPTURIST), hearing_request, "rejected", "No"
+        )
 
 
 def test_a_resolver_of_another_entity_is_refused(h, window):
-    request = file(h, window, [h.photocopy])
+    hearing_request = file(h, window, [h.photocopy])
     with pytest.raises(HearingError, match="no es de su entidad"):
-        hearings.resolve_request(opl(state_number=14), request, RequestStatus.REJECTED, "No")
+        hearings.resolve_hearing_request(
+            opl(state_number=14), hearing_request, RequestStatus.REJECTED, "No"
+        )
 
 
 def test_lift_all_in_the_page_lifts_every_inconsistency_of_the_group(
     client, h, window, django_capture_on_commit_callbacks
 ):
-    request = file(h, window, [h.photocopy, h.missing])
+    hearing_request = file(h, window, [h.photocopy, h.missing])
     opl(client)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("verification:hearing_request", args=[request.pk]),
+            reverse("verification:hearing_request", args=[hearing_request.pk]),
             {"decision": "upheld", "reason": "", "lift_all": "1"},
         )
     h.photocopy.refresh_from_db()
     assert h.photocopy.inconsistency is None
-    assert request.items.get(support=h.photocopy).changes
-    assert request.items.get(support=h.missing).changes == {}
+    assert hearing_request.items.get(support=h.photocopy).changes
+    assert hearing_request.items.get(support=h.missing).changes == {}
 
 
 # Who sees what -----------------------------------------------------------------------------------
 
 
 def test_an_aspirant_cannot_see_another_aspirants_requests_or_evidence(client, h, window):
-    request = file(h, window, [h.photocopy], files=[upload("acta.pdf", PDF)])
-    evidence = request.evidence.get()
+    hearing_request = file(h, window, [h.photocopy], files=[upload("acta.pdf", PDF)])
+    evidence = hearing_request.evidence.get()
     client.force_login(h.pedro.user)
-    own = reverse("verification:hearing_portal_request", args=[request.pk])
+    own = reverse("verification:hearing_portal_request", args=[hearing_request.pk])
     assert client.get(own).status_code == 404
     assert (
         client.get(reverse("verification:hearing_evidence", args=[evidence.pk])).status_code == 404
@@ -623,13 +653,13 @@ def test_an_aspirant_cannot_see_another_aspirants_requests_or_evidence(client, h
 
 
 def test_evidence_is_served_to_the_opl_with_its_type_and_logged(client, h, window):
-    request = file(
+    hearing_request = file(
         h,
         window,
         [h.photocopy],
         files=[upload("acta.pdf", PDF), upload("escrito.docx", docx_bytes())],
     )
-    pdf, docx = request.evidence.order_by("id")
+    pdf, docx = hearing_request.evidence.order_by("id")
     user = opl(client, Role.OPL_CAPTURIST)
     response = client.get(reverse("verification:hearing_evidence", args=[pdf.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -644,12 +674,12 @@ def test_evidence_is_served_to_the_opl_with_its_type_and_logged(client, h, windo
 
 
 def test_an_opl_user_of_another_entity_gets_404(client, h, window):
-    request = file(h, window, [h.photocopy], files=[upload("acta.pdf", PDF)])
-    evidence = request.evidence.get()
+    hearing_request = file(h, window, [h.photocopy], files=[upload("acta.pdf", PDF)])
+    evidence = hearing_request.evidence.get()
     opl(client, state_number=14)
     for url in [
         reverse("verification:hearing_office", args=[h.office.pk]),
-        reverse("verification:hearing_request", args=[request.pk]),
+        reverse("verification:hearing_request", args=[hearing_request.pk]),
         reverse("verification:hearing_evidence", args=[evidence.pk]),
     ]:
         assert client.get(url).status_code == 404, url
@@ -659,7 +689,7 @@ def test_an_opl_user_of_another_entity_gets_404(client, h, window):
     )
     assert response.status_code == 404
     response = client.post(
-        reverse("verification:hearing_request", args=[request.pk]),
+        reverse("verification:hearing_request", args=[hearing_request.pk]),
         {"decision": "rejected", "reason": "No"},
     )
     assert response.status_code == 404
@@ -693,7 +723,7 @@ def test_office_pages_link_to_the_hearing_and_the_rulings(client, h):
 def test_the_office_request_list_filters_by_status(client, h, window, admin):
     first = file(h, window, [h.photocopy])
     second = file(h, window, [h.missing])
-    hearings.resolve_request(admin, first, RequestStatus.REJECTED, "No procede.")
+    hearings.resolve_hearing_request(admin, first, RequestStatus.REJECTED, "No procede.")
     opl(client, Role.OPL_REVIEWER)
     url = reverse("verification:hearing_office", args=[h.office.pk])
     page = text(client.get(url))

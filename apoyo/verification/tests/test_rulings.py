@@ -1,5 +1,5 @@
 """The dictamen (GLOSSARY: Ruling): when it may be generated, what it states, its printable page
-and its stored PDF, and who may see it (rulings.py and its pages)."""
+and its stored PDF, and who may see it (verification.rulings and its pages)."""
 
 import base64
 import hashlib
@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.testing.factories import citizen, elector_key, make_office, make_user, support
-from apoyo.verification import hearings
+from apoyo.verification.hearings import services as hearings
 from apoyo.verification.models import RequestStatus, Ruling
-from apoyo.verification.rulings import RulingError, blockers, generate_ruling
+from apoyo.verification.rulings.services import RulingError, blockers, generate_ruling
 from apoyo.verification.services import current_run, run_check
 from apoyo.verification.tasks import check_office
 from apoyo.verification.tests.hearing_data import build_hearing, opl
@@ -53,17 +53,17 @@ def heard(h, admin, monkeypatch, django_capture_on_commit_callbacks):
     """After the hearing: María's photocopy lifted (4 valid, meets), Pedro's request rejected,
     and the window over."""
     window = hearings.open_window(admin, h.office, hearings.today())
-    upheld = hearings.file_request(h.maria.user, window, [h.photocopy.pk], "Es original.")
-    rejected = hearings.file_request(h.pedro.user, window, [h.pedros.pk], "Sí firmó.")
+    upheld = hearings.file_hearing_request(h.maria.user, window, [h.photocopy.pk], "Es original.")
+    rejected = hearings.file_hearing_request(h.pedro.user, window, [h.pedros.pk], "Sí firmó.")
     with django_capture_on_commit_callbacks(execute=True):
-        hearings.resolve_request(
+        hearings.resolve_hearing_request(
             admin,
             upheld,
             RequestStatus.UPHELD,
             "Se cotejó el original.",
             {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
         )
-        hearings.resolve_request(admin, rejected, RequestStatus.REJECTED, "No hay firma.")
+        hearings.resolve_hearing_request(admin, rejected, RequestStatus.REJECTED, "No hay firma.")
     monkeypatch.setattr(hearings, "today", lambda: window.end_date + timedelta(days=1))
     return window
 
@@ -163,7 +163,7 @@ def test_no_ruling_without_a_compulsa(admin):
 
 def test_no_ruling_while_the_hearing_is_open_or_requests_are_pending(h, admin, monkeypatch):
     window = hearings.open_window(admin, h.office, hearings.today())
-    hearings.file_request(h.maria.user, window, [h.missing.pk], "Revisen la clave.")
+    hearings.file_hearing_request(h.maria.user, window, [h.missing.pk], "Revisen la clave.")
     with pytest.raises(RulingError, match="sigue abierta o programada hasta el"):
         generate_ruling(admin, h.office)
     monkeypatch.setattr(hearings, "today", lambda: window.end_date + timedelta(days=1))
@@ -174,10 +174,16 @@ def test_no_ruling_while_the_hearing_is_open_or_requests_are_pending(h, admin, m
 
 def test_no_ruling_until_the_recompute_after_an_upheld_request_finishes(h, admin, monkeypatch):
     window = hearings.open_window(admin, h.office, hearings.today())
-    request = hearings.file_request(h.maria.user, window, [h.photocopy.pk], "Original.")
+    hearing_request = hearings.file_hearing_request(
+        h.maria.user, window, [h.photocopy.pk], "Original."
+    )
     # The recompute is queued for after the commit; here the worker has not run it yet.
-    hearings.resolve_request(
-        admin, request, RequestStatus.UPHELD, "", {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}}
+    hearings.resolve_hearing_request(
+        admin,
+        hearing_request,
+        RequestStatus.UPHELD,
+        "",
+        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
     )
     monkeypatch.setattr(hearings, "today", lambda: window.end_date + timedelta(days=1))
     found = blockers(h.office, current_run(h.office))
@@ -186,8 +192,8 @@ def test_no_ruling_until_the_recompute_after_an_upheld_request_finishes(h, admin
         "La compulsa vigente es anterior a la última solicitud declarada procedente; "
         "ejecute la compulsa de nuevo para incluir sus correcciones.",
     ]
-    request.refresh_from_db()
-    check_office.call(request.recheck_run.pk)  # the worker runs it
+    hearing_request.refresh_from_db()
+    check_office.call(hearing_request.recheck_run.pk)  # the worker runs it
     assert blockers(h.office, current_run(h.office)) == []
     assert generate_ruling(admin, h.office).figures["aspirants"][0]["valid"] == 4
 

@@ -1,8 +1,8 @@
-"""The whole path of issue 5 in the system Chromium, each step through the pages: the aspirant
-pre-captures a cédula with its scan, a revisor accepts one row and records an inconsistency on the
-other, the OPL runs the compulsa (1 valid), opens the garantía de audiencia, the aspirant argues the
-invalidated support with evidence, the OPL upholds it (2 valid after the recompute) and generates
-the dictamen."""
+"""The path of a support from pre-capture to the dictamen, in the system Chromium, each step
+through the pages: the aspirant pre-captures a cédula with its scan, a revisor accepts one row and
+records an inconsistency on the other, the OPL runs the compulsa (1 valid), opens the garantía de
+audiencia, the aspirant argues the invalidated support with evidence, the OPL upholds it (2 valid
+after the recompute) and generates the dictamen."""
 
 import os
 import re
@@ -24,7 +24,7 @@ from apoyo.testing.factories import (
     nominal_list,
 )
 from apoyo.testing.files import PDF, png
-from apoyo.verification import hearings
+from apoyo.verification.hearings import services as hearings
 from apoyo.verification.models import HearingWindow
 
 pytestmark = [
@@ -55,7 +55,9 @@ def menu(page, name):
 
 
 def shot(page, artifacts_dir, name):
-    page.screenshot(path=os.path.join(artifacts_dir, f"issue5-{name}.png"), full_page=True)
+    page.screenshot(
+        path=os.path.join(artifacts_dir, f"compulsa-y-audiencia-{name}.png"), full_page=True
+    )
 
 
 def review_heading(page, elector_key):

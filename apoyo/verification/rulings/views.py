@@ -1,5 +1,6 @@
 """Pages of the dictamen: the list of an office's dictámenes with the button to generate one, the
-printable page of a stored dictamen and its PDF. The rules live in rulings.py."""
+printable page of a stored dictamen and its PDF. The rules are in services.py, who may act in
+apoyo.verification.policies."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -7,12 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from apoyo.accounts.audit import log_access
-from apoyo.accounts.permissions import CaptureRequiredMixin, OplAdminRequiredMixin
-from apoyo.verification import rulings
+from apoyo.accounts.permissions import PolicyRequiredMixin
+from apoyo.verification import policies
+from apoyo.verification.lookups import visible_office
 from apoyo.verification.models import Ruling
-from apoyo.verification.rulings import RulingError
+from apoyo.verification.rulings.figures import (
+    hearing_summary,
+    hearing_text,
+    outcome_text,
+    units_text,
+)
+from apoyo.verification.rulings.services import RulingError, blockers, generate_ruling
 from apoyo.verification.services import current_run
-from apoyo.verification.views import visible_office
 
 
 def render_list(request, office, error=None, status=200):
@@ -20,7 +27,8 @@ def render_list(request, office, error=None, status=200):
     context = {
         "office": office,
         "run": run,
-        "blockers": rulings.blockers(office, run),
+        "blockers": blockers(office, run),
+        "can_issue_ruling": policies.can_issue_ruling(request.user, office),
         "rulings": Ruling.objects.visible_to(request.user)
         .filter(office=office)
         .select_related("generated_by", "run"),
@@ -29,18 +37,22 @@ def render_list(request, office, error=None, status=200):
     return render(request, "verification/ruling_list.html", context, status=status)
 
 
-class RulingListView(CaptureRequiredMixin, View):
+class RulingListView(PolicyRequiredMixin, View):
     """The office's dictámenes (newest first) and, for administrators, the button to generate."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk):
         return render_list(request, visible_office(request, pk))
 
 
-class RulingGenerateView(OplAdminRequiredMixin, View):
+class RulingGenerateView(PolicyRequiredMixin, View):
+    policy = policies.can_issue_ruling
+
     def post(self, request, pk):
         office = visible_office(request, pk)
         try:
-            ruling = rulings.generate_ruling(request.user, office)
+            ruling = generate_ruling(request.user, office)
         except RulingError as error:
             return render_list(request, office, error=str(error), status=400)
         messages.success(
@@ -50,12 +62,14 @@ class RulingGenerateView(OplAdminRequiredMixin, View):
 
 
 def visible_ruling(request, pk):
-    rulings_ = Ruling.objects.visible_to(request.user).select_related("office", "generated_by")
-    return get_object_or_404(rulings_, pk=pk)
+    rulings = Ruling.objects.visible_to(request.user).select_related("office", "generated_by")
+    return get_object_or_404(rulings, pk=pk)
 
 
-class RulingView(CaptureRequiredMixin, View):
+class RulingView(PolicyRequiredMixin, View):
     """A stored dictamen as a printable page, drawn from the figures kept with it."""
+
+    policy = policies.can_see_results
 
     def get(self, request, pk):
         ruling = visible_ruling(request, pk)
@@ -64,9 +78,9 @@ class RulingView(CaptureRequiredMixin, View):
         aspirants = [
             dict(
                 a,
-                outcome=rulings.outcome_text(a),
-                units_label=rulings.units_text(a),
-                hearing_text=rulings.hearing_text(a["hearing"]),
+                outcome=outcome_text(a),
+                units_label=units_text(a),
+                hearing_text=hearing_text(a["hearing"]),
             )
             for a in figures["aspirants"]
         ]
@@ -75,12 +89,14 @@ class RulingView(CaptureRequiredMixin, View):
             "office": ruling.office,
             "f": figures,
             "aspirants": aspirants,
-            "hearing_summary": rulings.hearing_summary(figures),
+            "hearing_summary": hearing_summary(figures),
         }
         return render(request, "verification/ruling_detail.html", context)
 
 
-class RulingPdfView(CaptureRequiredMixin, View):
+class RulingPdfView(PolicyRequiredMixin, View):
+    policy = policies.can_see_results
+
     def get(self, request, pk):
         ruling = visible_ruling(request, pk)
         log_access(request, "descargar", "dictamen", ruling.pk)

@@ -1,0 +1,54 @@
+"""Who is told of each step of the garantía de audiencia, in the portal and by e-mail: the
+aspirants when a window opens, the OPL's resolvers when a hearing request is filed, the aspirant
+when it is resolved (DOMAIN.md step 6). Each runs after the commit of the step it reports."""
+
+from django.urls import reverse
+
+from apoyo.accounts.notifications import notify
+from apoyo.verification.models import RequestStatus
+from apoyo.verification.policies import hearing_resolvers
+
+
+def notify_window_opened(window, aspirant, invalid):
+    notify(
+        [aspirant.user],
+        f"Garantía de audiencia abierta: {window.office.name}",
+        f"Del {window.start_date:%d/%m/%Y} al {window.end_date:%d/%m/%Y} "
+        f"({window.working_days} días hábiles) puede revisar sus {invalid} apoyos no válidos "
+        "de la compulsa y presentar argumentos y pruebas sobre ellos.",
+        url=reverse("verification:hearing_portal"),
+        email_subject="[Apoyo] Garantía de audiencia abierta",
+    )
+
+
+def notify_filed(hearing_request):
+    aspirant = hearing_request.aspirant
+    count = hearing_request.items.count()
+    notify(
+        hearing_resolvers(aspirant.office.process.state_id),
+        f"Nueva solicitud de audiencia N.º {hearing_request.pk}",
+        f"{aspirant.code} · {aspirant.full_name} ({aspirant.office.name}) presentó argumentos "
+        f"sobre {count} apoyos.",
+        url=reverse("verification:hearing_request", args=[hearing_request.pk]),
+        email_subject="[Apoyo] Nueva solicitud de garantía de audiencia",
+    )
+
+
+def notify_resolved(hearing_request):
+    aspirant = hearing_request.aspirant
+    if aspirant.user is None:
+        return
+    outcome = hearing_request.get_status_display()
+    body = f"Resolución: {outcome}."
+    if hearing_request.resolution:
+        body += f"\nFundamento: {hearing_request.resolution}"
+    if hearing_request.status == RequestStatus.UPHELD:
+        body += "\nSe corrigieron sus apoyos y se recalculan los resultados de su cargo; "
+        body += "consúltelos en «Mis resultados»."
+    notify(
+        [aspirant.user],
+        f"Su solicitud de audiencia N.º {hearing_request.pk} fue resuelta: {outcome.lower()}",
+        body,
+        url=reverse("verification:hearing_portal_request", args=[hearing_request.pk]),
+        email_subject="[Apoyo] Resolución de su solicitud de garantía de audiencia",
+    )

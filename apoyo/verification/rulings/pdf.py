@@ -1,0 +1,239 @@
+"""The dictamen as a PDF, drawn with reportlab from the figures stored with it (figures.py): a
+cover with the office, the compulsa, the hearing and the outcome of every aspirant, then one
+section per aspirant."""
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from apoyo.verification.rulings.figures import (
+    hearing_summary,
+    hearing_text,
+    outcome_text,
+    units_text,
+)
+
+INK = colors.HexColor("#1f2328")
+LINE = colors.HexColor("#8c959f")
+HEAD = colors.HexColor("#eef1f4")
+GREEN = colors.HexColor("#1a7f37")
+RED = colors.HexColor("#cf222e")
+MARGIN = 1.8 * cm
+
+
+def styles():
+    sheet = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=sheet["Title"], fontSize=16, leading=20),
+        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], fontSize=13, spaceBefore=10),
+        "h3": ParagraphStyle("h3", parent=sheet["Heading3"], fontSize=11, spaceBefore=8),
+        "body": ParagraphStyle("body", parent=sheet["BodyText"], fontSize=9.5, leading=12.5),
+        "small": ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8, leading=10),
+        "center": ParagraphStyle("center", parent=sheet["BodyText"], alignment=TA_CENTER),
+    }
+
+
+def table(rows, widths, numeric=(1,)):
+    """A grid with a shaded header repeated on every page; `numeric` columns right-aligned."""
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    commands = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ("GRID", (0, 0), (-1, -1), 0.4, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    commands += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in numeric]
+    t.setStyle(TableStyle(commands))
+    return t
+
+
+def p(text, style):
+    # Paragraph reads its text as markup: names and arguments are escaped to stay plain text.
+    return Paragraph(escape(str(text)), style)
+
+
+def ruling_pdf(figures):
+    """The dictamen as PDF bytes, drawn from the stored figures."""
+    buffer = io.BytesIO()
+    office = figures["office"]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=letter,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"Dictamen {figures['number']} · {office['name']}",
+        author=figures["generated_by"],
+        subject="Dictamen de apoyo ciudadano",
+    )
+    s = styles()
+    story = cover(figures, s)
+    for aspirant in figures["aspirants"]:
+        story.append(PageBreak())
+        story.extend(aspirant_section(aspirant, figures, s))
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(INK)
+        canvas.drawString(
+            MARGIN,
+            1.0 * cm,
+            f"Dictamen N.º {figures['number']} · {office['name']} · generado el "
+            f"{figures['generated_at']} · compulsa N.º {figures['run']['number']}",
+        )
+        canvas.drawRightString(letter[0] - MARGIN, 1.0 * cm, f"Página {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def cover(figures, s):
+    office, run = figures["office"], figures["run"]
+    story = [
+        p("Dictamen sobre el apoyo ciudadano de las personas aspirantes", s["title"]),
+        p(f"{office['name']} ({office['code']}) · {office['process']}", s["center"]),
+        Spacer(1, 8),
+        p(
+            f"Ámbito: {office['scope']}. Periodo de obtención de apoyo: {office['collection']}. "
+            f"Porcentaje requerido: {office['threshold_percent']} % de la Lista Nominal.",
+            s["body"],
+        ),
+    ]
+    if office["dispersion"]:
+        story.append(p(f"Regla de dispersión: {office['dispersion']}.", s["body"]))
+    story.append(
+        p(
+            f"Resultados de la compulsa N.º {run['number']} ({run['source']}, corte de la Lista "
+            f"Nominal {run['cut_date'] or '—'}), terminada el {run['finished_at']}, con "
+            f"{run['supports']} apoyos revisados. Dictamen N.º {figures['number']} generado el "
+            f"{figures['generated_at']} por {figures['generated_by'] or 'el sistema'}.",
+            s["body"],
+        )
+    )
+    summary = hearing_summary(figures)
+    story.append(
+        p(f"Garantía de audiencia: {summary}" if figures["windows"] else summary, s["body"])
+    )
+    story.append(p("Resultado por aspirante", s["h2"]))
+    story.append(outcome_table(figures["aspirants"], s))
+    story.append(Spacer(1, 6))
+    story.append(
+        p(
+            f"Cumplen los requisitos {figures['meet']} de {len(figures['aspirants'])} aspirantes.",
+            s["body"],
+        )
+    )
+    return story
+
+
+def outcome_table(aspirants, s):
+    """One row per aspirant with the outcome in green (cumple) or red (no cumple)."""
+    rows = [["Clave", "Aspirante", "Capturados", "Válidos", "Requeridos", "Unidades", "Resultado"]]
+    for a in aspirants:
+        rows.append(
+            [
+                a["code"],
+                p(a["name"], s["small"]),
+                a["captured"],
+                a["valid"],
+                a["required"],
+                units_text(a),
+                "CUMPLE" if a["meets"] else "NO CUMPLE",
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", "El cargo no tiene aspirantes.", "", "", "", "", ""])
+    t = table(
+        rows,
+        [1.8 * cm, 5.6 * cm, 2 * cm, 1.8 * cm, 2 * cm, 1.8 * cm, 2.6 * cm],
+        numeric=(2, 3, 4, 5),
+    )
+    style = []
+    for row, a in enumerate(aspirants, start=1):
+        style.append(("TEXTCOLOR", (6, row), (6, row), GREEN if a["meets"] else RED))
+        style.append(("FONT", (6, row), (6, row), "Helvetica-Bold", 8.5))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def aspirant_section(a, figures, s):
+    story = [
+        p(f"{a['code']} · {a['name']}", s["h2"]),
+        p(outcome_text(a), s["h3"]),
+    ]
+    facts = [
+        ["Lista Nominal del ámbito", a["nominal_list"]],
+        ["Apoyos requeridos", a["required"]],
+        ["Apoyos capturados", a["captured"]],
+        ["Apoyos válidos", a["valid"]],
+        ["Porcentaje de la Lista Nominal", f"{a['percent']} %"],
+    ]
+    if a["valid_before_hearing"] is not None:
+        facts.append(
+            ["Apoyos válidos antes de la garantía de audiencia", a["valid_before_hearing"]]
+        )
+    if a["units_required"] is not None:
+        facts.append(["Unidades que cumplen / requeridas", units_text(a)])
+    story.append(KeepTogether(table([["Concepto", "Cifra"], *facts], [10 * cm, 4 * cm])))
+    story.append(p("Apoyos que no cuentan, por motivo", s["h3"]))
+    motives = [[m["label"], m["count"]] for m in a["motives"]]
+    story.append(KeepTogether(table([["Motivo", "Apoyos"], *motives], [10 * cm, 4 * cm])))
+    story.append(p("Garantía de audiencia", s["h3"]))
+    story.extend(hearing_block(a["hearing"], s))
+    if a["units"]:
+        unit = figures["office"]["dispersion_unit"].lower()
+        story.append(p(f"Dispersión por {unit}", s["h3"]))
+        story.append(units_table(a["units"], s))
+    return story
+
+
+def units_table(units, s):
+    rows = [["Unidad", "Lista Nominal", "Requeridos", "Válidos", "Cumple"]]
+    rows += [
+        [
+            p(u["name"], s["small"]),
+            u["nominal_list"],
+            u["required"],
+            u["valid"],
+            "Sí" if u["met"] else "No",
+        ]
+        for u in units
+    ]
+    return table(rows, [6 * cm, 2.8 * cm, 2.6 * cm, 2.4 * cm, 2 * cm], numeric=(1, 2, 3))
+
+
+def hearing_block(hearing, s):
+    story = [p(hearing_text(hearing), s["body"])]
+    if not hearing["requests"]:
+        return story
+    rows = [["N.º", "Presentada", "Apoyos", "Resolución", "Fundamento"]]
+    for r in hearing["requests"]:
+        rows.append(
+            [
+                r["number"],
+                r["filed_at"],
+                r["supports"],
+                r["status_label"],
+                p(r["resolution"] or "—", s["small"]),
+            ]
+        )
+    story.append(table(rows, [1.4 * cm, 3 * cm, 1.6 * cm, 2.8 * cm, 7 * cm], numeric=(0, 2)))
+    return story
