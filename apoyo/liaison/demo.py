@@ -13,8 +13,10 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from apoyo.accounts.models import User
-from apoyo.liaison import services
+from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
+from apoyo.liaison.assignments import assign
 from apoyo.liaison.models import Area, AreaMember, Consultation, DocumentType
+from apoyo.liaison.workflow import register
 
 SEED_FOLIO = "CONSULTA/SON/2020/1"
 SONORA_TIME = ZoneInfo("America/Hermosillo")
@@ -72,7 +74,7 @@ def load_sivople_demo():
             area=Area.objects.get(code=code), user=users[username], defaults={"is_head": is_head}
         )
     load_seed_consultation(users)
-    services.register(
+    register(
         users["opl.admin"],
         DocumentType.objects.get(code="SOLICITUD"),
         f"IEE-SE-0452-{timezone.localdate().year}",
@@ -86,7 +88,7 @@ def load_seed_consultation(users):
     """CONSULTA/SON/2020/1: registered and assigned to DERFE on 1 June 2020 at 19:08, answered by
     DERFE and forwarded to IEE Sonora on 10 June 2020."""
     registered = at(2020, 6, 1, 19, 8)
-    consultation = services.register(
+    consultation = register(
         users["opl.admin"],
         DocumentType.objects.get(code="CONSULTA"),
         "IEE-PRESI-137-2020",
@@ -95,14 +97,12 @@ def load_seed_consultation(users):
         files=[ContentFile(letter_pdf(), name="IEE-PRESI-137-2020.pdf")],
         now=registered,
     )
-    (assignment,) = services.assign(
+    (assignment,) = assign(
         users["ine.utvopl"], consultation, [Area.objects.get(code="DERFE")], now=registered
     )
-    answer = services.save_answer(
-        users["ine.derfe"], assignment, ANSWER, now=at(2020, 6, 10, 10, 30)
-    )
-    services.approve_answer(users["ine.jefa.derfe"], answer, now=at(2020, 6, 10, 13, 0))
-    services.forward_answer(users["ine.utvopl"], answer, now=at(2020, 6, 10, 17, 45))
+    answer = save_answer(users["ine.derfe"], assignment, ANSWER, now=at(2020, 6, 10, 10, 30))
+    approve_answer(users["ine.jefa.derfe"], answer, now=at(2020, 6, 10, 13, 0))
+    forward_answer(users["ine.utvopl"], answer, now=at(2020, 6, 10, 17, 45))
     return consultation
 
 

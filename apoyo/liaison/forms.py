@@ -1,10 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apoyo.accounts.models import OPL_ROLES, User
+from apoyo.accounts.models import User
 from apoyo.geo.models import State
-from apoyo.liaison.models import AREA_ROLES, Area, AreaMember, DocumentType, Status
-from apoyo.liaison.services import MAX_FILES, check_files
+from apoyo.liaison import policies
+from apoyo.liaison.attachments import MAX_FILES, check_files
+from apoyo.liaison.models import Area, AreaMember, DocumentType, Status
 
 # What the file picker offers; the content is what is checked (apoyo.core.filetypes).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
@@ -25,7 +26,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files at once, each checked by its content and size (services.check_files)."""
+    """Several files at once, each checked by its content and size (attachments.check_files)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Anexos")
@@ -134,10 +135,10 @@ class FilterForm(forms.Form):
         self.fields["state"].empty_label = "Todos"
         self.fields["area"].empty_label = "Todas"
         self.fields["doc_type"].empty_label = "Todos"
-        if user.role in OPL_ROLES:
+        if not policies.sees_every_entity(user):
             # An OPL sees only its own entity: choosing another would always give nothing.
             del self.fields["state"]
-        if user.role in AREA_ROLES:
+        if policies.desk(user) == policies.AREA:
             self.fields["area"].queryset = Area.objects.filter(members__user=user)
 
 
@@ -162,7 +163,9 @@ class AreaForm(forms.ModelForm):
 class MemberForm(forms.Form):
     user = forms.ModelChoiceField(
         label="Usuario",
-        queryset=User.objects.filter(role__in=AREA_ROLES, is_active=True).order_by("username"),
+        queryset=User.objects.filter(policies.MAY_JOIN_AN_AREA, is_active=True).order_by(
+            "username"
+        ),
     )
     is_head = forms.BooleanField(label="Titular (aprueba las respuestas)", required=False)
 

@@ -1,6 +1,6 @@
 """SIVOPLE: consultations and documents an OPL sends to INE, their assignment to INE areas and answers.
 
-Who sees what is decided here (`visible_to`), who may do what in services.py.
+Who sees what is decided here (`visible_to`), who may do what in policies.py.
 """
 
 from django.conf import settings
@@ -9,11 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from apoyo.accounts.models import OPL_ROLES, Role
+from apoyo.accounts.policies import signed_in
 from apoyo.accounts.scoping import ScopedQuerySet
-
-# INE roles whose users belong to areas and answer what is assigned to them.
-AREA_ROLES = frozenset({Role.INE_AREA, Role.INE_DERFE})
+from apoyo.liaison import policies
 
 
 class DocumentType(models.Model):
@@ -107,7 +105,7 @@ class AreaMember(models.Model):
 
 
 class FolioCounter(models.Model):
-    """The last folio number given per type, entity and year; see services.next_folio."""
+    """The last folio number given per type, entity and year; see folios.next_folio."""
 
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
     state = models.ForeignKey("geo.State", on_delete=models.PROTECT, related_name="+")
@@ -146,13 +144,12 @@ class ConsultationQuerySet(ScopedQuerySet):
     state_path = "state"
 
     def visible_to(self, user):
-        """OPL users: their entity (ScopedQuerySet); UTVOPL: all; area users: what is assigned
-        (actively) to one of their areas; anyone else: nothing."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.role == Role.INE_UTVOPL:
+        """UTVOPL: all; area users: what is assigned (actively) to one of their areas; OPL users:
+        their entity (ScopedQuerySet); anyone else: nothing."""
+        desk = policies.desk(user)
+        if desk == policies.LIAISON_UNIT:
             return self
-        if user.role in AREA_ROLES:
+        if desk == policies.AREA:
             assigned = Assignment.objects.filter(active=True, area__members__user=user)
             return self.filter(pk__in=assigned.values("consultation"))
         return super().visible_to(user)
@@ -279,15 +276,17 @@ class AnswerQuerySet(models.QuerySet):
         """The OPL sees forwarded answers of its entity; UTVOPL those the area approved (and what
         became of them); area users every answer of their areas and the forwarded ones of the
         consultations they see."""
-        if not user.is_authenticated or not user.is_active:
+        if not signed_in(user):
             return self.none()
+        # Asked before the desk: a superuser sits at the unit's, which would hide the drafts.
         if user.is_superuser:
             return self
-        if user.role in OPL_ROLES:
+        desk = policies.desk(user)
+        if desk == policies.OPL:
             return self.filter(status=AnswerStatus.FORWARDED, consultation__state=user.state_id)
-        if user.role == Role.INE_UTVOPL:
+        if desk == policies.LIAISON_UNIT:
             return self.exclude(status=AnswerStatus.DRAFT)
-        if user.role in AREA_ROLES:
+        if desk == policies.AREA:
             visible = Consultation.objects.visible_to(user)
             return self.filter(
                 Q(area__members__user=user)

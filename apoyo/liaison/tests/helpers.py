@@ -6,8 +6,10 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apoyo.accounts.models import Role
-from apoyo.liaison import services
+from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
+from apoyo.liaison.assignments import assign
 from apoyo.liaison.models import Area, AreaMember, DocumentType
+from apoyo.liaison.workflow import register
 from apoyo.testing.factories import make_user
 
 
@@ -65,11 +67,11 @@ class World:
             "description": "Se hace consulta en materia de candidaturas independientes.",
         }
         values.update(fields)
-        return services.register(user or self.opl, doc_type(code), files=files, **values)
+        return register(user or self.opl, doc_type(code), files=files, **values)
 
     def assigned(self, area_code="DERFE", **fields):
         consultation = self.register(**fields)
-        services.assign(self.utvopl, consultation, [area(area_code)])
+        assign(self.utvopl, consultation, [area(area_code)])
         consultation.refresh_from_db()
         return consultation
 
@@ -77,10 +79,10 @@ class World:
         """A consultation assigned to DERFE whose answer was approved (and forwarded)."""
         consultation = self.assigned(**fields)
         assignment = consultation.assignments.get()
-        answer = services.save_answer(self.derfe, assignment, "Respuesta de la DERFE.")
-        services.approve_answer(self.derfe_head, answer)
+        answer = save_answer(self.derfe, assignment, "Respuesta de la DERFE.")
+        approve_answer(self.derfe_head, answer)
         if forward:
-            services.forward_answer(self.utvopl, answer)
+            forward_answer(self.utvopl, answer)
         consultation.refresh_from_db()
         answer.refresh_from_db()
         return consultation, answer

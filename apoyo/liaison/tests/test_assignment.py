@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apoyo.liaison import services
+from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
+from apoyo.liaison.assignments import assign, reassign
 from apoyo.liaison.models import Event, EventKind, Status
+from apoyo.liaison.policies import NotAllowed
 from apoyo.liaison.tests.helpers import World, area, doc_type
+from apoyo.liaison.workflow import WorkflowError, close
 from apoyo.processes.models import Holiday
 
 SONORA = ZoneInfo("America/Hermosillo")
@@ -22,7 +25,7 @@ def world(db):
 
 def test_due_date_counts_working_days_from_the_day_after_the_assignment(world):
     consultation = world.register()
-    (assignment,) = services.assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
+    (assignment,) = assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
     # CONSULTA: 10 working days from Tuesday 2 June: 2-5, 8-12, 15 June.
     assert assignment.due_date == datetime.date(2020, 6, 15)
 
@@ -31,7 +34,7 @@ def test_due_date_skips_national_holidays_but_not_an_entitys_own(world):
     Holiday.objects.create(date=datetime.date(2020, 6, 3), name="Inhábil INE")
     Holiday.objects.create(date=datetime.date(2020, 6, 4), name="Inhábil IEE", state_id=26)
     consultation = world.register()
-    (assignment,) = services.assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
+    (assignment,) = assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
     assert assignment.due_date == datetime.date(2020, 6, 16)
 
 
@@ -40,14 +43,14 @@ def test_due_days_are_configured_per_type_and_weekends_are_skipped(world):
     documento.due_days = 3
     documento.save()
     consultation = world.register(code="DOCUMENTO")
-    (assignment,) = services.assign(world.utvopl, consultation, [area()], now=FRIDAY_5_JUNE_2020)
+    (assignment,) = assign(world.utvopl, consultation, [area()], now=FRIDAY_5_JUNE_2020)
     # Counted from Monday 8 June (Saturday and Sunday skipped): 8, 9, 10.
     assert assignment.due_date == datetime.date(2020, 6, 10)
 
 
 def test_assigning_to_several_areas_with_an_instruction_records_each_in_the_timeline(world):
     consultation = world.register(now=MONDAY_1_JUNE_2020)
-    assignments = services.assign(
+    assignments = assign(
         world.utvopl,
         consultation,
         [area("DERFE"), area("DEPPP")],
@@ -71,34 +74,34 @@ def test_assigning_to_several_areas_with_an_instruction_records_each_in_the_time
 def test_only_utvopl_assigns(world):
     consultation = world.register()
     for user in (world.opl, world.derfe_head, world.opl_admin):
-        with pytest.raises(services.NotAllowed, match="Solo la UTVOPL"):
-            services.assign(user, consultation, [area()])
+        with pytest.raises(NotAllowed, match="Solo la UTVOPL"):
+            assign(user, consultation, [area()])
     assert not consultation.assignments.exists()
 
 
 def test_an_area_is_assigned_once_and_a_closed_folio_not_at_all(world):
     consultation = world.assigned()
-    with pytest.raises(services.WorkflowError, match="ya está turnada a DERFE"):
-        services.assign(world.utvopl, consultation, [area()])
-    with pytest.raises(services.WorkflowError, match="al menos un área"):
-        services.assign(world.utvopl, consultation, [])
-    services.close(world.utvopl, consultation)
-    with pytest.raises(services.WorkflowError, match="concluida"):
-        services.assign(world.utvopl, consultation, [area("DEPPP")])
+    with pytest.raises(WorkflowError, match="ya está turnada a DERFE"):
+        assign(world.utvopl, consultation, [area()])
+    with pytest.raises(WorkflowError, match="al menos un área"):
+        assign(world.utvopl, consultation, [])
+    close(world.utvopl, consultation)
+    with pytest.raises(WorkflowError, match="concluida"):
+        assign(world.utvopl, consultation, [area("DEPPP")])
 
 
 def test_an_inactive_area_cannot_receive_assignments(world):
     deoe = area("DEOE")
     deoe.active = False
     deoe.save()
-    with pytest.raises(services.WorkflowError, match="no está activa"):
-        services.assign(world.utvopl, world.register(), [deoe])
+    with pytest.raises(WorkflowError, match="no está activa"):
+        assign(world.utvopl, world.register(), [deoe])
 
 
 def test_reassignment_ends_the_old_turn_with_its_reason_and_gives_a_new_due_date(world):
     consultation = world.register()
-    (old,) = services.assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
-    new = services.reassign(
+    (old,) = assign(world.utvopl, consultation, [area()], now=MONDAY_1_JUNE_2020)
+    new = reassign(
         world.utvopl, old, area("DEPPP"), "Corresponde a prerrogativas.", now=FRIDAY_5_JUNE_2020
     )
     old.refresh_from_db()
@@ -113,37 +116,37 @@ def test_reassignment_ends_the_old_turn_with_its_reason_and_gives_a_new_due_date
 def test_reassignment_needs_utvopl_a_reason_and_another_area(world):
     consultation = world.assigned()
     assignment = consultation.assignments.get()
-    with pytest.raises(services.NotAllowed):
-        services.reassign(world.derfe_head, assignment, area("DEPPP"), "Motivo")
-    with pytest.raises(services.WorkflowError, match="motivo"):
-        services.reassign(world.utvopl, assignment, area("DEPPP"), "  ")
-    with pytest.raises(services.WorkflowError, match="distinta"):
-        services.reassign(world.utvopl, assignment, area("DERFE"), "Motivo")
-    services.reassign(world.utvopl, assignment, area("DEPPP"), "Motivo")
-    with pytest.raises(services.WorkflowError, match="ya no está vigente"):
-        services.reassign(world.utvopl, assignment, area("DEOE"), "Otra vez")
+    with pytest.raises(NotAllowed):
+        reassign(world.derfe_head, assignment, area("DEPPP"), "Motivo")
+    with pytest.raises(WorkflowError, match="motivo"):
+        reassign(world.utvopl, assignment, area("DEPPP"), "  ")
+    with pytest.raises(WorkflowError, match="distinta"):
+        reassign(world.utvopl, assignment, area("DERFE"), "Motivo")
+    reassign(world.utvopl, assignment, area("DEPPP"), "Motivo")
+    with pytest.raises(WorkflowError, match="ya no está vigente"):
+        reassign(world.utvopl, assignment, area("DEOE"), "Otra vez")
 
 
 def test_status_follows_the_assignments_and_answers(world):
     consultation = world.register()
     assert consultation.status == Status.REGISTERED
-    derfe, deppp = services.assign(world.utvopl, consultation, [area("DERFE"), area("DEPPP")])
+    derfe, deppp = assign(world.utvopl, consultation, [area("DERFE"), area("DEPPP")])
     consultation.refresh_from_db()
     assert consultation.status == Status.ASSIGNED
 
-    first = services.save_answer(world.derfe, derfe, "Respuesta DERFE")
-    services.approve_answer(world.derfe_head, first)
+    first = save_answer(world.derfe, derfe, "Respuesta DERFE")
+    approve_answer(world.derfe_head, first)
     consultation.refresh_from_db()
     assert consultation.status == Status.ASSIGNED  # DEPPP has not answered
 
-    services.forward_answer(world.utvopl, first)
+    forward_answer(world.utvopl, first)
     deppp_head = world.deppp
     deppp.area.members.filter(user=deppp_head).update(is_head=True)
-    second = services.save_answer(deppp_head, deppp, "Respuesta DEPPP")
-    services.approve_answer(deppp_head, second)
+    second = save_answer(deppp_head, deppp, "Respuesta DEPPP")
+    approve_answer(deppp_head, second)
     consultation.refresh_from_db()
     assert consultation.status == Status.ANSWERED
 
-    services.forward_answer(world.utvopl, second)
+    forward_answer(world.utvopl, second)
     consultation.refresh_from_db()
     assert consultation.status == Status.FORWARDED

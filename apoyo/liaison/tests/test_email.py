@@ -10,7 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from apoyo.accounts.models import Notification
-from apoyo.liaison import services
+from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
+from apoyo.liaison.assignments import assign, reassign
 from apoyo.liaison.models import Assignment, Event, EventKind
 from apoyo.liaison.tests.helpers import World, area, member
 
@@ -66,7 +67,7 @@ def test_assignment_mail_goes_through_smtp_to_every_active_user_of_the_area_in_s
     without_address = member("DERFE", email="")
     consultation = world.register(now=REGISTERED)
 
-    services.assign(
+    assign(
         world.utvopl,
         consultation,
         [area("DERFE")],
@@ -113,9 +114,7 @@ def test_assignment_mail_goes_through_smtp_to_every_active_user_of_the_area_in_s
 def test_reassignment_mails_the_new_area_only(world, smtp):
     consultation = world.assigned()
     smtp.received.clear()
-    services.reassign(
-        world.utvopl, consultation.assignments.get(), area("DEPPP"), "Es de prerrogativas."
-    )
+    reassign(world.utvopl, consultation.assignments.get(), area("DEPPP"), "Es de prerrogativas.")
     received = smtp.about(SUBJECT)
     assert [to for to, _ in received] == [[world.deppp.email]]
     assert "Área asignada: DIRECCIÓN EJECUTIVA DE PRERROGATIVAS Y PARTIDOS POLÍTICOS" in (
@@ -128,7 +127,7 @@ def test_a_mail_server_that_is_down_does_not_undo_the_assignment(world, settings
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens there
     settings.EMAIL_TIMEOUT = 2
     consultation = world.register()
-    services.assign(world.utvopl, consultation, [area("DERFE")])
+    assign(world.utvopl, consultation, [area("DERFE")])
     assert Assignment.objects.filter(consultation=consultation, active=True).exists()
     event = Event.objects.get(kind=EventKind.NOTIFIED)
     assert "el correo no pudo enviarse" in event.detail
@@ -136,7 +135,7 @@ def test_a_mail_server_that_is_down_does_not_undo_the_assignment(world, settings
 
 
 def test_an_area_without_users_is_recorded_as_nobody_notified(world, mailoutbox):
-    services.assign(world.utvopl, world.register(), [area("DEOE")])
+    assign(world.utvopl, world.register(), [area("DEOE")])
     assert not [m for m in mailoutbox if m.subject == SUBJECT]
     event = Event.objects.get(kind=EventKind.NOTIFIED)
     assert event.detail == "El área DEOE no tiene usuarios activos: nadie fue notificado."
@@ -149,14 +148,14 @@ def test_the_opl_hears_of_a_forwarded_answer_and_utvopl_of_new_and_approved_item
     new = [m for m in mailoutbox if "por turnar" in m.subject]
     assert [m.to for m in new] == [[world.utvopl.email]]
     mailoutbox.clear()
-    services.assign(world.utvopl, consultation, [area()])
-    answer = services.save_answer(world.derfe, consultation.assignments.get(), "Respuesta.")
+    assign(world.utvopl, consultation, [area()])
+    answer = save_answer(world.derfe, consultation.assignments.get(), "Respuesta.")
     to_approve = [m for m in mailoutbox if "por aprobar" in m.subject]
     assert [m.to for m in to_approve] == [[world.derfe_head.email]]
-    services.approve_answer(world.derfe_head, answer)
+    approve_answer(world.derfe_head, answer)
     to_forward = [m for m in mailoutbox if "por remitir" in m.subject]
     assert [m.to for m in to_forward] == [[world.utvopl.email]]
-    services.forward_answer(world.utvopl, answer)
+    forward_answer(world.utvopl, answer)
     answered = [m for m in mailoutbox if m.subject.startswith("[SIVOPLE] Respuesta del INE")]
     # Whoever registered it and the OPL's administrators of the same entity, not other entities.
     assert sorted(address for m in answered for address in m.to) == sorted(

@@ -8,9 +8,11 @@ import pytest
 from django.db import connections
 
 from apoyo.accounts.models import Role
-from apoyo.liaison import services
+from apoyo.liaison import workflow
 from apoyo.liaison.models import Consultation, FolioCounter
+from apoyo.liaison.policies import NotAllowed
 from apoyo.liaison.tests.helpers import World, doc_type, pdf
+from apoyo.liaison.workflow import WorkflowError, register
 from apoyo.testing.factories import make_user, require_postgresql
 
 SONORA = ZoneInfo("America/Hermosillo")
@@ -62,7 +64,7 @@ def test_a_registration_that_fails_gives_its_number_back(world, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError("No queda espacio en el disco")
 
-    monkeypatch.setattr(services, "store_attachment", disk_full)
+    monkeypatch.setattr(workflow, "store_attachment", disk_full)
     with pytest.raises(OSError):
         world.register(files=[pdf()])
     monkeypatch.undo()
@@ -71,11 +73,11 @@ def test_a_registration_that_fails_gives_its_number_back(world, monkeypatch):
 
 
 def test_only_opl_users_register_and_always_for_their_own_entity(world):
-    with pytest.raises(services.NotAllowed):
-        services.register(world.utvopl, doc_type(), "X-1", "Asunto", "Descripción")
+    with pytest.raises(NotAllowed):
+        register(world.utvopl, doc_type(), "X-1", "Asunto", "Descripción")
     aspirant_user = make_user(Role.ASPIRANT)
-    with pytest.raises(services.NotAllowed):
-        services.register(aspirant_user, doc_type(), "X-1", "Asunto", "Descripción")
+    with pytest.raises(NotAllowed):
+        register(aspirant_user, doc_type(), "X-1", "Asunto", "Descripción")
     chihuahua = world.register(user=world.other_opl)
     assert chihuahua.folio.startswith("CONSULTA/CHIH/")
 
@@ -84,7 +86,7 @@ def test_an_inactive_type_cannot_be_registered(world):
     informe = doc_type("INFORME")
     informe.active = False
     informe.save()
-    with pytest.raises(services.WorkflowError, match="no está activo"):
+    with pytest.raises(WorkflowError, match="no está activo"):
         world.register(code="INFORME")
 
 
@@ -106,7 +108,7 @@ def test_concurrent_registrations_get_folios_1_to_n_without_gaps_or_repeats():
         try:
             barrier.wait(timeout=30)
             for n in range(PER_THREAD):
-                consultation = services.register(
+                consultation = register(
                     user, consulta, f"IEE-{user.pk}-{n}", "Asunto", "Descripción"
                 )
                 with lock:

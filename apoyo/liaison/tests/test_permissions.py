@@ -6,7 +6,8 @@ from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from apoyo.accounts.models import Role
-from apoyo.liaison import services
+from apoyo.liaison.answers import approve_answer, forward_answer, return_answer, save_answer
+from apoyo.liaison.assignments import assign, reassign
 from apoyo.liaison.models import Assignment, Status
 from apoyo.liaison.tests.helpers import World, area, member, pdf
 from apoyo.testing.factories import make_user
@@ -47,7 +48,7 @@ def test_an_area_sees_only_what_is_actively_assigned_to_it(world, client):
     assert page(client, world.derfe, "detail", to_derfe.pk).status_code == 200
     assert page(client, world.derfe, "detail", to_deppp.pk).status_code == 404
     assert page(client, world.derfe, "detail", unassigned.pk).status_code == 404
-    services.reassign(world.utvopl, to_derfe.assignments.get(), area("DEPPP"), "No es suyo.")
+    reassign(world.utvopl, to_derfe.assignments.get(), area("DEPPP"), "No es suyo.")
     assert page(client, world.derfe, "detail", to_derfe.pk).status_code == 404
     assert page(client, world.deppp, "detail", to_derfe.pk).status_code == 200
 
@@ -92,7 +93,7 @@ def test_only_utvopl_assigns_and_reassigns_through_the_pages(world, client):
     # An area user cannot even see an unassigned folio.
     assert post(client, world.derfe_head, "assign", consultation.pk).status_code == 404
     assert not Assignment.objects.exists()
-    services.assign(world.utvopl, consultation, [derfe])
+    assign(world.utvopl, consultation, [derfe])
     assignment = consultation.assignments.get()
     data = {f"r{assignment.pk}-area": area("DEPPP").pk, f"r{assignment.pk}-reason": "Motivo"}
     assert post(client, world.derfe_head, "reassign", assignment.pk, data=data).status_code == 403
@@ -101,7 +102,7 @@ def test_only_utvopl_assigns_and_reassigns_through_the_pages(world, client):
 
 def test_only_the_head_approves_and_only_utvopl_forwards_or_returns(world, client):
     consultation = world.assigned()
-    answer = services.save_answer(world.derfe, consultation.assignments.get(), "Respuesta.")
+    answer = save_answer(world.derfe, consultation.assignments.get(), "Respuesta.")
     assert post(client, world.derfe, "approve", answer.pk).status_code == 403
     assert post(client, world.opl, "approve", answer.pk).status_code == 404  # a draft is INE's
     assert post(client, world.utvopl, "approve", answer.pk).status_code == 404
@@ -117,7 +118,7 @@ def test_only_the_head_approves_and_only_utvopl_forwards_or_returns(world, clien
 
 def test_the_opl_never_sees_unforwarded_answers_nor_ine_internal_steps(world, client):
     consultation, answer = world.answered(forward=False)
-    services.return_answer(world.utvopl, answer, "Observación interna.")
+    return_answer(world.utvopl, answer, "Observación interna.")
     detail = page(client, world.opl, "detail", consultation.pk).content.decode()
     assert "Respuesta de la DERFE." not in detail
     assert "Observación interna." not in detail
@@ -129,8 +130,8 @@ def test_the_opl_never_sees_unforwarded_answers_nor_ine_internal_steps(world, cl
 def test_attachments_are_served_only_to_who_may_see_them(world, client):
     consultation = world.register(files=[pdf("oficio.pdf", body=b"texto del oficio")])
     question = consultation.attachments.get()
-    services.assign(world.utvopl, consultation, [area()])
-    draft = services.save_answer(
+    assign(world.utvopl, consultation, [area()])
+    draft = save_answer(
         world.derfe, consultation.assignments.get(), "Respuesta.", files=[pdf("respuesta.pdf")]
     )
     reply = draft.attachments.get()
@@ -148,10 +149,10 @@ def test_attachments_are_served_only_to_who_may_see_them(world, client):
     assert page(client, world.derfe, "attachment", reply.pk).status_code == 200
     assert page(client, world.opl, "attachment", reply.pk).status_code == 404
     assert page(client, world.utvopl, "attachment", reply.pk).status_code == 404
-    services.approve_answer(world.derfe_head, draft)
+    approve_answer(world.derfe_head, draft)
     assert page(client, world.utvopl, "attachment", reply.pk).status_code == 200
     assert page(client, world.opl, "attachment", reply.pk).status_code == 404
-    services.forward_answer(world.utvopl, draft)
+    forward_answer(world.utvopl, draft)
     assert page(client, world.opl, "attachment", reply.pk).status_code == 200
     assert page(client, world.other_opl, "attachment", reply.pk).status_code == 404
 
@@ -202,7 +203,7 @@ def test_exports_hold_only_what_the_user_sees(world, client):
 
 def test_utvopls_instruction_to_the_area_is_not_shown_to_the_opl(world, client):
     consultation = world.register()
-    services.assign(world.utvopl, consultation, [area()], instruction="Instrucción interna.")
+    assign(world.utvopl, consultation, [area()], instruction="Instrucción interna.")
     assert (
         "Instrucción interna."
         not in page(client, world.opl, "detail", consultation.pk).content.decode()

@@ -11,7 +11,10 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import Role
-from apoyo.liaison import services
+from apoyo.liaison.answers import save_answer
+from apoyo.liaison.assignments import assign
+from apoyo.liaison.deadlines import due_soon_limit
+from apoyo.liaison.mail import ASSIGNMENT_SUBJECT
 from apoyo.liaison.models import (
     AnswerStatus,
     AreaMember,
@@ -20,6 +23,7 @@ from apoyo.liaison.models import (
     Status,
 )
 from apoyo.liaison.tests.helpers import World, area, docx, pdf
+from apoyo.liaison.workflow import close
 from apoyo.testing.factories import make_user
 
 SONORA = ZoneInfo("America/Hermosillo")
@@ -90,7 +94,7 @@ def test_utvopl_assigns_from_the_folio_page_and_the_area_is_mailed(world, client
     )
     assert response.status_code == 302
     subjects = [m.subject for m in mailoutbox]
-    assert subjects.count(services.ASSIGNMENT_SUBJECT) == 2
+    assert subjects.count(ASSIGNMENT_SUBJECT) == 2
     page = client.get(response["Location"]).content.decode()
     assert f"{consultation.folio} turnada a DERFE" in page
     assert "Notificación" in page and "2 correos enviados" in page
@@ -197,7 +201,7 @@ def test_the_opl_follows_up_from_the_page_and_the_folio_goes_back_to_the_area(wo
 
 def test_the_timeline_shows_every_step_to_ine(world, client):
     consultation, _ = world.answered()
-    services.close(world.opl, consultation)
+    close(world.opl, consultation)
     page = as_user(client, world.utvopl).get(reverse("liaison:detail", args=[consultation.pk]))
     timeline = page.content.decode().split("Línea de tiempo")[-1]
     for label in [
@@ -235,13 +239,13 @@ def test_overdue_and_due_soon_filters(world, client):
     today = timezone.localdate()
     long_ago = datetime.datetime(2020, 6, 1, 9, 0, tzinfo=SONORA)
     overdue = world.register(subject="Vencida")
-    services.assign(world.utvopl, overdue, [area()], now=long_ago)
+    assign(world.utvopl, overdue, [area()], now=long_ago)
     soon = world.register(subject="Por vencer")
-    (assignment,) = services.assign(world.utvopl, soon, [area()])
-    assignment.due_date = services.due_soon_limit(today)
+    (assignment,) = assign(world.utvopl, soon, [area()])
+    assignment.due_date = due_soon_limit(today)
     assignment.save()
     later = world.register(subject="Con tiempo")
-    (assignment,) = services.assign(world.utvopl, later, [area()])
+    (assignment,) = assign(world.utvopl, later, [area()])
     assignment.due_date = today + datetime.timedelta(days=30)
     assignment.save()
     as_user(client, world.derfe)
@@ -279,7 +283,7 @@ def test_csv_and_xlsx_exports_follow_the_filters_and_neutralise_formulas(world, 
 def test_inbox_shows_each_role_what_waits_for_it(world, client):
     new = world.register(subject="Nueva de Sonora")
     in_derfe = world.assigned(subject="En la DERFE")
-    answer = services.save_answer(world.derfe, in_derfe.assignments.get(), "Proyecto.")
+    answer = save_answer(world.derfe, in_derfe.assignments.get(), "Proyecto.")
 
     utvopl = as_user(client, world.utvopl).get(reverse("liaison:inbox")).content.decode()
     assert new.folio in utvopl.split("Respuestas por remitir")[0]

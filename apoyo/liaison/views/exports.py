@@ -1,0 +1,64 @@
+"""The filtered list of folios as a file."""
+
+from django.http import Http404
+from django.utils import timezone
+from django.views import View
+
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.liaison.forms import FilterForm
+from apoyo.liaison.inbox import consultations_for, filter_consultations, is_overdue
+from apoyo.liaison.models import Opl
+from apoyo.liaison.views.common import SivopleMixin
+
+EXPORT_HEADER = [
+    "Folio SIVOPLE",
+    "Folio del documento del OPL",
+    "Tipo",
+    "Entidad",
+    "OPL",
+    "Asunto",
+    "Descripción",
+    "Estado",
+    "Fecha y hora de registro",
+    "Áreas",
+    "Fecha límite",
+    "Vencida",
+    "Concluida",
+]
+
+
+class ExportView(SivopleMixin, View):
+    """The filtered list as CSV or XLSX (cells protected against formula injection)."""
+
+    def get(self, request, fmt):
+        if fmt not in {"csv", "xlsx"}:
+            raise Http404
+        form = FilterForm(request.user, data=request.GET or None)
+        consultations = consultations_for(request.user).order_by("created_at", "pk")
+        if form.is_valid():
+            consultations = filter_consultations(consultations, form.cleaned_data)
+        today = timezone.localdate()
+        names = dict(Opl.objects.values_list("state_id", "name"))
+        rows = (export_row(c, names, today) for c in consultations.iterator(chunk_size=500))
+        filename = f"sivople-{today:%Y%m%d}"
+        if fmt == "xlsx":
+            return xlsx_response(f"{filename}.xlsx", [("Consultas", EXPORT_HEADER, rows)])
+        return csv_response(f"{filename}.csv", EXPORT_HEADER, rows)
+
+
+def export_row(consultation, names, today):
+    return [
+        consultation.folio,
+        consultation.opl_folio,
+        consultation.doc_type.code,
+        consultation.state.abbreviation,
+        names.get(consultation.state_id, ""),
+        consultation.subject,
+        consultation.description,
+        consultation.get_status_display(),
+        consultation.created_at,
+        ", ".join(a.area.code for a in consultation.current_assignments),
+        consultation.next_due,
+        "Sí" if is_overdue(consultation, today) else "No",
+        consultation.closed_at,
+    ]
