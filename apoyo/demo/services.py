@@ -16,11 +16,11 @@ from reportlab.pdfgen import canvas
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant, Auxiliary
+from apoyo.aspirants.setup import load_setup_file
 from apoyo.geo.models import Section
 from apoyo.geo.services import SONORA_CATALOGUE, import_geo
 from apoyo.liaison.demo import load_sivople_demo
 from apoyo.processes.models import Office, Process
-from apoyo.processes.setup_file import load_setup_file
 from apoyo.review import services as review
 from apoyo.roll.frames import COLUMNS as ROLL_COLUMNS
 from apoyo.roll.services import import_ln_stats, import_roll

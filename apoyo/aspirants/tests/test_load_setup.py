@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apoyo.aspirants.models import Aspirant
+from apoyo.aspirants.setup import SetupError, load_setup
 from apoyo.processes.models import Office, Process
-from apoyo.processes.setup_file import SetupError, load_setup
 from apoyo.testing.factories import make_aspirant, make_office, make_process, make_sections
 
 pytestmark = pytest.mark.django_db
@@ -529,6 +531,14 @@ BAD_INPUTS = {
         _set("aspirants.0.code", "A" * 31),
         "aspirants[0].code: admite como máximo 30 caracteres.",
     ),
+    "text_with_a_nul_character": (
+        _set("aspirants.0.name", "NOM\u0000BRE"),
+        "aspirants[0].name: tiene un carácter no admitido (U+0000).",
+    ),
+    "null_in_a_list_is_not_absent": (
+        _set("offices.1", None),
+        "offices[1]: debe ser un objeto JSON ({...}).",
+    ),
 }
 
 
@@ -628,3 +638,97 @@ def test_service_raises_setup_error_for_a_bad_document():
         load_setup(data)
 
     assert str(error.value) == "offices[1].scope.number: el municipio 999 no existe en Sonora."
+
+
+def test_lone_surrogate_is_reported_not_written():
+    # json.loads turns the escape "\ud800" into a character no database encoding takes.
+    data = example()
+    data["process"]["name"] = "PEL \ud800"
+
+    with pytest.raises(SetupError) as error:
+        load_setup(data)
+
+    assert str(error.value) == "process.name: tiene un carácter no admitido (U+D800)."
+
+
+def test_null_stands_for_an_absent_optional_value(tmp_path, capsys):
+    data = example()
+    data["paper_regime"] = None
+    data["process"]["roll_cut_date"] = None
+    data["aspirants"][0]["email"] = None
+    data["offices"][0]["threshold"]["dispersion"] = None
+
+    load_data(tmp_path, data, capsys)
+
+    assert not Process.objects.get().has_paper_regime
+    assert Process.objects.get().roll_cut_date is None
+    assert Aspirant.objects.get().email == ""
+    assert office("GOB").dispersion_unit == ""
+
+
+# --- Any value anywhere: loaded, or one Spanish line and nothing written -----------------------
+
+
+def _leaves(data, path=()):
+    """Every place in the document, as the keys and indexes that reach it."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        yield (*path, key)
+        if isinstance(value, dict | list):
+            yield from _leaves(value, (*path, key))
+
+
+def _container(data, path):
+    """What holds the place `path` names, or None when an earlier change took that place away."""
+    target = data
+    for key in path[:-1]:
+        try:
+            target = target[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return target if isinstance(target, dict | list) else None
+
+
+def _holds(container, key):
+    if isinstance(container, dict):
+        return isinstance(key, str)
+    return isinstance(container, list) and isinstance(key, int) and key < len(container)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40)
+    | st.sampled_from(["2021-02-30", "state", " MUNICIPALITY ", "GOB", "section", "a@b.mx"]),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(list(_leaves(CONTRACT_EXAMPLE))), st.none() | _JSON_VALUES),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_value_anywhere_loads_or_fails_with_one_line(changes):
+    data = example()
+    for path, value in changes:
+        container, key = _container(data, path), path[-1]
+        if _holds(container, key):
+            container[key] = value
+    before = snapshot()
+
+    try:
+        load_setup(data)
+    except SetupError as error:
+        assert "\n" not in str(error)
+        assert snapshot() == before

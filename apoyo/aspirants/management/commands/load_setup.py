@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from apoyo.aspirants.setup import SetupError, load_setup_file
 from apoyo.core.cli import fail
-from apoyo.processes.setup_file import SetupError, load_setup_file
 
 
 def _count(number, singular, plural):
