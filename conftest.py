@@ -13,6 +13,9 @@ def _data_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     # Real hashing costs ~0.3 s per user; tests do not test the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-step verification has its own tests (accounts); elsewhere a signed-in test user is
+    # already past it, as after a real sign-in.
+    settings.APOYO_MFA_REQUIRED = False
     # Background jobs run at once, inside the test (DESIGN.md).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

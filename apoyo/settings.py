@@ -1,5 +1,6 @@
 """Apoyo settings, read from environment variables (see README, "Producción")."""
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -73,14 +74,33 @@ def sqlite_database(path):
 DATA_DIR = Path(env_str("APOYO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+DATA_DIR.chmod(0o700)
+
 DEBUG = env_bool("APOYO_DEBUG", False)
-SECRET_KEY = env_str("APOYO_SECRET_KEY") or (
-    "django-insecure-apoyo-solo-para-desarrollo"
-    if DEBUG or not env_bool("APOYO_PRODUCTION")
-    else ""
-)
-if not SECRET_KEY:
+PRODUCTION = env_bool("APOYO_PRODUCTION")
+
+
+def instance_secret_key():
+    """Outside debug mode and production, a key of this instance alone, made on first use and kept
+    in the data folder (0600): the published development key would let anyone forge sessions."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+if env_str("APOYO_SECRET_KEY"):
+    SECRET_KEY = env_str("APOYO_SECRET_KEY")
+elif PRODUCTION:
     raise RuntimeError("APOYO_SECRET_KEY es obligatoria en producción.")
+elif DEBUG:
+    SECRET_KEY = "django-insecure-apoyo-solo-para-desarrollo"
+else:
+    SECRET_KEY = instance_secret_key()
 
 ALLOWED_HOSTS = env_list("APOYO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("APOYO_CSRF_TRUSTED_ORIGINS")
@@ -100,6 +120,10 @@ INSTALLED_APPS = [
     # and its Spanish catalogue would replace Django's wording in every form of the project
     # ("Este campo es requerido" for "Este campo es obligatorio").
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apoyo.accounts",
     "apoyo.geo",
     "apoyo.processes",
@@ -121,9 +145,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apoyo.accounts.middleware.IdleTimeoutMiddleware",
+    "apoyo.accounts.middleware.SecondFactorMiddleware",
+    "apoyo.accounts.middleware.RefusalLogMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "apoyo.urls"
@@ -150,12 +180,20 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -194,6 +232,29 @@ DEFAULT_FROM_EMAIL = env_str("APOYO_FROM_EMAIL", "Apoyo <no-responder@apoyo.loca
 APOYO_BASE_URL = env_str("APOYO_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = env_int("APOYO_SESSION_SECONDS", 8 * 3600)
+# A session unused this long is closed: OPL and INE staff, and everyone else.
+APOYO_IDLE_MINUTES_STAFF = env_int("APOYO_IDLE_MINUTES_STAFF", 30)
+APOYO_IDLE_MINUTES = env_int("APOYO_IDLE_MINUTES", 60)
+
+# Sign-in --------------------------------------------------------------------------------------------
+# Two-step verification (TOTP) is required for OPL administrators and revisores and every INE role
+# outside debug mode; in the demo it is offered but not required.
+APOYO_MFA_REQUIRED = env_bool("APOYO_MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("APOYO_MFA_ISSUER", "Apoyo")
+# Failed sign-ins: after this many for one account or from one address, both are refused for the
+# cool-off time (django-axes), on the web login and the capture app's API alike.
+AXES_FAILURE_LIMIT = env_int("APOYO_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("APOYO_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apoyo.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "apoyo.accounts.audit.client_address"
+# Behind the institute's proxy (APOYO_NUM_PROXIES=1) the client's address is read from
+# X-Forwarded-For for the access log, the sign-in throttle and the API's throttles alike.
+APOYO_NUM_PROXIES = env_int("APOYO_NUM_PROXIES", 0)
+# Entries of the access log older than this are removed by purge_audit_log (five years: the
+# LGPDPPSO asks for a record of access; the process and its challenges end well before).
+APOYO_AUDIT_RETENTION_DAYS = env_int("APOYO_AUDIT_RETENTION_DAYS", 5 * 365)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -201,7 +262,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-if env_bool("APOYO_PRODUCTION"):
+if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("APOYO_SSL_REDIRECT", True)
@@ -261,7 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Behind the institute's proxy set APOYO_NUM_PROXIES=1, so the per-address throttle reads the
     # client's address from X-Forwarded-For; 0 trusts only the connection's address.
-    "NUM_PROXIES": env_int("APOYO_NUM_PROXIES", 0),
+    "NUM_PROXIES": APOYO_NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,43 +1,43 @@
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 
 from apoyo.accounts.models import OPL_ROLES, Role, User
 
-# Aspirant accounts are made from the aspirant's page, which links them to their aspirant.
-MANAGEABLE_ROLES = [(r.value, r.label) for r in Role if r in OPL_ROLES]
+# Only OPL roles: an aspirant's or auxiliary's account never becomes staff through these forms.
+STAFF_ROLES = [(role.value, role.label) for role in Role if role in OPL_ROLES]
 
 
 class StaffForm(forms.ModelForm):
-    """An OPL administrator's form for the OPL staff of their own entity. It never sets a
-    password: a person's password is theirs alone."""
+    """An OPL administrator's form for the OPL staff of their own entity. It sets no password (a
+    person's password is theirs alone) and no role (a role change is its own, logged, action)."""
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "is_active"]
+        fields = ["username", "first_name", "last_name", "email", "is_active"]
         labels = {"username": "Usuario", "is_active": "Activo"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = MANAGEABLE_ROLES
         self.fields["first_name"].required = True
+        self.fields["email"].help_text = "Ahí recibe el enlace para establecer su contraseña."
 
 
 class NewStaffForm(StaffForm):
-    """A new staff account with its initial password."""
+    """A new staff account: its role, and a link by e-mail to set its password."""
 
-    password = forms.CharField(
-        label="Contraseña inicial",
-        widget=forms.PasswordInput(render_value=False),
+    role = forms.ChoiceField(label="Rol", choices=STAFF_ROLES)
+
+    class Meta(StaffForm.Meta):
+        fields = ["username", "first_name", "last_name", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label="Rol nuevo", choices=STAFF_ROLES)
+    reason = forms.CharField(
+        label="Motivo del cambio",
+        max_length=200,
+        help_text="Queda en la bitácora con su nombre.",
     )
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password, self.instance)
-        return password
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password"])
-        if commit:
-            user.save()
-        return user

@@ -44,23 +44,36 @@ class User(AbstractUser):
 
 
 class AccessLog(models.Model):
-    """Who saw or exported citizens' personal data, and when (LGPDPPSO art. 31: security measures)."""
+    """The bitácora: who saw or exported citizens' personal data, signed in or was refused, and
+    when and from where (LGPDPPSO art. 31, security measures).
+
+    Entries are hash-chained in id order: each holds the SHA-256 of the previous entry's hash and
+    its own fields, so an entry changed or removed in the database breaks the chain at that point
+    (manage.py verify_audit_log). Written only by accounts.audit."""
 
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("fecha y hora", auto_now_add=True, db_index=True)
+    # The name as it was when the entry was written: kept if the account is renamed or deleted.
+    username = models.CharField("usuario", max_length=150, blank=True)
+    at = models.DateTimeField("fecha y hora", default=timezone.now, db_index=True)
     action = models.CharField("acción", max_length=40)
     object_type = models.CharField("tipo de objeto", max_length=40)
     object_id = models.CharField("objeto", max_length=40, blank=True)
     detail = models.CharField("detalle", max_length=300, blank=True)
     address = models.GenericIPAddressField("dirección IP", null=True, blank=True)
+    previous_hash = models.CharField("huella anterior", max_length=64, blank=True)
+    entry_hash = models.CharField("huella", max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "acceso a datos personales"
-        verbose_name_plural = "accesos a datos personales"
-        ordering = ["-at"]
+        verbose_name = "entrada de la bitácora"
+        verbose_name_plural = "bitácora de accesos y seguridad"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="accesslog_username_at"),
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
 
 
 class Notification(models.Model):

@@ -11,7 +11,13 @@ there, so refusing it here would protect nothing. Every other user needs an acti
 role; OPL roles also need their entity.
 """
 
+from django.conf import settings
+
 from apoyo.accounts.models import INE_ROLES, OPL_ROLES, Role
+
+# Roles that must sign in with a second factor outside debug mode: who decides on supports
+# (administrators and revisores) and every INE user.
+MFA_ROLES = frozenset({Role.OPL_ADMIN, Role.OPL_REVIEWER}) | INE_ROLES
 
 
 def signed_in(user):
@@ -126,6 +132,33 @@ def can_manage_working_days(user):
     return can_administer(user) or is_liaison_unit(user)
 
 
+# Accounts -----------------------------------------------------------------------------------------
+
+
+def mfa_required(user):
+    """Whether the user must sign in with two-step verification (TOTP). In debug mode (the demo)
+    it is offered to everyone and required of nobody."""
+    if not settings.APOYO_MFA_REQUIRED or not signed_in(user):
+        return False
+    return user.is_superuser or user.role in MFA_ROLES
+
+
+def is_staff_account(user):
+    """OPL and INE staff (and superusers), whose sessions expire sooner when idle."""
+    return user.is_superuser or user.role in OPL_ROLES | INE_ROLES
+
+
+def can_manage_staff(user):
+    """Staff accounts of the entity, and the aspirants' and auxiliaries' accounts: activation and
+    password links, never passwords."""
+    return can_administer(user)
+
+
+def can_read_audit_log(user):
+    """The bitácora of the entity's users."""
+    return can_administer(user)
+
+
 # For templates --------------------------------------------------------------------------------------
 
 # The user-level policies a template may ask: {% if can.review %}.
@@ -142,6 +175,8 @@ TEMPLATE_POLICIES = {
     "liaison_unit": is_liaison_unit,
     "ine_area": is_ine_area,
     "manage_working_days": can_manage_working_days,
+    "manage_staff": can_manage_staff,
+    "read_audit_log": can_read_audit_log,
 }
 
 

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 
 from apoyo.accounts.models import User
 from apoyo.aspirants.models import Aspirant
@@ -13,10 +12,10 @@ class AspirantForm(forms.ModelForm):
         label="Usuario del portal",
         required=False,
         max_length=150,
-        help_text="Opcional: crea la cuenta con la que el aspirante consulta sus apoyos.",
-    )
-    password = forms.CharField(
-        label="Contraseña inicial del portal", required=False, widget=forms.PasswordInput
+        help_text=(
+            "Opcional: crea la cuenta con la que el aspirante consulta sus apoyos; recibe en su "
+            "correo el enlace para establecer su contraseña."
+        ),
     )
 
     class Meta:
@@ -29,7 +28,6 @@ class AspirantForm(forms.ModelForm):
         self.fields["office"].label_from_instance = lambda o: f"{o.process.code} · {o.name}"
         if self.instance.user_id:
             del self.fields["username"]
-            del self.fields["password"]
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -42,17 +40,10 @@ class AspirantForm(forms.ModelForm):
             if same_code.exclude(pk=self.instance.pk).exists():
                 self.add_error("code", "Ya existe un aspirante con esa clave en el proceso.")
         username = cleaned.get("username")
-        if username:
-            if User.objects.filter(username=username).exists():
-                self.add_error("username", "Ese nombre de usuario ya está en uso.")
-            password = cleaned.get("password")
-            if not password:
-                self.add_error("password", "Indique la contraseña inicial.")
-            else:
-                try:
-                    validate_password(password)
-                except forms.ValidationError as error:
-                    self.add_error("password", error)
+        if username and User.objects.filter(username=username).exists():
+            self.add_error("username", "Ese nombre de usuario ya está en uso.")
+        if username and not cleaned.get("email"):
+            self.add_error("email", "Indique el correo: ahí recibe el enlace de su contraseña.")
         return cleaned
 
 
@@ -64,10 +55,3 @@ class AuxiliaryForm(forms.Form):
         label="Correo electrónico", help_text="Ahí recibe la invitación para crear su contraseña."
     )
     phone = forms.CharField(label="Teléfono", max_length=20, help_text="10 dígitos.")
-    username = forms.CharField(
-        label="Usuario",
-        max_length=150,
-        required=False,
-        help_text="Opcional: por omisión, su correo electrónico.",
-        validators=[User.username_validator],
-    )

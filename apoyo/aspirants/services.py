@@ -33,8 +33,9 @@ CONFLICT_MESSAGE = (
 
 
 @transaction.atomic
-def save_aspirant(aspirant, username="", password=""):
-    """Save an aspirant and, when a username is given, open their aspirant-portal account."""
+def save_aspirant(aspirant, username=""):
+    """Save an aspirant and, when a username is given, open their aspirant-portal account with
+    no usable password: the aspirant sets it with the link the caller e-mails them."""
     if username:
         user = User(
             username=username,
@@ -46,7 +47,7 @@ def save_aspirant(aspirant, username="", password=""):
             ).title(),
             email=aspirant.email,
         )
-        user.set_password(password)
+        user.set_unusable_password()
         user.save()
         aspirant.user = user
     aspirant.save()
@@ -92,7 +93,7 @@ def matched_on(auxiliary, email, phone):
     return " y ".join(parts)
 
 
-def register_auxiliary(aspirant, *, name, email, phone, registered_by, username=""):
+def register_auxiliary(aspirant, *, name, email, phone, registered_by):
     """Register an auxiliary of `aspirant` with an account that has no password yet (the
     invitation sets it). Returns the Auxiliary.
 
@@ -123,12 +124,21 @@ def register_auxiliary(aspirant, *, name, email, phone, registered_by, username=
             f"{registered[0].name} ya está registrado como su auxiliar "
             f"(mismo {matched_on(registered[0], email, phone)})."
         )
-    username = str(username or "").strip() or email
-    if User.objects.filter(username__iexact=username).exists():
-        raise AuxiliaryRefused(
-            f"El usuario «{username}» ya existe: indique otro nombre de usuario.", field="username"
-        )
+    username = available_username(email)
     return create_auxiliary(aspirant, process, name, email, phone, username, registered_by)
+
+
+def available_username(email):
+    """The auxiliary's username: their e-mail, or the e-mail with a number when an account already
+    has it. The aspirant never chooses it, so registering cannot be used to probe which usernames
+    exist."""
+    taken = set(User.objects.filter(username__istartswith=email).values_list("username", flat=True))
+    taken = {name.lower() for name in taken}
+    candidate, number = email, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{email}-{number}"
+    return candidate[:150]
 
 
 def create_auxiliary(aspirant, process, name, email, phone, username, registered_by):

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import OplAdminRequiredMixin
+from apoyo.accounts.signin import send_password_link
 from apoyo.aspirants.forms import AspirantForm
 from apoyo.aspirants.models import Aspirant
 from apoyo.aspirants.services import save_aspirant
@@ -10,6 +12,7 @@ from apoyo.aspirants.services import save_aspirant
 
 class AspirantList(OplAdminRequiredMixin, View):
     def get(self, request):
+        log_access(request, "listar", "aspirantes", detail=request.GET.urlencode())
         aspirants = Aspirant.objects.visible_to(request.user).select_related(
             "office__process", "user"
         )
@@ -31,9 +34,11 @@ class AspirantEdit(OplAdminRequiredMixin, View):
         form = AspirantForm(request.POST, instance=aspirant, user=request.user)
         if not form.is_valid():
             return self.render(request, form, aspirant, status=400)
-        data = form.cleaned_data
-        aspirant = save_aspirant(form.instance, data.get("username"), data.get("password"))
+        new_account = bool(form.cleaned_data.get("username"))
+        aspirant = save_aspirant(form.instance, form.cleaned_data.get("username"))
         messages.success(request, f"Aspirante {aspirant.code} guardado.")
+        if new_account and send_password_link(request, aspirant.user, new_account=True):
+            messages.success(request, f"Se envió a {aspirant.email} el enlace de su contraseña.")
         return redirect("aspirants:list")
 
     def get_aspirant(self, request, pk):

@@ -21,14 +21,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apoyo.accounts import policies
-from apoyo.accounts.audit import log_access
-from apoyo.accounts.models import User
+from apoyo.accounts.audit import client_address, log_access
 from apoyo.accounts.tokens import issue_token, revoke_token
 from apoyo.aspirants.services import active_auxiliary
 from apoyo.capture_app import services as app_capture
 from apoyo.capture_app.errors import error_body, refused
-from apoyo.capture_app.permissions import NOT_REGISTERED, IsActiveAuxiliary
+from apoyo.capture_app.permissions import IsActiveAuxiliary
 from apoyo.capture_app.serializers import (
     AUTHENTICATED_ERRORS,
     ERRORS_400,
@@ -47,9 +45,10 @@ from apoyo.capture_app.serializers import (
 )
 from apoyo.capture_app.throttling import AddressThrottle, SessionThrottle, SubmitThrottle
 
-BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
-ONLY_AUXILIARIES = "Solo los auxiliares de un aspirante usan la aplicación de captura."
-DEACTIVATED = "Su cuenta está desactivada: consulte al aspirante para el que trabaja."
+BAD_CREDENTIALS = (
+    "Usuario o contraseña incorrectos, o la cuenta no está activa para la aplicación de captura: "
+    "si su cuenta es de auxiliar, consulte al aspirante para el que trabaja."
+)
 
 
 def login_fields(data):
@@ -69,6 +68,13 @@ def login_fields(data):
             errors.append(app_capture.FieldError(name, invalid))
         values[name] = value if isinstance(value, str) else ""
     return values["username"], values["password"], errors
+
+
+def refused_login():
+    """One answer for a wrong password, an unknown user, a deactivated account and an account
+    that may not use the app: telling them apart would confirm a password to whoever guessed it."""
+    error = app_capture.FieldError("", BAD_CREDENTIALS)
+    return Response(error_body(BAD_CREDENTIALS, [error]), status=status.HTTP_400_BAD_REQUEST)
 
 
 class SessionView(APIView):
@@ -108,8 +114,10 @@ class SessionView(APIView):
         request=LoginSerializer,
         responses={
             201: SessionSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Usuario o contraseña incorrectos."),
-            403: OpenApiResponse(ErrorSerializer, description="No es un auxiliar activo."),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Usuario o contraseña incorrectos, o la cuenta no es de un auxiliar activo.",
+            ),
             429: ERRORS_429,
         },
         auth=[],
@@ -119,14 +127,10 @@ class SessionView(APIView):
         if errors:
             return refused(errors)
         user = authenticate(request._request, username=username, password=password)
-        if user is None:
-            return self.refuse_login(username, password)
-        if not policies.is_auxiliary(user):
-            return Response(error_body(ONLY_AUXILIARIES), status=status.HTTP_403_FORBIDDEN)
-        auxiliary = active_auxiliary(user)
+        auxiliary = active_auxiliary(user) if user is not None else None
         if auxiliary is None:
-            return Response(error_body(NOT_REGISTERED), status=status.HTTP_403_FORBIDDEN)
-        key, token = issue_token(user, address=request.META.get("REMOTE_ADDR") or None)
+            return refused_login()
+        key, token = issue_token(user, address=client_address(request._request))
         update_last_login(None, user)
         body = {
             "token": key,
@@ -135,15 +139,6 @@ class SessionView(APIView):
             "name": auxiliary.name,
         }
         return Response(body, status=status.HTTP_201_CREATED)
-
-    def refuse_login(self, username, password):
-        """Bad credentials are 400; the right password of a deactivated account is 403, so the
-        auxiliary learns to ask their aspirant rather than to retype it."""
-        candidate = User.objects.filter(username=username).first()
-        if candidate is not None and not candidate.is_active and candidate.check_password(password):
-            return Response(error_body(DEACTIVATED), status=status.HTTP_403_FORBIDDEN)
-        error = app_capture.FieldError("", BAD_CREDENTIALS)
-        return Response(error_body(BAD_CREDENTIALS, [error]), status=status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(
         tags=[TAG],

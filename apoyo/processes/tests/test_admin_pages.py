@@ -86,7 +86,9 @@ def test_admin_sets_the_paper_regime(client, admin):
     assert list(process.paper_regime_sections.values_list("number", flat=True)) == [3]
 
 
-def test_admin_registers_an_aspirant_with_a_portal_account(client, admin):
+def test_admin_registers_an_aspirant_whose_portal_password_they_set_by_link(
+    client, admin, mailoutbox
+):
     office = make_office()
     client.post(
         reverse("aspirants:create"),
@@ -98,13 +100,14 @@ def test_admin_registers_an_aspirant_with_a_portal_account(client, admin):
             "maternal_surname": "",
             "email": "lucia@example.org",
             "username": "lucia.felix",
-            "password": "Una-Clave-Segura-2021",
         },
     )
     aspirant = Aspirant.objects.get(code="A-09")
     assert aspirant.user.username == "lucia.felix"
     assert aspirant.user.role == Role.ASPIRANT and aspirant.user.state_id == 26
-    assert aspirant.user.check_password("Una-Clave-Segura-2021")
+    assert not aspirant.user.has_usable_password()
+    assert mailoutbox[0].to == ["lucia@example.org"]
+    assert "/contrasena/nueva/" in mailoutbox[0].body
 
 
 def test_admin_cannot_edit_another_entitys_office_or_aspirant(client, admin):
@@ -117,24 +120,25 @@ def test_admin_cannot_edit_another_entitys_office_or_aspirant(client, admin):
     )
 
 
-def test_admin_creates_opl_users_only_in_their_entity(client, admin):
+def test_admin_creates_opl_users_only_in_their_entity(client, admin, mailoutbox):
     client.post(
         reverse("user_create"),
         {
             "username": "nuevo.revisor",
             "first_name": "Nuevo",
             "last_name": "Revisor",
-            "email": "",
+            "email": "revisor@example.mx",
             "role": Role.OPL_REVIEWER,
-            "is_active": "on",
-            "password": "Otra-Clave-Segura-2021",
         },
     )
     user = User.objects.get(username="nuevo.revisor")
     assert user.state_id == 26 and user.role == Role.OPL_REVIEWER
+    # Nobody typed their password: they set it with the link e-mailed to them.
+    assert not user.has_usable_password()
+    assert mailoutbox[0].to == ["revisor@example.mx"] and "/contrasena/nueva/" in mailoutbox[0].body
     refused = client.post(
         reverse("user_create"),
-        {"username": "x", "first_name": "X", "role": Role.INE_DERFE, "password": "Otra-Clave-2021"},
+        {"username": "x", "first_name": "X", "email": "x@example.mx", "role": Role.INE_DERFE},
     )
     assert refused.status_code == 200 and not User.objects.filter(username="x").exists()
 

@@ -1,0 +1,112 @@
+"""Administración → Bitácora: the access and security log of the entity's users, for its OPL
+administrators, with filters and CSV/XLSX export (each view and export is itself logged)."""
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from apoyo.accounts import policies
+from apoyo.accounts.audit import CLI_USER, log_access
+from apoyo.accounts.models import AccessLog, User
+from apoyo.accounts.permissions import PolicyRequiredMixin
+from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.pagination import paginate
+
+COLUMNS = ["FECHA_HORA", "USUARIO", "ACCION", "TIPO_OBJETO", "OBJETO", "DETALLE", "DIRECCION_IP"]
+# Object types a person looks up by number (a support's or a cédula's history of access).
+OBJECT_TYPES = [("", "Cualquiera"), ("apoyo", "Apoyo"), ("cédula", "Cédula")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.CharField(label="Persona (usuario)", required=False, max_length=150)
+    date_from = forms.DateField(label="Desde", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Hasta", required=False, widget=DateInput())
+    action = forms.ChoiceField(label="Acción", required=False)
+    object_type = forms.ChoiceField(label="Objeto", required=False, choices=OBJECT_TYPES)
+    object_id = forms.CharField(label="Número del objeto", required=False, max_length=40)
+
+    def __init__(self, entries, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = entries.order_by().values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", "Todas")] + [(a, a) for a in sorted(actions)]
+
+
+def entity_entries(user):
+    """Entries of the administrator's entity: its users' own, failed sign-ins with their
+    usernames, and the command line's (run by the institute's operators)."""
+    usernames = User.objects.filter(state=user.state_id).values("username")
+    return AccessLog.objects.filter(
+        Q(user__state=user.state_id)
+        | Q(user__isnull=True, username__in=usernames)
+        | Q(username__startswith=CLI_USER)
+    )
+
+
+def filtered(entries, data):
+    if data.get("person"):
+        entries = entries.filter(username__icontains=data["person"].strip())
+    if data.get("date_from"):
+        entries = entries.filter(at__gte=start_of(data["date_from"]))
+    if data.get("date_to"):
+        entries = entries.filter(at__lt=start_of(data["date_to"] + datetime.timedelta(days=1)))
+    if data.get("action"):
+        entries = entries.filter(action=data["action"])
+    if data.get("object_type"):
+        entries = entries.filter(object_type=data["object_type"])
+    if data.get("object_id"):
+        entries = entries.filter(object_id=data["object_id"].strip())
+    return entries
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def export_rows(entries):
+    for entry in entries.iterator():
+        yield [
+            timezone.localtime(entry.at),
+            entry.username,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.detail,
+            entry.address or "",
+        ]
+
+
+class AuditLogView(PolicyRequiredMixin, View):
+    policy = policies.can_read_audit_log
+
+    def get(self, request, fmt=None):
+        entries = entity_entries(request.user)
+        form = AuditFilterForm(entries, data=request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        entries = filtered(entries, data).order_by("-at", "-id")
+        if fmt is not None:
+            return self.export(request, entries, fmt)
+        log_access(request, "ver", "bitácora", detail=request.GET.urlencode())
+        context = {
+            "form": form,
+            "page": paginate(request, entries),
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "accounts/audit_log.html", context)
+
+    def export(self, request, entries, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        log_access(request, "exportar", "bitácora", detail=f"{fmt} {request.GET.urlencode()}")
+        name = f"bitacora-{timezone.localdate():%Y%m%d}"
+        if fmt == "csv":
+            return csv_response(f"{name}.csv", COLUMNS, export_rows(entries))
+        return xlsx_response(f"{name}.xlsx", [("Bitácora", COLUMNS, export_rows(entries))])
