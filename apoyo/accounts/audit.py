@@ -114,12 +114,41 @@ def log_command(action, object_type, object_id="", detail=""):
     return record(None, action, object_type, object_id, detail, username=f"{CLI_USER}: {who}")
 
 
+PURGE_ACTION = "purga de bitácora"
+
+
+def purge_before(cutoff):
+    """Delete the entries written before `cutoff` (their retention period is over) and record the
+    purge, with the hash of the last entry removed: the chain then starts from that hash, and
+    verification accepts no other start. Returns how many were deleted."""
+    old = AccessLog.objects.filter(at__lt=cutoff)
+    last = old.order_by("-id").values_list("id", "entry_hash").first()
+    if last is None:
+        return 0
+    with transaction.atomic():
+        lock_chain()
+        deleted, _ = AccessLog.objects.filter(id__lte=last[0]).delete()
+    detail = f"{deleted} entradas hasta la {last[0]}; huella {last[1]}"
+    log_command(PURGE_ACTION, "bitácora", last[0], detail)
+    return deleted
+
+
+def chain_starts(first):
+    """The hashes a chain may start from: none (the first entry ever) or one a purge recorded."""
+    starts = {""}
+    for detail in AccessLog.objects.filter(action=PURGE_ACTION).values_list("detail", flat=True):
+        starts.add(detail.rsplit("huella ", 1)[-1])
+    return first.previous_hash in starts
+
+
 def first_broken_link(entries):
     """The first entry whose hash or link to the previous one does not hold, or None. `entries`
-    in id order; the first one's previous hash is taken as given (older entries may have been
-    purged after their retention period, see purge_audit_log)."""
+    in id order; the first may link to the last entry a purge removed (purge_before), and to
+    nothing else."""
     previous = None
     for entry in entries:
+        if previous is None and not chain_starts(entry):
+            return entry
         if previous is not None and entry.previous_hash != previous:
             return entry
         if entry.entry_hash != entry_digest(entry.previous_hash, entry):

@@ -35,7 +35,9 @@ def qr_code_svg(device):
     """The device's otpauth:// address as an SVG QR code, for the authenticator app to scan."""
     out = io.BytesIO()
     write_qrcode_image(device.config_url, out)
-    return out.getvalue().decode("utf-8")
+    svg = out.getvalue().decode("utf-8")
+    # Inside a page the XML declaration is noise.
+    return svg[svg.index("<svg") :]
 
 
 def secret_text(device):

@@ -30,7 +30,8 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         # The demo says plainly that the second factor is offered but not required there.
-        return super().get_context_data(mfa_optional_everywhere=not settings.APOYO_MFA_REQUIRED)
+        optional = not settings.APOYO_MFA_REQUIRED
+        return super().get_context_data(mfa_optional_everywhere=optional, **kwargs)
 
 
 class CodeForm(forms.Form):
