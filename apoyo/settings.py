@@ -98,7 +98,7 @@ if env_str("APOYO_SECRET_KEY"):
 elif PRODUCTION:
     raise RuntimeError("APOYO_SECRET_KEY es obligatoria en producción.")
 elif DEBUG:
-    SECRET_KEY = "django-insecure-apoyo-solo-para-desarrollo"
+    SECRET_KEY = "django-insecure-apoyo-solo-para-desarrollo"  # noqa: S105 - debug mode only
 else:
     SECRET_KEY = instance_secret_key()
 

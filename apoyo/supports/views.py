@@ -129,6 +129,8 @@ class CedulaView(CaptureRequiredMixin, View):
 
     def get(self, request, pk):
         cedula = self.get_cedula(request, pk)
+        # The page lists every row of the cédula: names, claves and OCRs.
+        log_access(request, "ver", "cédula", cedula.pk, cedula.reference)
         form = SupportRowForm(cedula.aspirant.office.process.state_id)
         return self.render(request, cedula, form)
 
@@ -209,6 +211,7 @@ class SupportDetailView(CaptureRequiredMixin, View):
 class SupportCorrectView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         support = get_visible_support(request, pk)
+        log_access(request, "ver", "apoyo", support.pk, "corregir")
         return self.render(request, support, correction_form(support))
 
     def post(self, request, pk):
@@ -244,6 +247,7 @@ def correction_form(support, data=None):
 class SupportWithdrawView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         support = get_visible_support(request, pk)
+        log_access(request, "ver", "apoyo", support.pk, "retirar")
         return self.render(request, support, WithdrawForm())
 
     def post(self, request, pk):

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views import View
 
+from apoyo.accounts.audit import log_access
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.liaison.forms import FilterForm
 from apoyo.liaison.inbox import consultations_for, filter_consultations, is_overdue
@@ -41,6 +42,9 @@ class ExportView(SivopleMixin, View):
         names = dict(Opl.objects.values_list("state_id", "name"))
         rows = (export_row(c, names, today) for c in consultations.iterator(chunk_size=500))
         filename = f"sivople-{today:%Y%m%d}"
+        log_access(
+            request, "exportar", "consultas SIVOPLE", detail=f"{fmt} {request.GET.urlencode()}"
+        )
         if fmt == "xlsx":
             return xlsx_response(f"{filename}.xlsx", [("Consultas", EXPORT_HEADER, rows)])
         return csv_response(f"{filename}.csv", EXPORT_HEADER, rows)

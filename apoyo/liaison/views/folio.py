@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
+from apoyo.accounts.audit import log_access
 from apoyo.core.filetypes import CONTENT_TYPES
 from apoyo.liaison import policies
 from apoyo.liaison.detail import folio_page
@@ -115,6 +116,7 @@ class AttachmentView(SivopleMixin, View):
             and not Answer.objects.visible_to(request.user).filter(pk=attachment.answer_id).exists()
         ):
             raise Http404
+        log_access(request, "descargar", "anexo SIVOPLE", attachment.pk, attachment.original_name)
         return FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
