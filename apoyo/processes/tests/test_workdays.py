@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from apoyo.accounts.models import Role
 from apoyo.processes.models import Holiday
-from apoyo.processes.workdays import add_working_days, is_working_day, term_end
+from apoyo.processes.workdays import add_working_days, is_working_day, skipped_text, term_end
 from apoyo.testing.factories import make_sections, make_user
 
 MONDAY = date(2021, 2, 1)
@@ -50,11 +50,43 @@ def test_a_term_holds_exactly_the_asked_working_days(start, days, holidays):
 @pytest.mark.django_db
 def test_term_end_uses_national_and_own_holidays_only():
     make_sections()
-    Holiday.objects.create(date=date(2021, 2, 2), name="Nacional")
-    Holiday.objects.create(date=date(2021, 2, 3), name="Sonora", state_id=26)
-    Holiday.objects.create(date=date(2021, 2, 4), name="Otra entidad", state_id=1)
-    assert term_end(MONDAY, 3, state=26) == date(2021, 2, 5)
-    assert term_end(MONDAY, 3) == date(2021, 2, 4)
+    # A week with no day of rest of the Ley Federal del Trabajo.
+    monday = date(2021, 2, 8)
+    Holiday.objects.create(date=date(2021, 2, 9), name="Nacional")
+    Holiday.objects.create(date=date(2021, 2, 10), name="Sonora", state_id=26)
+    Holiday.objects.create(date=date(2021, 2, 11), name="Otra entidad", state_id=1)
+    assert term_end(monday, 3, state=26) == date(2021, 2, 12)
+    assert term_end(monday, 3) == date(2021, 2, 11)
+
+
+@pytest.mark.django_db
+def test_christmas_and_new_year_are_not_working_days_without_anyone_loading_them():
+    assert term_end(date(2026, 12, 24), 3) == date(2026, 12, 29)
+    assert term_end(date(2026, 12, 31), 3) == date(2027, 1, 5)
+
+
+@pytest.mark.django_db
+def test_the_days_the_law_moves_to_a_monday_are_skipped():
+    # LFT art. 74: first Monday of February, third Monday of March, third Monday of November.
+    assert term_end(date(2027, 1, 29), 2) == date(2027, 2, 2)
+    assert term_end(date(2027, 3, 12), 2) == date(2027, 3, 16)
+    assert term_end(date(2027, 11, 12), 2) == date(2027, 11, 16)
+    # 1 October when the federal executive changes (2030).
+    assert term_end(date(2030, 9, 30), 2) == date(2030, 10, 2)
+
+
+@pytest.mark.django_db
+def test_a_deadline_says_which_days_it_skipped():
+    text = skipped_text(date(2026, 12, 21), term_end(date(2026, 12, 21), 10))
+    assert text == ("no cuentan sábados, domingos ni 25/12/2026 (Navidad), 01/01/2027 (Año Nuevo)")
+    assert skipped_text(date(2021, 2, 8), date(2021, 2, 12)) == "no cuentan sábados ni domingos"
+
+
+@pytest.mark.django_db
+def test_an_administrators_own_day_adds_to_the_national_ones():
+    make_sections()
+    Holiday.objects.create(date=date(2026, 12, 24), name="Nochebuena", state_id=26)
+    assert term_end(date(2026, 12, 23), 2, state=26) == date(2026, 12, 28)
 
 
 @pytest.mark.django_db
