@@ -17,7 +17,8 @@ CIC_RE = re.compile(r"[0-9]{9}")
 
 _NON_LETTER_RE = re.compile(r"[^A-Z]+")
 
-_UNICODE_DASHES = str.maketrans("", "", "\u2010\u2011\u2012\u2013\u2014")
+# CONTRACT "Settled cases": the dashes U+2010 to U+2015 are hyphens (dropped in claves and OCR).
+_UNICODE_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015", "-"))
 _ACCENT_TABLE_END = 0x1F00  # Latin-1, Latin Extended-A and -B, Latin Extended Additional.
 _SURNAME_PARTICLES = frozenset(
     {"DE", "DEL", "LA", "LAS", "LOS", "Y", "MC", "MAC", "VAN", "VON", "DA", "DI"}
@@ -32,19 +33,26 @@ _KEY_PARTS = (
 )
 
 
-def _build_accent_table() -> list[str | None]:
-    """Map every accented Latin letter to its plain capital, except Ñ (CONTRACT: keep Ñ).
-
-    A list indexed by code point is faster for str.translate than a dict; code points past its end
-    raise IndexError, which str.translate reads as "leave unchanged"."""
-    table: list[str | None] = [chr(code) for code in range(_ACCENT_TABLE_END)]
+def accented_letters():
+    """{accented Latin letter: its plain capital}, Ñ and ñ excepted (CONTRACT: keep Ñ). Shared by
+    the row rules here and the roll's polars normalization (roll.frames)."""
+    letters = {}
     for code in range(0xC0, _ACCENT_TABLE_END):
         char = chr(code)
         parts = unicodedata.normalize("NFD", char)
         base, marks = parts[0], parts[1:]
         plain_base = base.isascii() and base.isalpha()
         if char not in "Ññ" and marks and plain_base and all(map(unicodedata.combining, marks)):
-            table[code] = base.upper()
+            letters[char] = base.upper()
+    return letters
+
+
+def _build_accent_table() -> list[str | None]:
+    """accented_letters as a list indexed by code point: faster for str.translate than a dict;
+    code points past its end raise IndexError, which str.translate reads as "leave unchanged"."""
+    table: list[str | None] = [chr(code) for code in range(_ACCENT_TABLE_END)]
+    for char, plain in accented_letters().items():
+        table[ord(char)] = plain
     for code in range(0x300, 0x370):
         table[code] = None  # Stray combining accents left after NFC.
     return table
@@ -68,7 +76,7 @@ def _normalize(text: str) -> str:
         return " ".join(text.upper().split())
     text = unicodedata.normalize("NFC", text).upper().translate(_ACCENT_TABLE)
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", text).translate(_UNICODE_DASHES)
     return " ".join(text.split())
 
 
@@ -82,8 +90,7 @@ def normalize_key(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    key = _normalize(text).replace(" ", "").replace("-", "")
-    return key if key.isascii() else key.translate(_UNICODE_DASHES)
+    return _normalize(text).replace(" ", "").replace("-", "")
 
 
 def is_valid_elector_key(key: str) -> bool:

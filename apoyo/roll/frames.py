@@ -11,11 +11,11 @@ keep Ñ; keys also drop spaces and hyphens. Values already normalized (the usual
 files) are recognised by one regular expression; only the others go through the full work.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from apoyo.core.identity import accented_letters
 from apoyo.roll.models import ROLL_SITUATIONS, RegistryStatus, RemovalCause
 
 COLUMNS = [
@@ -79,26 +79,13 @@ _NORMALISED_TEXT = r"^(?:[!-`{-~Ñ]+(?: [!-`{-~Ñ]+)*)?$"
 # Python's str.split() also splits on the separators \x1c-\x1f, which \s lacks.
 _WHITESPACE = r"[\s\x1c-\x1f]+"
 _COMBINING_MARKS = r"[\u0300-\u036f]"
-_KEY_SEPARATORS = r"[ \-\u2010-\u2014]"
+_KEY_SEPARATORS = r"[ \-]"
+# CONTRACT "Settled cases": the dashes U+2010 to U+2015 are hyphens.
+_UNICODE_DASHES = r"[\u2010-\u2015]"
 _TIME_SUFFIX = r"[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$"
 
 
-def _accent_pairs():
-    """Every accented Latin letter and its plain capital, except Ñ (CONTRACT: keep Ñ)."""
-    accented, plain = [], []
-    for code in range(0xC0, 0x1F00):
-        char = chr(code)
-        parts = unicodedata.normalize("NFD", char)
-        base, marks = parts[0], parts[1:]
-        if char in "Ññ" or not marks or not (base.isascii() and base.isalpha()):
-            continue
-        if all(map(unicodedata.combining, marks)):
-            accented.append(char)
-            plain.append(base.upper())
-    return accented, plain
-
-
-_ACCENTED, _PLAIN = _accent_pairs()
+_ACCENTED, _PLAIN = map(list, zip(*accented_letters().items(), strict=True))
 
 
 # --- Normalization ----------------------------------------------------------------------------
@@ -113,6 +100,7 @@ def _full_text(values: pl.Series) -> pl.Series:
         .str.to_uppercase()
         .str.replace_many(_ACCENTED, _PLAIN)
         .str.replace_all(_COMBINING_MARKS, "")
+        .str.replace_all(_UNICODE_DASHES, "-")
         .str.replace_all(_WHITESPACE, " ")
         .str.strip_chars(" ")
     )

@@ -317,3 +317,15 @@ def test_x_placeholders_anywhere_in_the_letters_give_no_warning(case, positions)
     key, name, paternal, maternal = case
     with_x = "".join("X" if index in positions else char for index, char in enumerate(key))
     assert elector_key_warnings(with_x, name, paternal, maternal) == []
+
+
+@pytest.mark.parametrize("dash", ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015"])
+def test_every_unicode_dash_is_a_hyphen_in_text_and_dropped_in_keys(dash):
+    # CONTRACT "Settled cases": the dashes U+2010 to U+2015 are hyphens.
+    assert normalize_text(f"cg1{dash}d05") == "CG1-D05"
+    assert normalize_key(f"GMVLMR{dash}80070501{dash}M100") == "GMVLMR80070501M100"
+    assert normalize_key(f"1234{dash}567890123") == "1234567890123"
+
+
+def test_tabs_and_non_breaking_spaces_are_spaces():
+    assert normalize_text("juan\u00a0\tcarlos ") == "JUAN CARLOS"

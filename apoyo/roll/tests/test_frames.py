@@ -29,6 +29,7 @@ TRICKY = [
     "O'HIGGINS-PEREZ",
     "Ελληνικά",
     "Ā ă ą Ő ű",
+    "cg1\u2013d05 \u2010\u2015x",
 ]
 
 # Latin-1 and Latin Extended-A: the letters of Spanish names, where Python 3.11 and polars agree
@@ -36,7 +37,7 @@ TRICKY = [
 NAME_TEXT = st.text(
     alphabet=st.one_of(
         st.characters(min_codepoint=0x20, max_codepoint=0x17F),
-        st.sampled_from(" \t\u00a0\u0301\u0303-"),
+        st.sampled_from(" \t\u00a0\u0301\u0303-\u2010\u2013\u2015"),
     ),
     max_size=20,
 )

@@ -143,3 +143,10 @@ def test_withdrawal_needs_a_reason_keeps_the_support_and_frees_the_key(capturist
     # The row can be captured again; the withdrawn one stays on record.
     assert capture_support(capturist, cedula, ROW).support is not None
     assert Support.objects.filter(elector_key=support.elector_key).count() == 2
+
+
+def test_a_folio_written_with_a_unicode_dash_is_the_same_cedula(capturist):
+    aspirant = make_aspirant()
+    first, _ = open_cedula(capturist, aspirant, "CG1\u2013D05", PERIOD_START)
+    second, _ = open_cedula(capturist, aspirant, "cg1-d05", PERIOD_START)
+    assert first.pk == second.pk and first.reference == "CG1-D05"
