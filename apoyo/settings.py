@@ -5,6 +5,10 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONE, SELF
+
+from apoyo.core.private_files import private_sqlite_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -56,6 +60,8 @@ def database_from_url(url):
 
 
 def sqlite_database(path):
+    # The database holds personal data: made 0600 before SQLite opens it (its -wal/-shm copy its mode).
+    private_sqlite_file(path)
     # WAL + IMMEDIATE + busy timeout let the web server and the job worker share one file.
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -74,7 +80,9 @@ def sqlite_database(path):
 DATA_DIR = Path(env_str("APOYO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DATA_DIR.chmod(0o700)
+# Others may pass through (the proxy serves the public static files below it) but not list it;
+# everything with personal data under it is created 0600 in folders 0700.
+DATA_DIR.chmod(0o711)
 
 DEBUG = env_bool("APOYO_DEBUG", False)
 PRODUCTION = env_bool("APOYO_PRODUCTION")
@@ -140,7 +148,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, so that every response gets the headers, also those that
+    # other middleware answers early (redirects, CSRF and sign-in refusals).
+    "csp.middleware.CSPMiddleware",
+    "apoyo.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CsrfViewMiddleware, which reads the body: an oversized one is refused unread.
+    "apoyo.core.request_limits.RequestLimitMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,10 +222,17 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "apoyo" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"
+# Uploaded files (cargas, scans, photos, dictámenes) hold personal data: owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     # Uploaded files hold personal data: never under a public URL, only served by checked views.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Static files are public and the proxy serves them: not the uploads' 0600.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 
 TASKS = {
@@ -261,6 +282,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere (templates use static files): an injected one never runs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+    },
+}
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -283,6 +321,17 @@ APOYO_PAGE_SIZE = 50
 
 # Largest file accepted by the carga masiva (refused before it is read).
 APOYO_UPLOAD_MAX_BYTES = env_int("APOYO_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# What a .csv.gz or .xlsx carga masiva may decompress to, and the data rows it may hold.
+APOYO_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int(
+    "APOYO_UPLOAD_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024
+)
+APOYO_UPLOAD_MAX_ROWS = env_int("APOYO_UPLOAD_MAX_ROWS", 1_000_000)
+# Issues a "solo validar" keeps for its report; the rest are only counted.
+APOYO_UPLOAD_DRY_RUN_MAX_ISSUES = env_int("APOYO_UPLOAD_DRY_RUN_MAX_ISSUES", 1000)
+# What a gzip roll file may decompress to (a national cut is about 9 GB of CSV).
+APOYO_ROLL_MAX_UNCOMPRESSED_BYTES = env_int("APOYO_ROLL_MAX_UNCOMPRESSED_BYTES", 20 * 1024**3)
+# Largest body someone not signed in may post (sign-in and password forms).
+APOYO_ANONYMOUS_REQUEST_MAX_BYTES = env_int("APOYO_ANONYMOUS_REQUEST_MAX_BYTES", 64 * 1024)
 # Largest roll file a DERFE user may upload (a state's roll is hundreds of MB; gzip recommended).
 APOYO_ROLL_UPLOAD_MAX_BYTES = env_int("APOYO_ROLL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 # Largest attachment of a SIVOPLE consultation or answer.

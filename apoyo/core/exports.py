@@ -1,14 +1,17 @@
-"""The one writer of the CSV and XLSX files the system hands to a person.
+"""The one writer of the CSV and XLSX files the system writes: web downloads, the batch
+commands' files (CONTRACT.md export_results, export_for_ine, --errors reports) and reports.
 
 Every cell goes through ``safe_cell`` so a value captured by someone (a name, a comment, a folio)
 can never run as a spreadsheet formula when the file is opened in Excel or LibreOffice (OWASP "CSV
-injection"). XLSX strings are also always written as string cells, never interpreted.
+injection"). XLSX strings are also always written as string cells, never interpreted. Files
+written to disk are created readable by their owner only (apoyo.core.private_files).
 """
 
 import codecs
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,12 +21,17 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from apoyo.core.private_files import open_private
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A signed decimal number written as text ("-3", "-0.25"): a spreadsheet reads it as a number,
+# never as a formula, so it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
 CSV_CHUNK_CHARS = 64 * 1024
 MAX_EXACT_DIGITS = 15
 MIN_COLUMN_WIDTH = 8
@@ -38,13 +46,24 @@ Sheet = tuple[str, Sequence[str], Iterable[Sequence]]
 
 def safe_cell(value):
     """Neutralise a text that a spreadsheet would read as a formula by prefixing "'" (OWASP CSV
-    injection: texts starting with =, +, -, @, tab or carriage return). None becomes ""; any other
-    value, numbers included, is returned unchanged."""
+    injection: texts starting with =, +, -, @, tab or carriage return, also after leading spaces,
+    which spreadsheets skip). The one such function: every CSV and XLSX writer uses it.
+
+    None becomes ""; numbers, dates and booleans are returned unchanged (a number cell is never a
+    formula), and so is a text that is just a signed number ("-5"), which stays a number when
+    the file is opened."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _reads_as_formula(value):
         return "'" + value
     return value
+
+
+def _reads_as_formula(text: str) -> bool:
+    stripped = text.lstrip()
+    if not (text.startswith(FORMULA_PREFIXES) or stripped.startswith(FORMULA_PREFIXES)):
+        return False
+    return not _PLAIN_NUMBER.fullmatch(stripped)
 
 
 # CSV ----------------------------------------------------------------------------------------------
@@ -64,14 +83,26 @@ def _csv_row(row: Sequence) -> list:
     return [_csv_cell(value) for value in row]
 
 
-def write_csv(fileobj, header: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Write a comma-separated file with a header to a text file object opened with newline="".
+def write_csv(fileobj, header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write a comma-separated file with a header to a text file object opened with newline="";
+    returns the rows written (header apart).
 
     The encoding is the caller's: open the file with "utf-8-sig" for a file Excel reads well."""
     writer = csv.writer(fileobj, lineterminator="\n")
     writer.writerow(_csv_row(header))
+    count = 0
     for row in rows:
         writer.writerow(_csv_row(row))
+        count += 1
+    return count
+
+
+def write_csv_file(path, header: Sequence[str], rows: Iterable[Sequence], *, bom=False) -> int:
+    """write_csv to a new file at `path`, created 0600 (it holds personal data), UTF-8 (with a
+    BOM for Excel when `bom`); returns the rows written. Raises OSError when it cannot write."""
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with open_private(path, "w", encoding=encoding, newline="") as out:
+        return write_csv(out, header, rows)
 
 
 class _Echo:

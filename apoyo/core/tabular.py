@@ -3,7 +3,8 @@
 `open_table(path, required=[...])` checks the file as a whole (format, size, encoding, header)
 and raises `FileRejected` with a one-line Spanish message when it is unusable; `Table.rows()`
 then streams the data rows with their row numbers. Cell values are not validated here: callers
-do that and report per row.
+do that and report per row. What a compressed file may expand to, and how many rows a file may
+hold, is checked on the bytes and rows actually read (apoyo.core.readlimits).
 """
 
 import codecs
@@ -11,10 +12,10 @@ import contextlib
 import csv
 import gzip
 import io
-import math
 import operator
 import os
 import re
+import sys
 import unicodedata
 import zipfile
 import zlib
@@ -22,14 +23,20 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-XLSX_MAX_UNCOMPRESSED = 500 * 1024 * 1024
-XLSX_MAX_RATIO = 200
-# Entries smaller than this are never treated as bombs: tiny, very repetitive XML parts are normal.
-XLSX_RATIO_MIN_SIZE = 1024 * 1024
+from apoyo.core.readlimits import (
+    MAX_UNCOMPRESSED_BYTES,
+    FileRejected,
+    check_zip_expansion,
+    format_megabytes,
+    open_gzip,
+)
+
+# Defaults when open_table is given no limit; read when a file is opened, so tests may change them.
+XLSX_MAX_UNCOMPRESSED = MAX_UNCOMPRESSED_BYTES
+GZIP_MAX_UNCOMPRESSED = MAX_UNCOMPRESSED_BYTES
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 
-_MEGABYTE = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -42,10 +49,6 @@ EMPTY_FILE = "El archivo está vacío."
 _CORRUPT_XLSX = "El archivo XLSX está dañado o incompleto; ábralo en Excel y guárdelo de nuevo."
 _CORRUPT_GZIP = "El archivo comprimido (.gz) está dañado o incompleto."
 _CSV_ERRORS = (csv.Error, OSError, EOFError, zlib.error, UnicodeDecodeError)
-
-
-class FileRejected(Exception):
-    """The file as a whole is unusable. str(exc) is a one-line Spanish message for the user."""
 
 
 def _latin1_fallback(exc):
@@ -83,12 +86,6 @@ def _is_blank_row(cells):
 def _is_blank_text_row(cells):
     """Fast path for CSV rows, whose cells are all strings."""
     return not "".join(cells).strip()
-
-
-def _format_megabytes(size, *, round_up):
-    value = size / _MEGABYTE
-    value = math.ceil(value * 10) / 10 if round_up else round(value, 1)
-    return f"{value:.1f}".removesuffix(".0")
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -139,13 +136,17 @@ class _CsvSource:
     file_format = "csv"
     is_blank = staticmethod(_is_blank_text_row)
 
-    def __init__(self, path, compressed):
+    def __init__(self, path, compressed, max_uncompressed):
         self.path = path
         self.compressed = compressed
+        self.max_uncompressed = max_uncompressed
         self.encoding, self.delimiter = self._sniff()
 
     def _open_binary(self):
-        return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")
+        """Every pass counts what it decompresses afresh: a bomb is refused on any pass."""
+        if self.compressed:
+            return open_gzip(self.path, self.max_uncompressed)
+        return open(self.path, "rb")
 
     def _sniff(self):
         """One streaming pass: binary check, delimiter, and UTF-8 if the whole file decodes as such.
@@ -172,14 +173,14 @@ class _CsvSource:
 
     def iter_rows(self):
         with self._open_binary() as raw:
-            if raw.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
-                raw.seek(0)
+            if raw.peek(len(codecs.BOM_UTF8)).startswith(codecs.BOM_UTF8):
+                raw.read(len(codecs.BOM_UTF8))
             decoded = io.TextIOWrapper(raw, self.encoding, errors=_FALLBACK_ERRORS, newline="")
             with decoded as text:
                 yield from _guard(csv.reader(text, delimiter=self.delimiter), _CSV_ERRORS)
 
 
-def _open_csv(path, compressed):
+def _open_csv(path, compressed, max_uncompressed):
     if compressed:
         with open(path, "rb") as raw:
             if raw.read(len(_GZIP_MAGIC)) != _GZIP_MAGIC:
@@ -187,7 +188,7 @@ def _open_csv(path, compressed):
                     "El archivo no está comprimido con gzip aunque su extensión sea .gz."
                 )
     try:
-        return _CsvSource(path, compressed)
+        return _CsvSource(path, compressed, max_uncompressed)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise FileRejected(_CORRUPT_GZIP) from exc
 
@@ -235,23 +236,6 @@ def _zip_entries(path):
         raise FileRejected(_CORRUPT_XLSX) from exc
 
 
-def _check_zip_bomb(entries):
-    """Refuse a workbook that would expand to too much data, judged from the zip directory."""
-    if sum(entry.file_size for entry in entries) > XLSX_MAX_UNCOMPRESSED:
-        raise FileRejected(
-            "El archivo XLSX se descomprime a más de "
-            f"{_format_megabytes(XLSX_MAX_UNCOMPRESSED, round_up=False)} MB; no se procesa."
-        )
-    for entry in entries:
-        if entry.file_size < XLSX_RATIO_MIN_SIZE:
-            continue
-        if entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1):
-            raise FileRejected(
-                "El archivo XLSX tiene un contenido comprimido anómalo (posible bomba ZIP); "
-                "no se procesa."
-            )
-
-
 class _XlsxSource:
     """The first sheet of a workbook, loaded once by calamine; each pass converts rows lazily."""
 
@@ -260,12 +244,15 @@ class _XlsxSource:
     delimiter = None
     is_blank = staticmethod(_is_blank_row)
 
-    def __init__(self, path):
+    def __init__(self, path, max_uncompressed):
         _check_is_xlsx(path)
         entries = _zip_entries(path)
         if _WORKBOOK_PART not in {entry.filename for entry in entries}:
             raise FileRejected("El archivo no es un XLSX: es un ZIP que no contiene un libro.")
-        _check_zip_bomb(entries)
+        try:
+            check_zip_expansion(path, entries, max_uncompressed)
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            raise FileRejected(_CORRUPT_XLSX) from exc
         self.sheet = _first_sheet(path)
 
     def estimated_rows(self):
@@ -356,8 +343,9 @@ class Table:
     XLSX values keep calamine's types (str, float, int, bool, date, datetime, time, timedelta).
     """
 
-    def __init__(self, source, required, optional):
+    def __init__(self, source, required, optional, max_rows=None):
         self._source = source
+        self._max_rows = sys.maxsize if max_rows is None else max_rows
         self.file_format = source.file_format
         self.encoding = source.encoding
         self.delimiter = source.delimiter
@@ -376,16 +364,25 @@ class Table:
     def rows(self):
         """Yield (row_number, values) for every non-blank data row; row 1 is the header.
 
-        Every call reads the file again from the start. A file that turns out unreadable midway
-        raises FileRejected.
+        Every call reads the file again from the start. A file that turns out unreadable midway,
+        or that holds more non-blank rows than `max_rows`, raises FileRejected on the first row
+        past the limit: nothing beyond it is read.
         """
         is_blank = self._source.is_blank
         pick = self._pick
+        limit, counted = self._max_rows, 0
         with contextlib.closing(self._source.iter_rows()) as rows:
             next(rows, None)
             for number, cells in enumerate(rows, start=2):
-                if not is_blank(cells):
-                    yield number, pick(cells)
+                if is_blank(cells):
+                    continue
+                counted += 1
+                if counted > limit:
+                    raise FileRejected(
+                        f"El archivo tiene más filas con datos que el límite de {limit:,}; "
+                        "divídalo en varios archivos."
+                    )
+                yield number, pick(cells)
 
 
 def _file_kind(path):
@@ -409,26 +406,32 @@ def _file_size(path):
 def _check_size(size, max_bytes):
     if max_bytes is not None and size > max_bytes:
         raise FileRejected(
-            f"El archivo pesa {_format_megabytes(size, round_up=True)} MB; "
-            f"el límite es {_format_megabytes(max_bytes, round_up=False)} MB."
+            f"El archivo pesa {format_megabytes(size, round_up=True)} MB; "
+            f"el límite es {format_megabytes(max_bytes, round_up=False)} MB."
         )
     if size == 0:
         raise FileRejected(EMPTY_FILE)
 
 
-def _open_source(path, kind):
+def _open_source(path, kind, max_uncompressed):
     if kind == "xlsx":
-        return _XlsxSource(path)
-    return _open_csv(path, compressed=kind == "gzip")
+        return _XlsxSource(path, max_uncompressed or XLSX_MAX_UNCOMPRESSED)
+    if kind == "gzip":
+        return _open_csv(path, True, max_uncompressed or GZIP_MAX_UNCOMPRESSED)
+    return _open_csv(path, False, None)
 
 
-def open_table(path, *, required, optional=(), max_bytes=None) -> Table:
+def open_table(
+    path, *, required, optional=(), max_bytes=None, max_uncompressed_bytes=None, max_rows=None
+) -> Table:
     """Open a CSV (.csv, .txt), gzip-compressed CSV (.csv.gz, .gz) or XLSX file for reading.
 
     The extension chooses the format and the content must agree with it. `max_bytes` limits the
-    size on disk (compressed size for .gz) and is checked before anything is read. `required` and
-    `optional` are canonical column names; `Table.fields` lists the required ones, then the
-    optional ones found.
+    size on disk (compressed size for .gz) and is checked before anything is read.
+    `max_uncompressed_bytes` (default XLSX_MAX_UNCOMPRESSED, GZIP_MAX_UNCOMPRESSED) limits what a
+    gzip or XLSX file may decompress to, counted on the bytes really decompressed by each pass;
+    `max_rows` limits the non-blank data rows Table.rows() yields. `required` and `optional` are
+    canonical column names; `Table.fields` lists the required ones, then the optional ones found.
     """
     path = Path(path)
     kind = _file_kind(path)
@@ -436,7 +439,8 @@ def open_table(path, *, required, optional=(), max_bytes=None) -> Table:
     optional = [canonical_header(name) for name in optional]
     try:
         _check_size(_file_size(path), max_bytes)
-        return Table(_open_source(path, kind), required, optional)
+        source = _open_source(path, kind, max_uncompressed_bytes)
+        return Table(source, required, optional, max_rows)
     except IsADirectoryError as exc:
         raise FileRejected(f"No se encontró el archivo {path.name}.") from exc
     except OSError as exc:

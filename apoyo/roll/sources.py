@@ -6,6 +6,9 @@ The rows are then read by polars, not by Python's csv module: a cut of millions 
 read in seconds. polars reads UTF-8 only, so a Windows-1252 or gzip-compressed file is first
 copied, decoded and decompressed, to a temporary UTF-8 file in one streaming pass.
 XLSX files (rarely used for a roll, and at most about a million rows) go through tabular.
+What a gzip roll file may decompress to is bounded by APOYO_ROLL_MAX_UNCOMPRESSED_BYTES, counted
+on the bytes really decompressed by every pass (tabular's checks and the UTF-8 copy alike); an
+XLSX one by tabular's own limit.
 """
 
 import codecs
@@ -15,11 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 
 from apoyo.core.cells import cell_text
+from apoyo.core.private_files import open_private
+from apoyo.core.readlimits import open_gzip
 from apoyo.core.tabular import CHUNK_BYTES, FileRejected, Table, canonical_header, open_table
 from apoyo.roll.frames import COLUMNS, ROW
 
+# A national cut is about 100 million rows, some 9 GB as CSV: 20 GB leaves room for long names
+# while refusing a bomb long before it fills the disk with its UTF-8 copy.
 BATCH_ROWS = 250_000
 XLSX_BATCH_ROWS = 20_000
 # Registered by apoyo.core.tabular: bytes Windows-1252 leaves undefined are read as Latin-1, exactly as
@@ -28,9 +36,23 @@ _CP1252_ERRORS = "apoyo.core.tabular.latin1"
 _MALFORMED = "El CSV está mal formado (revise las comillas y los separadores); no se importó nada."
 
 
+def max_uncompressed_bytes():
+    """What a gzip roll file may expand to (APOYO_ROLL_MAX_UNCOMPRESSED_BYTES, default 20 GB)."""
+    return settings.APOYO_ROLL_MAX_UNCOMPRESSED_BYTES
+
+
 def open_roll_table(path, columns=COLUMNS) -> Table:
-    """Check the file as a whole; FileRejected names the problem (missing column, encoding...)."""
-    return open_table(path, required=columns)
+    """Check the file as a whole; FileRejected names the problem (missing column, encoding...).
+
+    The roll's own expansion limit is for gzip; an XLSX keeps tabular's (calamine holds the whole
+    sheet in memory, and a sheet holds at most about a million rows anyway)."""
+    compressed = _is_gzip(Path(path))
+    limit = max_uncompressed_bytes() if compressed else None
+    return open_table(path, required=columns, max_uncompressed_bytes=limit)
+
+
+def _is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
 
 
 class CsvRows:
@@ -102,17 +124,21 @@ def _positions(names: list[str], wanted: list[str]) -> dict[str, int]:
 
 def _utf8_copy(path: Path, table: Table, workdir: Path) -> tuple[Path, int]:
     """The file polars will read and an estimate of its rows (for the progress bar)."""
-    compressed = path.name.lower().endswith(".gz")
+    compressed = _is_gzip(path)
     if not compressed and table.encoding == "utf-8":
         return path, _estimate_rows(path)
     target = workdir / "padron-utf8.csv"
-    opener = gzip.open if compressed else open
     try:
-        with opener(path, "rb") as source, open(target, "wb") as out:
+        with _open_source(path, compressed) as source, open_private(target, "wb") as out:
             lines = _copy_decoded(source, out, table.encoding)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise FileRejected("El archivo comprimido (.gz) está dañado o incompleto.") from exc
     return target, max(lines - 1, 0)
+
+
+def _open_source(path: Path, compressed: bool):
+    """The roll file in binary; a gzip one refused as soon as it expands past the limit."""
+    return open_gzip(path, max_uncompressed_bytes()) if compressed else open(path, "rb")
 
 
 def _copy_decoded(source, out, encoding: str) -> int:

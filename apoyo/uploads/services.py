@@ -2,8 +2,10 @@
 
 One service for the web page (as a background job) and the `upload_supports` command. Every row of
 the file ends up stored, skipped as already registered, or rejected with row, column and reason.
-The file is read and validated in memory first; then everything is written in one transaction, so
-an upload is either complete or not stored at all, and a failed one can be run again.
+The whole file is read and validated first, a chunk of rows at a time, its decisions kept on disk
+(outcome.py); then everything is written in one transaction, so an upload is either complete or
+not stored at all, and a failed one can be run again. A file larger, expanding to more, or holding
+more rows than the limits below is refused whole, with nothing stored (DESIGN.md, security).
 
 The aspirant's pre-capture uses the same job (`channel=Channel.ASPIRANT`): its supports enter the
 mesa de control queue as pending review, and its rows may not carry a tipo de inconsistencia.
@@ -24,13 +26,11 @@ from apoyo.core.jobs import finish, set_progress
 from apoyo.core.tabular import FileRejected, open_table
 from apoyo.supports.models import (
     Cedula,
-    ChangeAction,
     Channel,
     Inconsistency,
     IssueKind,
     Status,
     Support,
-    SupportChange,
     Upload,
     UploadIssue,
     UploadStatus,
@@ -39,17 +39,36 @@ from apoyo.supports.models import (
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
 from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.uploads.outcome import Outcome
 
 logger = logging.getLogger(__name__)
 
-# Rows per validation chunk: also how often the progress counters are written.
+# Rows per validation chunk: also how often the progress counters are written, and the rows
+# validation holds in memory at once.
 CHUNK_ROWS = 5000
-REVERT_REASON = "carga revertida"
 ISSUE_COLUMNS = ["FILA", "TIPO", "COLUMNA", "MOTIVO", *COLUMNS, *OPTIONAL_COLUMNS]
+# Defaults of the settings below. 500 MB of CSV or sheet XML is several times the largest real
+# carga (README: 200,000 rows or more); a million rows is five times that.
 
 
 def max_upload_bytes():
     return settings.APOYO_UPLOAD_MAX_BYTES
+
+
+def max_uncompressed_bytes():
+    """What a .csv.gz or .xlsx upload may decompress to (APOYO_UPLOAD_MAX_UNCOMPRESSED_BYTES)."""
+    return settings.APOYO_UPLOAD_MAX_UNCOMPRESSED_BYTES
+
+
+def max_rows():
+    """Non-blank data rows an upload may hold (APOYO_UPLOAD_MAX_ROWS)."""
+    return settings.APOYO_UPLOAD_MAX_ROWS
+
+
+def dry_run_max_issues():
+    """Issues a dry run keeps for its report; the rest are only counted
+    (APOYO_UPLOAD_DRY_RUN_MAX_ISSUES)."""
+    return settings.APOYO_UPLOAD_DRY_RUN_MAX_ISSUES
 
 
 def register_upload(user, aspirant, source, name, dry_run=False, channel=Channel.BULK):
@@ -87,11 +106,18 @@ def run_upload(upload):
             required=COLUMNS,
             optional=OPTIONAL_COLUMNS,
             max_bytes=max_upload_bytes(),
+            max_uncompressed_bytes=max_uncompressed_bytes(),
+            max_rows=max_rows(),
         )
         set_progress(upload, rows_total=table.estimated_rows())
         outcome = validate_file(upload, table)
     except FileRejected as rejected:
-        return finish(upload, UploadStatus.FAILED, str(rejected))
+        return finish(upload, UploadStatus.FAILED, str(rejected), rejected=0, skipped=0)
+    with outcome:
+        return store_or_fail(upload, outcome)
+
+
+def store_or_fail(upload, outcome):
     try:
         with transaction.atomic():
             check_constraints_now()
@@ -129,57 +155,72 @@ def reset_upload(upload):
     )
 
 
-class Outcome:
-    """What validation decided for each row of the file, before anything is written."""
-
-    def __init__(self):
-        self.valid = []  # (row_number, SupportRow)
-        self.issues = []  # (kind, row_number, column, reason, values)
-        self.rows_read = 0
-        self.rejected = 0
-        self.skipped = 0
-
-
 def validate_file(upload, table):
-    aspirant = upload.aspirant
-    office = aspirant.office
+    """Validate every row of the file, a chunk at a time, into an Outcome (spooled to disk).
+
+    A FileRejected midway (a row past the limit, damage) closes the Outcome and propagates."""
+    outcome = Outcome(
+        keep_valid=not upload.dry_run,
+        max_issues=dry_run_max_issues() if upload.dry_run else None,
+    )
+    try:
+        classify = RowClassifier(upload, table.fields, outcome)
+        for chunk, results in validated_chunks(table, rule_arguments(upload)):
+            for (row_number, values), (row, errors) in zip(chunk, results, strict=True):
+                classify(row_number, values, row, errors)
+            outcome.flush()
+            report_validation_progress(upload, outcome)
+    except BaseException:
+        outcome.close()
+        raise
+    return outcome
+
+
+def rule_arguments(upload):
+    """The catalogue codes, collection period and default date the row rules need."""
+    office = upload.aspirant.office
     codes = frozenset(
         inconsistencies_for_state(office.process.state_id).values_list("code", flat=True)
     )
-    rule_args = (
-        codes,
-        (office.collection_start, office.collection_end),
-        timezone.localdate(upload.uploaded_at),
-    )
-    registered = registered_keys(aspirant)
-    seen = {}
-    outcome = Outcome()
-    fields = table.fields
-    by_aspirant = upload.channel == Channel.ASPIRANT
-    for chunk, results in validated_chunks(table, rule_args):
-        for (row_number, values), (row, errors) in zip(chunk, results, strict=True):
-            outcome.rows_read += 1
-            if by_aspirant and row is not None and row.inconsistency_code:
-                errors = [RowError("TIPO_INCONSISTENCIA", ASPIRANT_INCONSISTENCY_MESSAGE)]
-            if errors:
-                outcome.rejected += 1
-                shown = shown_values(dict(zip(fields, values, strict=True)))
-                for error in errors:
-                    outcome.issues.append(
-                        (IssueKind.REJECTED, row_number, error.column, error.message, shown)
-                    )
-                continue
-            key = (row.reference, row.elector_key)
-            reason = skip_reason(key, registered, seen)
-            if reason:
-                outcome.skipped += 1
-                shown = shown_values(dict(zip(fields, values, strict=True)))
-                outcome.issues.append((IssueKind.SKIPPED, row_number, "", reason, shown))
-            else:
-                seen[key] = row_number
-                outcome.valid.append((row_number, row))
-        report_validation_progress(upload, outcome)
-    return outcome
+    period = (office.collection_start, office.collection_end)
+    return codes, period, timezone.localdate(upload.uploaded_at)
+
+
+class RowClassifier:
+    """Decides each validated row: rejected (its errors), skipped (already registered or repeated
+    in the file) or valid; keeps the keys seen so far for the duplicate check."""
+
+    def __init__(self, upload, fields, outcome):
+        self.fields = fields
+        self.outcome = outcome
+        self.by_aspirant = upload.channel == Channel.ASPIRANT
+        self.registered = registered_keys(upload.aspirant)
+        self.seen = {}
+
+    def __call__(self, row_number, values, row, errors):
+        outcome = self.outcome
+        outcome.rows_read += 1
+        if self.by_aspirant and row is not None and row.inconsistency_code:
+            errors = [RowError("TIPO_INCONSISTENCIA", ASPIRANT_INCONSISTENCY_MESSAGE)]
+        if errors:
+            outcome.rejected += 1
+            shown = self.shown(values)
+            for error in errors:
+                outcome.add_issue(
+                    IssueKind.REJECTED, row_number, error.column, error.message, shown
+                )
+            return
+        key = (row.reference, row.elector_key)
+        reason = skip_reason(key, self.registered, self.seen)
+        if reason:
+            outcome.skipped += 1
+            outcome.add_issue(IssueKind.SKIPPED, row_number, "", reason, self.shown(values))
+            return
+        self.seen[key] = row_number
+        outcome.add_valid(row_number, row)
+
+    def shown(self, values):
+        return shown_values(dict(zip(self.fields, values, strict=True)))
 
 
 def validated_chunks(table, rule_args):
@@ -228,15 +269,17 @@ def shown_values(raw):
 
 
 def store_outcome(upload, outcome):
-    """Write the upload's supports and issues; the caller wraps this in one transaction."""
+    """Write the upload's supports and issues; the caller wraps this in one transaction.
+
+    A dry run stores only its kept issues, and a note when its report leaves some out."""
     stored = 0
-    if not upload.dry_run and outcome.valid:
-        set_progress(upload, phase=f"Guardando {len(outcome.valid):,} apoyos")
-        cedula_ids = ensure_cedulas(upload, outcome.valid)
-        stored = insert_supports(upload, outcome.valid, cedula_ids)
+    if not upload.dry_run and outcome.valid_count:
+        set_progress(upload, phase=f"Guardando {outcome.valid_count:,} apoyos")
+        cedula_ids = ensure_cedulas(upload, outcome.first_dates)
+        stored = insert_supports(upload, outcome.valid_rows(), cedula_ids)
     elif upload.dry_run:
-        stored = len(outcome.valid)  # what a real upload would store
-    insert_issues(upload, outcome.issues)
+        stored = outcome.valid_count  # what a real upload would store
+    insert_issues(upload, outcome.issues())
     Upload.objects.filter(pk=upload.pk).update(
         status=UploadStatus.DONE,
         phase="",
@@ -244,23 +287,22 @@ def store_outcome(upload, outcome):
         stored=stored,
         skipped=outcome.skipped,
         rejected=outcome.rejected,
+        message=outcome.report_message(),
         finished_at=timezone.now(),
     )
     upload.refresh_from_db()
 
 
-def ensure_cedulas(upload, valid_rows):
-    """The cédula id of every folio in the file, registering new folios (dated by their first row)."""
+def ensure_cedulas(upload, first_dates):
+    """The cédula id of every folio in the file, registering new folios, dated by their first row
+    (`first_dates`: folio -> date of its first valid row)."""
     aspirant = upload.aspirant
     existing = set(Cedula.objects.filter(aspirant=aspirant).values_list("reference", flat=True))
-    first_date = {}
-    for _, row in valid_rows:
-        if row.reference not in existing:
-            first_date.setdefault(row.reference, row.support_date)
     now = db_datetime(timezone.now())
     new_cedulas = (
         (aspirant.pk, reference, db_date(date), upload.uploaded_by_id, now)
-        for reference, date in first_date.items()
+        for reference, date in first_dates.items()
+        if reference not in existing
     )
     columns = ["aspirant_id", "reference", "date", "created_by_id", "created_at"]
     insert_rows(Cedula._meta.db_table, columns, new_cedulas)
@@ -288,13 +330,11 @@ SUPPORT_COLUMNS = [
 
 
 def insert_supports(upload, valid_rows, cedula_ids):
-    """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule)."""
+    """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule).
+    `valid_rows` is consumed once, as it is read back from disk."""
     inconsistency_ids = dict(Inconsistency.objects.values_list("code", "id"))
     now = db_datetime(timezone.now())
-    dates = {}  # a file holds few distinct dates: adapt each once
-    for _, row in valid_rows:
-        if row.support_date not in dates:
-            dates[row.support_date] = db_date(row.support_date)
+    dates = DbDates()  # a file holds few distinct dates: adapt each once
     aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
     channel = Channel(upload.channel)
     status = initial_status(channel).value
@@ -322,11 +362,19 @@ def insert_supports(upload, valid_rows, cedula_ids):
     return insert_rows(Support._meta.db_table, SUPPORT_COLUMNS, rows)
 
 
+class DbDates(dict):
+    """Each date adapted for the database once, on first use."""
+
+    def __missing__(self, day):
+        self[day] = db_date(day)
+        return self[day]
+
+
 def insert_issues(upload, issues):
     rows = (
         (
             upload.pk,
-            kind.value,
+            kind,
             row_number,
             column,
             reason[:500],
@@ -346,42 +394,3 @@ def issue_rows(upload, kinds=(IssueKind.REJECTED,)):
         column = COLUMN_LABELS.get(issue.column, issue.column)
         head = [issue.row_number, issue.get_kind_display(), column, issue.reason]
         yield head + [values.get(name, "") for name in COLUMNS + OPTIONAL_COLUMNS]
-
-
-def revert_upload(user, upload):
-    """Withdraw every still-active support of an upload with the reason "carga revertida".
-
-    Nothing is deleted: each support keeps its data and gets a history line.
-    """
-    if not upload.can_revert:
-        return 0
-    with transaction.atomic():
-        active = Support.objects.filter(upload=upload).exclude(status=Status.WITHDRAWN)
-        previous = list(active.values_list("id", "status"))
-        now = timezone.now()
-        active.update(
-            status=Status.WITHDRAWN,
-            withdrawn_at=now,
-            withdrawn_by=user,
-            withdrawal_reason=REVERT_REASON,
-        )
-        SupportChange.objects.bulk_create(
-            (
-                SupportChange(
-                    support_id=pk,
-                    at=now,
-                    user=user,
-                    action=ChangeAction.WITHDRAWN,
-                    field="estado",
-                    old_value=Status(status).label,
-                    new_value=f"Retirado: {REVERT_REASON} (carga {upload.pk})",
-                )
-                for pk, status in previous
-            ),
-            batch_size=5000,
-        )
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.REVERTED, reverted_at=now, reverted_by=user
-        )
-    upload.refresh_from_db()
-    return len(previous)

@@ -300,8 +300,9 @@ def _write_notes(sheet, first_row: int, title, wrap) -> None:
 
 
 def _catalogue_sheet(workbook, catalogue: list[tuple[str, str]]) -> None:
-    """Codes are written as they are, since the drop-down copies them and the upload compares them
-    exactly; as string cells they are never formulas. Descriptions are free text: safe_cell."""
+    """Codes and descriptions go through safe_cell like every written text: a code is letters,
+    digits and "_", which it leaves as they are, so the drop-down copies exactly what the upload
+    compares; only a code an administrator wrote as a formula would be neutralised."""
     sheet = workbook.add_worksheet(CATALOGUE_SHEET)
     bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
     sheet.set_column(0, 0, 28)
@@ -309,6 +310,6 @@ def _catalogue_sheet(workbook, catalogue: list[tuple[str, str]]) -> None:
     sheet.write_string(0, 0, "CLAVE", bold)
     sheet.write_string(0, 1, "DESCRIPCION", bold)
     for row, (code, description) in enumerate(catalogue, start=1):
-        sheet.write_string(row, 0, str(code))
+        sheet.write_string(row, 0, safe_cell(str(code)))
         sheet.write_string(row, 1, safe_cell(str(description)))
     sheet.freeze_panes(1, 0)

@@ -15,12 +15,12 @@ from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import paginate
 from apoyo.supports.models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
 from apoyo.uploads.forms import UploadForm
+from apoyo.uploads.revert import revert_upload
 from apoyo.uploads.services import (
     ISSUE_COLUMNS,
     issue_rows,
     max_upload_bytes,
     register_upload,
-    revert_upload,
 )
 from apoyo.uploads.tasks import process_upload
 from apoyo.uploads.template_file import template_csv, template_xlsx

@@ -18,7 +18,8 @@ from apoyo.supports.models import (
 from apoyo.testing.factories import elector_key, make_aspirant, make_user
 from apoyo.testing.files import HEADER, good_row, write_csv, write_xlsx
 from apoyo.uploads import services as uploads
-from apoyo.uploads.services import register_upload, revert_upload, run_upload
+from apoyo.uploads.revert import revert_upload
+from apoyo.uploads.services import register_upload, run_upload
 
 pytestmark = pytest.mark.django_db
 

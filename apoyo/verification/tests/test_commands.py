@@ -74,7 +74,8 @@ def test_export_results_writes_exactly_the_two_contract_files(office, tmp_path, 
     )
     assert (first["SITUACION_REGISTRAL"], first["MOTIVO"], first["CANAL"]) == ("LN", "", "manual")
     assert first["FECHA_APOYO"] == "2020-12-16"
-    dup = next(r for r in supports if r["NUMERO_REFERENCIA"] == "=F-9")
+    # A folio that reads as a formula is written neutralised (OWASP CSV injection).
+    dup = next(r for r in supports if r["NUMERO_REFERENCIA"] == "'=F-9")
     assert (dup["DUPLICIDAD"], dup["MOTIVO"], dup["VALIDO"]) == (
         "DUPLICADO_OTRO",
         "DUPLICADO_OTRO",

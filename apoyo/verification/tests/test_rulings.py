@@ -117,7 +117,8 @@ def test_the_printable_page_and_the_pdf_download(client, h, admin, heard):
     ruling = generate_ruling(admin, h.office)
     user = opl(client, Role.OPL_REVIEWER)
     page = text(client.get(reverse("verification:ruling", args=[ruling.pk])))
-    assert "Dictamen sobre el apoyo ciudadano" in page and "@media print" in page
+    # The print rules are in apoyo.css, for the body of this page.
+    assert "Dictamen sobre el apoyo ciudadano" in page and '<body class="printable"' in page
     assert "MARIA SOTO LOPEZ" in page and "NO CUMPLE: no alcanza los apoyos requeridos" in page
     assert "Apoyos válidos antes de la garantía de audiencia" in page
     assert "Dispersión por municipio" in page and "Agua Prieta" in page

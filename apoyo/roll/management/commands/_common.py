@@ -4,7 +4,7 @@ import datetime
 from pathlib import Path
 
 from apoyo.core.cli import fail
-from apoyo.core.exports import write_csv
+from apoyo.core.exports import write_csv_file
 from apoyo.roll.services import issue_report_header
 
 
@@ -43,8 +43,7 @@ def writable_report(text):
 def write_report(path, issues):
     """The rejected rows: FILA, COLUMNA, MOTIVO and the original values (UTF-8 with BOM)."""
     try:
-        with open(path, "w", newline="", encoding="utf-8-sig") as out:
-            write_csv(out, issue_report_header(issues), issues.iter_rows())
+        write_csv_file(path, issue_report_header(issues), issues.iter_rows(), bom=True)
     except OSError as exc:
         fail(f"No se pudo escribir el reporte de errores {path}: {exc.strerror}.")
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from apoyo.accounts.models import User
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.cli import fail
-from apoyo.core.exports import write_csv
+from apoyo.core.exports import write_csv_file
 from apoyo.supports.models import UploadStatus
 from apoyo.uploads.services import (
     ISSUE_COLUMNS,
@@ -43,8 +43,7 @@ class Command(BaseCommand):
         if upload.status == UploadStatus.FAILED:
             fail(upload.message)
         if options["errors"]:
-            with open(options["errors"], "w", encoding="utf-8", newline="") as out:
-                write_csv(out, ISSUE_COLUMNS, issue_rows(upload))
+            write_report(options["errors"], upload)
         verb = "se guardarían" if upload.dry_run else "guardadas"
         self.stdout.write(
             f"Carga {upload.pk} de {path.name} para {aspirant.code}: {upload.rows_read} filas leídas, "
@@ -53,6 +52,14 @@ class Command(BaseCommand):
         )
         summary = {"stored": upload.stored, "skipped": upload.skipped, "rejected": upload.rejected}
         self.stdout.write(json.dumps(summary))
+
+
+def write_report(path, upload):
+    """The --errors report: formulas neutralised, created 0600 (it holds the rows' values)."""
+    try:
+        write_csv_file(path, ISSUE_COLUMNS, issue_rows(upload))
+    except OSError as error:
+        fail(f"No se pudo escribir el reporte de errores {path}: {error.strerror}.")
 
 
 def find_aspirant(code, process_code):

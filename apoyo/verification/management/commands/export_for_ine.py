@@ -1,8 +1,7 @@
-import csv
-
 from django.core.management.base import BaseCommand
 
 from apoyo.core.cli import fail
+from apoyo.core.exports import write_csv_file
 from apoyo.processes.cli import find_office
 from apoyo.verification.exchange import EXPORT_HEADER, export_rows
 
@@ -16,15 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--process", help="Clave del proceso, si la del cargo se repite.")
 
     def handle(self, *args, **options):
+        """CONTRACT export_for_ine: UTF-8, comma, header; texts that would read as formulas are
+        neutralised and the file, which holds citizens' names and claves, is created 0600."""
         office = find_office(options["office"], options["process"])
-        count = 0
         try:
-            with open(options["out"], "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(EXPORT_HEADER)
-                for row in export_rows(office):
-                    writer.writerow(row)
-                    count += 1
+            count = write_csv_file(options["out"], EXPORT_HEADER, export_rows(office))
         except OSError as error:
             fail(f"No se pudo escribir {options['out']}: {error.strerror}.")
         self.stdout.write(f"{count} apoyos de {office.code} exportados a {options['out']}.")

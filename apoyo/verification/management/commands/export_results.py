@@ -1,9 +1,10 @@
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from apoyo.core.cli import fail
+from apoyo.core.exports import write_csv_file
+from apoyo.core.private_files import private_directory
 from apoyo.processes.cli import find_office
 from apoyo.verification.results import (
     ASPIRANT_HEADER,
@@ -23,10 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--process", help="Clave del proceso, si la del cargo se repite.")
 
     def handle(self, *args, **options):
+        """CONTRACT export_results: two CSV files, UTF-8, comma, header; texts that would read
+        as formulas are neutralised, the files are created 0600 and a folder made for them 0700
+        (they hold citizens' claves)."""
         office = find_office(options["office"], options["process"])
         out = Path(options["out"])
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            private_directory(out)
         except OSError as error:
             fail(f"No se pudo crear la carpeta {out}: {error.strerror}.")
         run = current_run(office)
@@ -35,14 +39,12 @@ class Command(BaseCommand):
                 run = run_check(office)
             except CheckError as error:
                 fail(str(error))
-        write(out / "supports.csv", SUPPORT_HEADER, support_rows(run))
-        write(out / "aspirants.csv", ASPIRANT_HEADER, aspirant_rows(run))
+        for name, header, rows in (
+            ("supports.csv", SUPPORT_HEADER, support_rows(run)),
+            ("aspirants.csv", ASPIRANT_HEADER, aspirant_rows(run)),
+        ):
+            try:
+                write_csv_file(out / name, header, rows)
+            except OSError as error:
+                fail(f"No se pudo escribir {out / name}: {error.strerror}.")
         self.stdout.write(f"Resultados de la compulsa {run.pk} de {office.code} escritos en {out}.")
-
-
-def write(path, header, rows):
-    # Plain machine-readable CSV: values are codes and numbers the system itself wrote.
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
