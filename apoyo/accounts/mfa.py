@@ -5,10 +5,11 @@ for everyone else; SecondFactorMiddleware sends a signed-in person here until th
 import io
 
 import django_otp
+import qrcode
+import qrcode.image.svg
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.qr import write_qrcode_image
 
 from apoyo.accounts.audit import log_access
 
@@ -33,10 +34,12 @@ def start_enrolment(user):
 
 def qr_code_svg(device):
     """The device's otpauth:// address as an SVG QR code, for the authenticator app to scan."""
+    # One path in the SVG namespace: drawn inline in an HTML page (django-otp's own writer uses
+    # prefixed svg:rect elements, which HTML does not draw).
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     out = io.BytesIO()
-    write_qrcode_image(device.config_url, out)
+    image.save(out)
     svg = out.getvalue().decode("utf-8")
-    # Inside a page the XML declaration is noise.
     return svg[svg.index("<svg") :]
 
 

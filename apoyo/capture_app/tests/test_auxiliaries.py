@@ -220,9 +220,7 @@ def test_the_same_person_may_work_in_another_process(client, aspirant):
 
 
 def test_the_database_holds_the_rule_too(aspirant, rival):
-    auxiliary = services.register_auxiliary(
-        aspirant, registered_by=aspirant.user, **person()
-    )
+    auxiliary = services.register_auxiliary(aspirant, registered_by=aspirant.user, **person())
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():

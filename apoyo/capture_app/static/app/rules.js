@@ -9,7 +9,8 @@ const OCR_RE = /^[0-9]{13}$/;
 const CIC_RE = /^[0-9]{9}$/;
 // Python's str.split() whitespace, exactly (JavaScript's \s differs on a few control characters).
 const WHITESPACE_RE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
-const UNICODE_DASHES_RE = /[\u2010-\u2014]/g;
+// CONTRACT "Settled cases": the dashes U+2010 to U+2015 are hyphens.
+const UNICODE_DASHES_RE = /[\u2010-\u2015]/g;
 export const FIELD_ORDER = ["elector_key", "ocr", "cic", "name", "paternal_surname", "maternal_surname"];
 const ACCENT_TABLE_END = 0x1f00; // Latin-1, Latin Extended-A and -B, Latin Extended Additional.
 
@@ -40,13 +41,13 @@ export function normalizeText(value) {
   let text = String(value);
   if (isAscii(text)) return collapse(text.toUpperCase());
   text = Array.from(text.normalize("NFC").toUpperCase(), plainLetter).join("");
-  if (!isAscii(text)) text = text.normalize("NFC");
+  if (!isAscii(text)) text = text.normalize("NFC").replace(UNICODE_DASHES_RE, "-");
   return collapse(text);
 }
 
 /** normalizeText without inner spaces and hyphens, for the clave de elector, OCR and CIC. */
 export function normalizeKey(value) {
-  return normalizeText(value).replaceAll(" ", "").replaceAll("-", "").replace(UNICODE_DASHES_RE, "");
+  return normalizeText(value).replaceAll(" ", "").replaceAll("-", "");
 }
 
 function shown(value) {
