@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import AspirantRequiredMixin
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.datafiles import request_too_large, too_large_message
@@ -16,7 +17,7 @@ from apoyo.supports.models import Channel, Upload
 from apoyo.uploads.forms import SupportFileForm
 from apoyo.uploads.services import max_upload_bytes, register_upload
 from apoyo.uploads.tasks import process_upload
-from apoyo.uploads.views import report_response
+from apoyo.uploads.views import report_response, shown_issues
 
 
 def own_aspirant(request):
@@ -29,6 +30,7 @@ class AspirantUploadsView(AspirantRequiredMixin, View):
     """The aspirant's carga masiva with the OPL's template, and their upload history."""
 
     def get(self, request):
+        log_access(request, "listar", "cargas propias")
         return self.render(request, SupportFileForm())
 
     def post(self, request):
@@ -69,8 +71,7 @@ class AspirantUploadView(AspirantRequiredMixin, View):
     def get(self, request, pk):
         upload = own_upload(request, pk)
         template = "uploads/_progress.html" if request.htmx else "uploads/aspirant_detail.html"
-        issues = upload.issues.order_by("row_number", "id")[:50] if upload.is_finished else []
-        context = {"upload": upload, "issues": issues, "portal": True}
+        context = {"upload": upload, "issues": shown_issues(request, upload), "portal": True}
         return render(request, template, context)
 
 

@@ -64,11 +64,22 @@ def visible_upload(request, pk):
     return get_object_or_404(uploads, pk=pk)
 
 
+def shown_issues(request, upload):
+    """The first rejected and skipped rows, once the upload is finished: their original values
+    are personal data, so showing them (the page or its htmx refresh) is logged."""
+    if not upload.is_finished:
+        return []
+    issues = list(upload.issues.order_by("row_number", "id")[:50])
+    if issues:
+        log_access(request, "ver", "filas de una carga", upload.pk, f"{len(issues)} filas")
+    return issues
+
+
 class UploadDetailView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         upload = visible_upload(request, pk)
         template = "uploads/_progress.html" if request.htmx else "uploads/detail.html"
-        issues = upload.issues.order_by("row_number", "id")[:50] if upload.is_finished else []
+        issues = shown_issues(request, upload)
         return render(request, template, {"upload": upload, "issues": issues})
 
 

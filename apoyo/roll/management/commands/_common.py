@@ -3,6 +3,7 @@
 import datetime
 from pathlib import Path
 
+from apoyo.accounts.audit import log_command
 from apoyo.core.cli import fail
 from apoyo.core.exports import write_csv_file
 from apoyo.roll.services import issue_report_header
@@ -46,6 +47,7 @@ def write_report(path, issues):
         write_csv_file(path, issue_report_header(issues), issues.iter_rows(), bom=True)
     except OSError as exc:
         fail(f"No se pudo escribir el reporte de errores {path}: {exc.strerror}.")
+    log_command("exportar", "reporte del padrón", detail=str(path))
 
 
 def summary_lines(result, report_path):

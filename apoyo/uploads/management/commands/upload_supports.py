@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from apoyo.accounts.audit import log_command
 from apoyo.accounts.models import User
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.cli import fail
@@ -60,6 +61,7 @@ def write_report(path, upload):
         write_csv_file(path, ISSUE_COLUMNS, issue_rows(upload))
     except OSError as error:
         fail(f"No se pudo escribir el reporte de errores {path}: {error.strerror}.")
+    log_command("exportar", "reporte de carga", upload.pk, str(path))
 
 
 def find_aspirant(code, process_code):

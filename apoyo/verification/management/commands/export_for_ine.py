@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from apoyo.accounts.audit import log_command
 from apoyo.core.cli import fail
 from apoyo.core.exports import write_csv_file
 from apoyo.processes.cli import find_office
@@ -22,4 +23,5 @@ class Command(BaseCommand):
             count = write_csv_file(options["out"], EXPORT_HEADER, export_rows(office))
         except OSError as error:
             fail(f"No se pudo escribir {options['out']}: {error.strerror}.")
+        log_command("exportar", "apoyos para el INE", office.code, f"{count} → {options['out']}")
         self.stdout.write(f"{count} apoyos de {office.code} exportados a {options['out']}.")

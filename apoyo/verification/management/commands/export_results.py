@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from apoyo.accounts.audit import log_command
 from apoyo.core.cli import fail
 from apoyo.core.exports import write_csv_file
 from apoyo.core.private_files import private_directory
@@ -47,4 +48,5 @@ class Command(BaseCommand):
                 write_csv_file(out / name, header, rows)
             except OSError as error:
                 fail(f"No se pudo escribir {out / name}: {error.strerror}.")
+        log_command("exportar", "resultados", office.code, f"compulsa {run.pk} → {out}")
         self.stdout.write(f"Resultados de la compulsa {run.pk} de {office.code} escritos en {out}.")
