@@ -7,18 +7,12 @@ from apoyo.liaison.models import (
     Consultation,
     DocumentType,
     Event,
-    Opl,
 )
 
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "due_days", "active"]
-
-
-@admin.register(Opl)
-class OplAdmin(admin.ModelAdmin):
-    list_display = ["state", "name"]
 
 
 class AreaMemberInline(admin.TabularInline):

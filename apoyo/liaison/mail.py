@@ -13,15 +13,16 @@ from django.utils import timezone
 from apoyo.accounts.models import User
 from apoyo.accounts.notifications import notify
 from apoyo.liaison import policies
-from apoyo.liaison.models import EventKind, Opl
+from apoyo.liaison.models import EventKind
 from apoyo.liaison.timeline import count_text, record
+from apoyo.processes.models import Institute
 
 ASSIGNMENT_SUBJECT = "Se ha asignado una consulta o documento [Consultas y Documentos]"
 
 
 def opl_name(state):
     """The OPL's official name as the notices and the folio page print it."""
-    opl = Opl.objects.filter(state=state).first()
+    opl = Institute.objects.filter(state=state).first()
     return opl.name if opl else f"Organismo Público Local de {state}"
 
 

@@ -45,23 +45,6 @@ class DocumentType(models.Model):
         return self.code
 
 
-class Opl(models.Model):
-    """The official name of each entity's OPL, as the notifications print it."""
-
-    state = models.OneToOneField(
-        "geo.State", verbose_name="entidad", primary_key=True, on_delete=models.CASCADE
-    )
-    name = models.CharField("nombre", max_length=200)
-
-    class Meta:
-        verbose_name = "Organismo Público Local"
-        verbose_name_plural = "Organismos Públicos Locales"
-        ordering = ["state"]
-
-    def __str__(self):
-        return self.name
-
-
 class Area(models.Model):
     """An INE unit consultations are assigned to (DERFE, DEPPP, UTVOPL...)."""
 

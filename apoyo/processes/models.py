@@ -7,6 +7,40 @@ from django.db import models
 
 from apoyo.accounts.scoping import scoped_manager
 
+# What the dictamen cites when a process says nothing else (DOMAIN.md: LGIPE 371 sets the support
+# and dispersion, 383 to 385 the collection, its checks and the garantía de audiencia).
+DEFAULT_LEGAL_BASIS = (
+    "Con fundamento en los artículos 35, fracción II, y 116, fracción IV, inciso p), de la "
+    "Constitución Política de los Estados Unidos Mexicanos; 371 y 383 a 385 de la Ley General de "
+    "Instituciones y Procedimientos Electorales, y en las disposiciones aplicables de la ley "
+    "electoral local y de los lineamientos de candidaturas independientes de este Instituto."
+)
+
+
+class Institute(models.Model):
+    """An entity's OPL as its documents name it: the name, the heading of the dictamen and an
+    optional logo."""
+
+    state = models.OneToOneField(
+        "geo.State", verbose_name="entidad", primary_key=True, on_delete=models.CASCADE
+    )
+    name = models.CharField("nombre", max_length=200)
+    heading = models.CharField(
+        "encabezado de los documentos",
+        max_length=300,
+        blank=True,
+        help_text="Por ejemplo, el área que emite el dictamen. Vacío: solo el nombre.",
+    )
+    logo = models.FileField("logotipo (PNG o JPEG)", upload_to="institutos/", blank=True)
+
+    class Meta:
+        verbose_name = "Organismo Público Local"
+        verbose_name_plural = "Organismos Públicos Locales"
+        ordering = ["state"]
+
+    def __str__(self):
+        return self.name
+
 
 class Process(models.Model):
     """An electoral process of one entity, e.g. Proceso Electoral Local 2020-2021 in Sonora."""
@@ -37,6 +71,12 @@ class Process(models.Model):
         verbose_name="secciones del régimen de excepción",
         blank=True,
         related_name="+",
+    )
+
+    legal_basis = models.TextField(
+        "fundamento legal del dictamen",
+        default=DEFAULT_LEGAL_BASIS,
+        help_text="Se imprime en el dictamen de cada cargo del proceso.",
     )
 
     objects = scoped_manager(state_path="state")

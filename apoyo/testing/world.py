@@ -60,7 +60,13 @@ from apoyo.testing.files import PDF
 from apoyo.uploads.services import register_upload
 from apoyo.verification.hearings.services import file_hearing_request, open_window
 from apoyo.verification.hearings.services import today as hearing_today
-from apoyo.verification.models import CheckRun, HearingEvidence, HearingRequest, Ruling
+from apoyo.verification.models import (
+    CheckRun,
+    HearingEvidence,
+    HearingRequest,
+    HearingWindow,
+    Ruling,
+)
 from apoyo.verification.rulings.services import generate_ruling
 from apoyo.verification.services import run_check
 
@@ -114,6 +120,7 @@ class Entity:
     run: CheckRun
     ruling: Ruling
     holiday: Holiday
+    window: HearingWindow | None = None
     consultation: Consultation | None = None
     attachment: Attachment | None = None
     # Per INE area code: the consultation's assignment to it and the area's approved answer.
@@ -203,6 +210,7 @@ def entity(state, aspirants=1, holiday=datetime.date(2030, 1, 2)):
         run=run,
         ruling=ruling,
         holiday=Holiday.objects.create(date=holiday, name="Día inhábil", state_id=state),
+        window=window,
     )
 
 

@@ -205,6 +205,9 @@ POLICY = {
     "verification:portal": rule(ASPIRANTS),
     "verification:hearing_office": rule(OPL, pk="office"),
     "verification:hearing_open": rule(ADMINS, pk="office"),
+    # Cancelling or re-dating a window: the entity's administrators (policies.administers).
+    "verification:hearing_cancel": rule(ADMINS, pk="window"),
+    "verification:hearing_reschedule": rule(ADMINS, pk="window"),
     "verification:hearing_request": rule(OPL, post=REVIEWERS, pk="hearing_request"),
     "verification:hearing_evidence": rule(OPL | ASPIRANTS, pk="evidence"),
     "verification:hearing_portal": rule(ASPIRANTS),
@@ -454,6 +457,7 @@ def objects(world, role, foreign):
         "process": place.process.pk,
         "office": place.office.pk,
         "run": place.run.pk,
+        "window": place.window.pk,
         "ruling": place.ruling.pk,
         "holiday": holiday.pk,
         "aspirant": person.aspirant.pk,

@@ -207,6 +207,9 @@ class HearingWindow(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField("abierta", default=timezone.now)
+    cancelled_at = models.DateTimeField("cancelada", null=True, blank=True)
+    # Each cancellation or change of dates before the start: [{at, by, what, reason}].
+    changes = models.JSONField("cambios", default=list, blank=True)
 
     objects = scoped_manager(state_path="office__process__state", aspirant_path="office__aspirants")
 
@@ -221,7 +224,10 @@ class HearingWindow(models.Model):
         )
 
     def state_on(self, day):
-        """'scheduled' before the start, 'open' from start to end (both included), then 'closed'."""
+        """'scheduled' before the start, 'open' from start to end (both included), then 'closed';
+        'cancelled' once cancelled before it started."""
+        if self.cancelled_at is not None:
+            return WindowState.CANCELLED
         if day < self.start_date:
             return WindowState.SCHEDULED
         if day <= self.end_date:
@@ -233,10 +239,19 @@ class WindowState(models.TextChoices):
     SCHEDULED = "scheduled", "Programada"
     OPEN = "open", "Abierta"
     CLOSED = "closed", "Cerrada"
+    CANCELLED = "cancelled", "Cancelada"
 
 
 class RequestStatus(models.TextChoices):
     FILED = "filed", "Presentada, sin resolver"
+    UPHELD = "upheld", "Procedente"
+    PARTIAL = "partial", "Parcialmente procedente"
+    REJECTED = "rejected", "Improcedente"
+
+
+class ItemDecision(models.TextChoices):
+    """The ruling on one support of a hearing request."""
+
     UPHELD = "upheld", "Procedente"
     REJECTED = "rejected", "Improcedente"
 
@@ -325,6 +340,10 @@ class HearingItem(models.Model):
     # hearing request.
     pending = models.BooleanField(default=True)
     changes = models.JSONField("correcciones", default=dict, blank=True)
+    decision = models.CharField(
+        "resolución", max_length=10, choices=ItemDecision.choices, blank=True
+    )
+    reason = models.TextField("fundamento", blank=True)
 
     class Meta:
         verbose_name = "apoyo de una solicitud de audiencia"
@@ -393,6 +412,18 @@ class Ruling(models.Model):
     figures = models.JSONField("cifras", default=dict)
     pdf = models.FileField("PDF", upload_to="dictamenes/%Y/")
     pdf_sha256 = models.CharField("SHA-256 del PDF", max_length=64)
+    # Why it was generated although no garantía de audiencia was held for invalid supports.
+    no_hearing_reason = models.TextField("motivo de no haber audiencia", blank=True)
+    # A dictamen is never edited: a new one supersedes it, with the reason.
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name="sustituido por",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    supersede_reason = models.TextField("motivo de la sustitución", blank=True)
 
     objects = scoped_manager(state_path="office__process__state")
 

@@ -30,6 +30,16 @@ urlpatterns = [
         name="hearing_open",
     ),
     path(
+        "audiencia/plazos/<int:pk>/cancelar/",
+        hearing_views.WindowCancelView.as_view(),
+        name="hearing_cancel",
+    ),
+    path(
+        "audiencia/plazos/<int:pk>/reprogramar/",
+        hearing_views.WindowRescheduleView.as_view(),
+        name="hearing_reschedule",
+    ),
+    path(
         "audiencia/solicitudes/<int:pk>/",
         hearing_views.HearingRequestView.as_view(),
         name="hearing_request",

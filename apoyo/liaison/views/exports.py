@@ -8,8 +8,8 @@ from apoyo.accounts.audit import log_access
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.liaison.forms import FilterForm
 from apoyo.liaison.inbox import consultations_for, filter_consultations, is_overdue
-from apoyo.liaison.models import Opl
 from apoyo.liaison.views.common import SivopleMixin
+from apoyo.processes.models import Institute
 
 EXPORT_HEADER = [
     "Folio SIVOPLE",
@@ -39,7 +39,7 @@ class ExportView(SivopleMixin, View):
         if form.is_valid():
             consultations = filter_consultations(consultations, form.cleaned_data)
         today = timezone.localdate()
-        names = dict(Opl.objects.values_list("state_id", "name"))
+        names = dict(Institute.objects.values_list("state_id", "name"))
         rows = (export_row(c, names, today) for c in consultations.iterator(chunk_size=500))
         filename = f"sivople-{today:%Y%m%d}"
         log_access(

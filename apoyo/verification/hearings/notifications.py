@@ -21,6 +21,25 @@ def notify_window_opened(window, aspirant, invalid):
     )
 
 
+def notify_window_changed(window, aspirant, reason):
+    if window.cancelled_at is not None:
+        title = f"Garantía de audiencia cancelada: {window.office.name}"
+        body = f"La garantía de audiencia programada se canceló. Motivo: {reason}"
+    else:
+        title = f"Garantía de audiencia con fechas nuevas: {window.office.name}"
+        body = (
+            f"Ahora va del {window.start_date:%d/%m/%Y} al {window.end_date:%d/%m/%Y} "
+            f"({window.working_days} días hábiles). Motivo: {reason}"
+        )
+    notify(
+        [aspirant.user],
+        title,
+        body,
+        url=reverse("verification:hearing_portal"),
+        email_subject="[Apoyo] Cambio en la garantía de audiencia",
+    )
+
+
 def notify_filed(hearing_request):
     aspirant = hearing_request.aspirant
     count = hearing_request.items.count()
@@ -39,12 +58,19 @@ def notify_resolved(hearing_request):
     if aspirant.user is None:
         return
     outcome = hearing_request.get_status_display()
-    body = f"Resolución: {outcome}."
+    lines = [f"Resolución: {outcome}."]
+    for item in hearing_request.items.select_related("support").order_by("support_id"):
+        lines.append(
+            f"- {item.support.elector_key}: {item.get_decision_display()}. Fundamento: {item.reason}"
+        )
     if hearing_request.resolution:
-        body += f"\nFundamento: {hearing_request.resolution}"
-    if hearing_request.status == RequestStatus.UPHELD:
-        body += "\nSe corrigieron sus apoyos y se recalculan los resultados de su cargo; "
-        body += "consúltelos en «Mis resultados»."
+        lines.append(f"Observaciones: {hearing_request.resolution}")
+    if hearing_request.status != RequestStatus.REJECTED:
+        lines.append(
+            "Se corrigieron los apoyos procedentes y se recalculan los resultados de su cargo; "
+            "consúltelos en «Mis resultados»."
+        )
+    body = "\n".join(lines)
     notify(
         [aspirant.user],
         f"Su solicitud de audiencia N.º {hearing_request.pk} fue resuelta: {outcome.lower()}",

@@ -6,7 +6,8 @@ from apoyo.core.pagination import paginate
 from apoyo.supports.services import support_values
 from apoyo.verification.hearings import services
 from apoyo.verification.hearings.evidence import evidence_label
-from apoyo.verification.models import Motive, SupportResult
+from apoyo.verification.hearings.resolution import SupportRuling
+from apoyo.verification.models import ItemDecision, Motive, SupportResult
 from apoyo.verification.services import current_run
 
 # The cédula columns the resolution form lets the OPL correct, with their Spanish labels.
@@ -100,11 +101,28 @@ def corrections_from(post, rows):
     return corrections
 
 
+def rulings_from(post, rows):
+    """{support id: SupportRuling} from the resolve form: each support's own decision and
+    fundamento, or the form's "la misma para todos" when it has none, and its corrections."""
+    corrections = corrections_from(post, rows)
+    shared_decision, shared_reason = post.get("decision_all", ""), post.get("reason_all", "")
+    rulings = {}
+    for row in rows:
+        pk = row["support"].pk
+        decision = post.get(f"decision-{pk}") or shared_decision
+        reason = post.get(f"reason-{pk}", "").strip() or shared_reason
+        changes = corrections.get(pk, {}) if decision == ItemDecision.UPHELD else {}
+        rulings[pk] = SupportRuling(decision, reason, changes)
+    return rulings
+
+
 def keep_posted(post, rows):
     """After a refused resolution, show the form as it was sent."""
     for row in rows:
         pk = row["support"].pk
         row["lift"] = post.get(f"lift-{pk}") == "1"
+        row["decision"] = post.get(f"decision-{pk}", "")
+        row["reason"] = post.get(f"reason-{pk}", "")
         for field in row["fields"]:
             value = post.get(f"{field['column']}-{pk}")
             if value is not None:

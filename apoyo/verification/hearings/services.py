@@ -11,31 +11,30 @@ act is asked of apoyo.verification.policies; everyone is bounded by their entity
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from apoyo.accounts.audit import record
 from apoyo.processes.workdays import term_end
-from apoyo.supports.services import correct_by_ruling, display, support_values
+from apoyo.supports.models import Support
 from apoyo.verification import policies
 from apoyo.verification.hearings.errors import HearingError
 from apoyo.verification.hearings.evidence import check_evidence, store_evidence
 from apoyo.verification.hearings.notifications import (
     notify_filed,
-    notify_resolved,
+    notify_window_changed,
     notify_window_opened,
 )
 from apoyo.verification.models import (
     AspirantResult,
-    CheckRun,
     HearingItem,
     HearingRequest,
     HearingWindow,
     RequestStatus,
-    RunStatus,
     SupportResult,
     WindowState,
 )
-from apoyo.verification.services import STALE_AFTER, current_run
-from apoyo.verification.tasks import queue_check
+from apoyo.verification.services import current_run
 
 DEFAULT_WORKING_DAYS = 5
 MAX_WORKING_DAYS = 30
@@ -70,8 +69,27 @@ def window_end(office, start, working_days):
 
 
 def unclosed_window(office):
-    """A window of the office that is scheduled or open today, if any."""
-    return HearingWindow.objects.filter(office=office, end_date__gte=today()).first()
+    """A window of the office that is scheduled or open today, if any (a cancelled one is not)."""
+    windows = HearingWindow.objects.filter(office=office, cancelled_at__isnull=True)
+    return windows.filter(end_date__gte=today()).first()
+
+
+def changed_since_run(office, run):
+    """How many supports of the office were captured, decided, corrected or withdrawn after the
+    compulsa read them. A window on that compulsa would not show them to the aspirants (a support
+    rejected later could not be argued), so opening one asks for a new compulsa first."""
+    since = run.started_at or run.created_at
+    supports = Support.objects.filter(aspirant__office=office)
+    changed = supports.filter(Q(captured_at__gt=since) | Q(changes__at__gt=since))
+    return changed.values("pk").distinct().count()
+
+
+def stale_run_message(run, changed):
+    return (
+        f"{changed} apoyos se capturaron, se decidieron en la mesa de control o se corrigieron "
+        f"después de la compulsa vigente N.º {run.pk}: ejecute una compulsa nueva antes de abrir "
+        "la garantía de audiencia, para que las personas aspirantes puedan argumentarlos."
+    )
 
 
 def latest_window(office):
@@ -95,6 +113,9 @@ def open_window(user, office, start_date, working_days=DEFAULT_WORKING_DAYS):
         raise HearingError(
             "El cargo aún no tiene compulsa: ejecute la compulsa antes de abrir la audiencia."
         )
+    changed = changed_since_run(office, run)
+    if changed:
+        raise HearingError(stale_run_message(run, changed))
     check_term(start_date, working_days)
     existing = unclosed_window(office)
     if existing is not None:
@@ -119,6 +140,68 @@ def open_window(user, office, start_date, working_days=DEFAULT_WORKING_DAYS):
                 robust=True,
             )
     return window
+
+
+def cancel_window(user, window, reason):
+    """Cancel a window opened by mistake, before it starts (logged with its reason in the window
+    and in the bitácora; the aspirants are told)."""
+    check_scheduled(user, window)
+    reason = change_reason(reason)
+    with transaction.atomic():
+        window.cancelled_at = timezone.now()
+        window.changes = [*window.changes, change_entry(user, "Cancelada", reason)]
+        window.save(update_fields=["cancelled_at", "changes"])
+        record(user, "audiencia cancelada", "garantía de audiencia", window.pk, reason)
+        notify_aspirants(window, partial(notify_window_changed, window=window, reason=reason))
+    return window
+
+
+def reschedule_window(user, window, start_date, working_days, reason):
+    """Give a window that has not started a new start and term (logged like a cancellation; the
+    aspirants are told the new dates)."""
+    check_scheduled(user, window)
+    reason = change_reason(reason)
+    check_term(start_date, working_days)
+    before = f"{window.start_date:%d/%m/%Y} al {window.end_date:%d/%m/%Y}"
+    with transaction.atomic():
+        window.start_date = start_date
+        window.working_days = working_days
+        window.end_date = window_end(window.office, start_date, working_days)
+        what = f"Fechas cambiadas: del {before} al del {start_date:%d/%m/%Y} al {window.end_date:%d/%m/%Y}"
+        window.changes = [*window.changes, change_entry(user, what, reason)]
+        window.save(update_fields=["start_date", "working_days", "end_date", "changes"])
+        record(
+            user, "audiencia reprogramada", "garantía de audiencia", window.pk, f"{what}. {reason}"
+        )
+        notify_aspirants(window, partial(notify_window_changed, window=window, reason=reason))
+    return window
+
+
+def check_scheduled(user, window):
+    if not policies.can_open_hearing_window(user, window.office):
+        raise HearingError("Solo un administrador del OPL de la entidad cambia la audiencia.")
+    if window_state(window) != WindowState.SCHEDULED:
+        raise HearingError(
+            "Solo se cancela o se cambia de fechas una garantía de audiencia que aún no inicia."
+        )
+
+
+def change_reason(reason):
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise HearingError(
+            "Indique el motivo del cambio: queda en la bitácora y se avisa a las personas aspirantes."
+        )
+    return reason[:500]
+
+
+def change_entry(user, what, reason):
+    return {"at": timezone.now().isoformat(), "by": str(user), "what": what, "reason": reason}
+
+
+def notify_aspirants(window, notice):
+    for aspirant in window.office.aspirants.filter(user__isnull=False).select_related("user"):
+        transaction.on_commit(partial(notice, aspirant=aspirant), robust=True)
 
 
 def check_term(start_date, working_days):
@@ -266,118 +349,6 @@ def eligible_motives(window, aspirant, support_ids):
             "o ya fueron resueltos a su favor."
         )
     return motives
-
-
-# Resolving a hearing request --------------------------------------------------------------------
-
-
-def resolve_hearing_request(user, hearing_request, decision, reason="", corrections=None):
-    """Resolve a filed hearing request (filed -> upheld | rejected; both final).
-
-    Upheld: the corrections are applied with supports.services.correct_by_ruling, so every change
-    is in the support's history: `corrections` maps a support id of the hearing request to cédula
-    columns and new values (TIPO_INCONSISTENCIA "" lifts the inconsistency); at least one support
-    must change. Then the office's results are recomputed by a compulsa queued after the commit
-    (verification.tasks.check_office). Rejected: the reason is required; no data changes, so
-    nothing is recomputed. Either way the aspirant is notified in the portal and by e-mail. Only
-    who policies.can_resolve_hearing_request allows resolves; an aspirant never does.
-    """
-    if not policies.can_resolve_hearing_request(user):
-        raise HearingError(
-            "Solo un administrador o un revisor del OPL puede resolver solicitudes de audiencia."
-        )
-    if not policies.can_resolve_hearing_request(user, hearing_request):
-        raise HearingError(OTHER_ENTITY)
-    reason = check_decision(decision, reason)
-    with transaction.atomic():
-        # Lock the row: two people resolving the same hearing request at once, only one wins.
-        hearing_request = HearingRequest.objects.select_for_update().get(pk=hearing_request.pk)
-        if not hearing_request.is_pending:
-            raise HearingError(
-                f"La solicitud ya fue resuelta como {hearing_request.get_status_display().lower()}."
-            )
-        if decision == RequestStatus.UPHELD:
-            apply_corrections(user, hearing_request, corrections or {})
-        hearing_request.status = decision
-        hearing_request.resolution = reason
-        hearing_request.resolved_by = user
-        hearing_request.resolved_at = timezone.now()
-        if decision == RequestStatus.UPHELD:
-            hearing_request.recheck_run = recompute(hearing_request.aspirant.office, user)
-        hearing_request.save(
-            update_fields=["status", "resolution", "resolved_by", "resolved_at", "recheck_run"]
-        )
-        hearing_request.items.update(pending=False)
-        transaction.on_commit(partial(notify_resolved, hearing_request), robust=True)
-    return hearing_request
-
-
-def check_decision(decision, reason):
-    """The reason, stripped; refused when the decision is unknown, or rejected without a reason."""
-    if decision not in (RequestStatus.UPHELD, RequestStatus.REJECTED):
-        raise HearingError("Indique si la solicitud es procedente o improcedente.")
-    reason = (reason or "").strip()
-    if decision == RequestStatus.REJECTED and not reason:
-        raise HearingError("Indique el motivo por el que la solicitud es improcedente.")
-    if len(reason) > MAX_REASON_CHARS:
-        raise HearingError(
-            f"El fundamento no puede exceder {MAX_REASON_CHARS} caracteres (tiene {len(reason)})."
-        )
-    return reason
-
-
-def apply_corrections(user, hearing_request, corrections):
-    """Correct each support of an upheld hearing request; all or nothing. Records
-    {column: [old, new]} on each item."""
-    items = {item.support_id: item for item in hearing_request.items.select_related("support")}
-    try:
-        corrections = {int(pk): changes for pk, changes in corrections.items()}
-    except (TypeError, ValueError) as error:
-        raise HearingError("Solo pueden corregirse los apoyos de la solicitud.") from error
-    if any(pk not in items for pk in corrections):
-        raise HearingError("Solo pueden corregirse los apoyos de la solicitud.")
-    changed, errors = 0, []
-    for support_id, item in items.items():
-        changes = corrections.get(support_id) or {}
-        if not changes:
-            continue
-        support = item.support
-        before = support_values(support)
-        result = correct_by_ruling(user, support, changes)
-        if result.errors:
-            errors.extend(
-                f"Apoyo {support.elector_key}: {error.message}" for error in result.errors
-            )
-            continue
-        after = support_values(result.support)
-        diff = {
-            column: [display(before[column]), display(after[column])]
-            for column in before
-            if before[column] != after[column]
-        }
-        if diff:
-            item.changes = diff
-            item.save(update_fields=["changes"])
-            changed += 1
-    if errors:
-        raise HearingError("No se pudo aplicar la corrección.", errors)
-    if not changed:
-        raise HearingError(
-            "Para declarar procedente la solicitud, levante la inconsistencia o corrija algún "
-            "dato de al menos uno de sus apoyos."
-        )
-
-
-def recompute(office, user):
-    """Queue a compulsa of the office after the commit; returns its run (the page follows it).
-    A run still waiting in the queue is reused: it has not read anything yet, and it is locked
-    here so that its worker reads only after these corrections commit. Resolving twenty
-    hearing requests in a row queues one compulsa, not twenty."""
-    waiting = CheckRun.objects.select_for_update().filter(
-        office=office, status=RunStatus.QUEUED, created_at__gte=timezone.now() - STALE_AFTER
-    )
-    run = waiting.order_by("-created_at").first()
-    return run if run is not None else queue_check(office, user)
 
 
 # Summaries ----------------------------------------------------------------------------------------

@@ -21,12 +21,13 @@ from apoyo.verification import policies
 from apoyo.verification.hearings import services
 from apoyo.verification.hearings.errors import HearingError
 from apoyo.verification.hearings.evidence import MAX_EVIDENCE_FILES, max_evidence_bytes
+from apoyo.verification.hearings.resolution import resolve_hearing_request
 from apoyo.verification.hearings.rows import (
-    corrections_from,
     evidence_rows,
     invalid_rows,
     item_rows,
     keep_posted,
+    rulings_from,
     window_rows,
 )
 from apoyo.verification.lookups import portal_aspirant, visible_office
@@ -81,16 +82,42 @@ class HearingOfficeView(PolicyRequiredMixin, View):
         return render_office(request, office, form)
 
 
-def render_office(request, office, form, status=200):
+class ChangeWindowForm(OpenWindowForm):
+    reason = forms.CharField(
+        label="Motivo del cambio",
+        max_length=500,
+        help_text="Queda en la bitácora y se avisa a las personas aspirantes.",
+    )
+
+
+class CancelWindowForm(forms.Form):
+    reason = forms.CharField(label="Motivo de la cancelación", max_length=500)
+
+
+def render_office(request, office, form, status=200, change_form=None):
     hearing_requests, status_filter = office_hearing_requests(request, office)
+    run = current_run(office)
+    unclosed = services.unclosed_window(office)
+    scheduled = unclosed if unclosed and services.window_state(unclosed) == "scheduled" else None
     context = {
         "office": office,
-        "run": current_run(office),
+        "run": run,
+        "stale": services.changed_since_run(office, run) if run else 0,
         "windows": window_rows(
             HearingWindow.objects.filter(office=office).select_related("opened_by")
         ),
-        "unclosed": services.unclosed_window(office),
+        "unclosed": unclosed,
+        "scheduled": scheduled,
+        "change_form": change_form
+        or ChangeWindowForm(
+            initial={
+                "start_date": getattr(scheduled, "start_date", None),
+                "working_days": getattr(scheduled, "working_days", None),
+            }
+        ),
+        "cancel_form": CancelWindowForm(),
         "can_open_window": policies.can_open_hearing_window(request.user, office),
+        "can_run_check": policies.can_run_check(request.user, office),
         "form": form,
         "page": paginate(request, hearing_requests),
         "status": status_filter,
@@ -131,6 +158,57 @@ class HearingOpenView(PolicyRequiredMixin, View):
         return redirect("verification:hearing_office", pk=office.pk)
 
 
+class WindowCancelView(PolicyRequiredMixin, View):
+    """Cancel a window before it starts (services.cancel_window)."""
+
+    policy = policies.can_open_hearing_window
+
+    def post(self, request, pk):
+        window = visible_window(request, pk)
+        form = CancelWindowForm(request.POST)
+        try:
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.cancel_window(request.user, window, reason)
+        except HearingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, "Garantía de audiencia cancelada; se avisó a las personas aspirantes."
+            )
+        return redirect("verification:hearing_office", pk=window.office_id)
+
+
+class WindowRescheduleView(PolicyRequiredMixin, View):
+    """Give a window that has not started new dates (services.reschedule_window)."""
+
+    policy = policies.can_open_hearing_window
+
+    def post(self, request, pk):
+        window = visible_window(request, pk)
+        form = ChangeWindowForm(request.POST)
+        if not form.is_valid():
+            return render_office(request, window.office, OpenWindowForm(), 400, change_form=form)
+        data = form.cleaned_data
+        try:
+            window = services.reschedule_window(
+                request.user, window, data["start_date"], data["working_days"], data["reason"]
+            )
+        except HearingError as error:
+            form.add_error(None, str(error))
+            return render_office(request, window.office, OpenWindowForm(), 400, change_form=form)
+        messages.success(
+            request,
+            f"Garantía de audiencia reprogramada del {window.start_date:%d/%m/%Y} al "
+            f"{window.end_date:%d/%m/%Y}; se avisó a las personas aspirantes.",
+        )
+        return redirect("verification:hearing_office", pk=window.office_id)
+
+
+def visible_window(request, pk):
+    windows = HearingWindow.objects.visible_to(request.user).select_related("office__process")
+    return get_object_or_404(windows, pk=pk)
+
+
 # OPL: one hearing request -------------------------------------------------------------------------
 
 
@@ -156,13 +234,10 @@ class HearingRequestView(PolicyRequiredMixin, View):
         hearing_request = visible_hearing_request(request, pk)
         if not policies.can_resolve_hearing_request(request.user, hearing_request):
             raise PermissionDenied("Solo un administrador o un revisor del OPL resuelve.")
-        rows = item_rows(hearing_request)
-        decision = request.POST.get("decision", "")
-        reason = request.POST.get("reason", "")
-        corrections = corrections_from(request.POST, rows) if decision == "upheld" else {}
+        rulings = rulings_from(request.POST, item_rows(hearing_request))
         try:
-            services.resolve_hearing_request(
-                request.user, hearing_request, decision, reason, corrections
+            resolve_hearing_request(
+                request.user, hearing_request, rulings, request.POST.get("note", "")
             )
         except HearingError as error:
             return self.render(request, hearing_request, error=error, status=400)
@@ -190,8 +265,9 @@ class HearingRequestView(PolicyRequiredMixin, View):
                 support__inconsistency__isnull=False
             ).exists(),
             "error": error,
-            "decision": request.POST.get("decision", "") if error else "",
-            "reason": request.POST.get("reason", "") if error else "",
+            "decision_all": request.POST.get("decision_all", "") if error else "",
+            "reason_all": request.POST.get("reason_all", "") if error else "",
+            "note": request.POST.get("note", "") if error else "",
             "lift_all": request.POST.get("lift_all") == "1" if error else False,
             "window_state": services.state_label(hearing_request.window),
         }

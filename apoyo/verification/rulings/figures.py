@@ -9,6 +9,7 @@ from apoyo.verification.models import (
     HearingItem,
     HearingRequest,
     HearingWindow,
+    ItemDecision,
     Motive,
     UnitResult,
 )
@@ -148,19 +149,32 @@ def units_by_aspirant(run):
 
 
 def empty_hearing():
-    return {"filed": 0, "upheld": 0, "rejected": 0, "supports": 0, "corrected": 0, "requests": []}
+    return {
+        "filed": 0,
+        "upheld": 0,
+        "partial": 0,
+        "rejected": 0,
+        "supports": 0,
+        "corrected": 0,
+        "requests": [],
+    }
 
 
 def hearing_by_aspirant(office):
     """Per aspirant: hearing requests by status, supports argued and supports corrected, and
     each hearing request with its resolution."""
     hearing = {}
-    supports, corrected = {}, {}
-    items = HearingItem.objects.filter(request__window__office=office)
-    for hearing_request_id, changes in items.values_list("request_id", "changes"):
+    supports, corrected, reasons = {}, {}, {}
+    items = HearingItem.objects.filter(request__window__office=office).order_by("support_id")
+    for hearing_request_id, changes, decision, reason in items.values_list(
+        "request_id", "changes", "decision", "reason"
+    ):
         supports[hearing_request_id] = supports.get(hearing_request_id, 0) + 1
         if changes:
             corrected[hearing_request_id] = corrected.get(hearing_request_id, 0) + 1
+        if decision:
+            grouped = reasons.setdefault(hearing_request_id, {})
+            grouped[(decision, reason)] = grouped.get((decision, reason), 0) + 1
     hearing_requests = HearingRequest.objects.filter(window__office=office)
     for hearing_request in hearing_requests.order_by("filed_at", "id"):
         entry = hearing.setdefault(hearing_request.aspirant_id, empty_hearing())
@@ -175,11 +189,24 @@ def hearing_by_aspirant(office):
                 "corrected": corrected.get(hearing_request.pk, 0),
                 "status": hearing_request.status,
                 "status_label": hearing_request.get_status_display(),
-                "resolution": hearing_request.resolution,
+                "resolution": ruling_text(reasons.get(hearing_request.pk, {}), hearing_request),
                 "resolved_at": datetime_text(hearing_request.resolved_at),
             }
         )
     return hearing
+
+
+def ruling_text(grouped, hearing_request):
+    """Each support's ruling and fundamento, the same ones grouped with their count: what the
+    dictamen states of a hearing request (DOMAIN.md step 6: the OPL resolves each support)."""
+    labels = dict(ItemDecision.choices)
+    parts = [
+        f"{labels[decision]} ({count} apoyo{'s' if count != 1 else ''}): {reason}"
+        for (decision, reason), count in grouped.items()
+    ]
+    if hearing_request.resolution:
+        parts.append(f"Observaciones: {hearing_request.resolution}")
+    return " ".join(parts)
 
 
 # Sentences of the page and the PDF ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from apoyo.testing.factories import (
     make_user,
     support,
 )
+from apoyo.verification.hearings import resolution
 from apoyo.verification.hearings import services as hearings
 from apoyo.verification.hearings.errors import HearingError
 from apoyo.verification.hearings.evidence import MAX_EVIDENCE_FILES
@@ -322,8 +323,10 @@ def test_a_support_is_in_at_most_one_pending_request(h, window, admin):
     first = file(h, window, [h.photocopy, h.missing])
     with pytest.raises(HearingError, match="ya están en una solicitud pendiente"):
         file(h, window, [h.missing])
-    hearings.resolve_hearing_request(
-        admin, first, RequestStatus.REJECTED, "Sin pruebas suficientes."
+    resolution.resolve_hearing_request(
+        admin,
+        first,
+        resolution.same_ruling(first, RequestStatus.REJECTED, "Sin pruebas suficientes."),
     )
     again = file(h, window, [h.missing], argument="Anexo ahora la copia certificada.")
     assert again.items.get().support == h.missing
@@ -386,12 +389,15 @@ def test_upheld_lifting_the_inconsistency_recomputes_and_the_valid_count_rises(
     hearing_request = file(h, window, [h.photocopy])
     assert valid_count(h.run, h.maria) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        hearings.resolve_hearing_request(
+        resolution.resolve_hearing_request(
             reviewer,
             hearing_request,
-            RequestStatus.UPHELD,
-            "El original se cotejó en la audiencia.",
-            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            resolution.same_ruling(
+                hearing_request,
+                RequestStatus.UPHELD,
+                "El original se cotejó en la audiencia.",
+                {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            ),
         )
     hearing_request.refresh_from_db()
     assert (hearing_request.status, hearing_request.resolved_by) == (RequestStatus.UPHELD, reviewer)
@@ -418,19 +424,25 @@ def test_requests_upheld_before_the_queued_compulsa_starts_share_it(h, window):
     reviewer = opl(role=Role.OPL_REVIEWER)
     first = file(h, window, [h.photocopy])
     second = file(h, window, [h.mistyped])
-    hearings.resolve_hearing_request(
+    resolution.resolve_hearing_request(
         reviewer,
         first,
-        RequestStatus.UPHELD,
-        "Original cotejado.",
-        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        resolution.same_ruling(
+            first,
+            RequestStatus.UPHELD,
+            "Original cotejado.",
+            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        ),
     )
-    hearings.resolve_hearing_request(
+    resolution.resolve_hearing_request(
         reviewer,
         second,
-        RequestStatus.UPHELD,
-        "Clave corregida con la credencial.",
-        {h.mistyped.pk: {"CLAVE_ELECTOR": h.right_key}},
+        resolution.same_ruling(
+            second,
+            RequestStatus.UPHELD,
+            "Clave corregida con la credencial.",
+            {h.mistyped.pk: {"CLAVE_ELECTOR": h.right_key}},
+        ),
     )
     first.refresh_from_db()
     second.refresh_from_db()
@@ -439,7 +451,7 @@ def test_requests_upheld_before_the_queued_compulsa_starts_share_it(h, window):
     assert CheckRun.objects.filter(office=h.office, status=RunStatus.QUEUED).count() == 1
 
 
-def test_upheld_correcting_the_clave_from_the_page_makes_the_support_count(
+def test_each_support_gets_its_own_ruling_from_the_page_and_the_request_is_partially_upheld(
     client, h, window, django_capture_on_commit_callbacks
 ):
     hearing_request = file(
@@ -453,15 +465,24 @@ def test_upheld_correcting_the_clave_from_the_page_makes_the_support_count(
         response = client.post(
             reverse("verification:hearing_request", args=[hearing_request.pk]),
             {
-                "decision": "upheld",
-                "reason": "La clave se capturó mal; se corrige con la credencial.",
+                f"decision-{h.mistyped.pk}": "upheld",
+                f"reason-{h.mistyped.pk}": "La clave se capturó mal; se corrige con la credencial.",
                 f"CLAVE_ELECTOR-{h.mistyped.pk}": h.right_key,
+                f"decision-{h.missing.pk}": "rejected",
+                f"reason-{h.missing.pk}": "La clave no está en el padrón; la credencial lo confirma.",
                 f"CLAVE_ELECTOR-{h.missing.pk}": h.missing.elector_key,  # unchanged
             },
         )
     assert response.status_code == 302
     hearing_request.refresh_from_db()
-    assert hearing_request.status == RequestStatus.UPHELD
+    assert hearing_request.status == RequestStatus.PARTIAL
+    rulings = {
+        item.support_id: (item.decision, item.reason) for item in hearing_request.items.all()
+    }
+    assert rulings == {
+        h.mistyped.pk: ("upheld", "La clave se capturó mal; se corrige con la credencial."),
+        h.missing.pk: ("rejected", "La clave no está en el padrón; la credencial lo confirma."),
+    }
     run = current_run(h.office)
     assert run == hearing_request.recheck_run and valid_count(run, h.maria) == 4
     assert SupportResult.objects.get(run=run, support=h.mistyped).valid
@@ -482,8 +503,12 @@ def test_a_correction_that_fails_validation_changes_nothing(h, window, admin):
         h.mistyped.pk: {"CLAVE_ELECTOR": "NO-ES-CLAVE"},
     }
     with pytest.raises(HearingError) as error:
-        hearings.resolve_hearing_request(
-            admin, hearing_request, RequestStatus.UPHELD, "", corrections
+        resolution.resolve_hearing_request(
+            admin,
+            hearing_request,
+            resolution.same_ruling(
+                hearing_request, RequestStatus.UPHELD, "Se corrige con la credencial.", corrections
+            ),
         )
     assert str(error.value) == "No se pudo aplicar la corrección."
     assert error.value.details == [
@@ -500,22 +525,23 @@ def test_a_correction_that_fails_validation_changes_nothing(h, window, admin):
 
 def test_upheld_needs_a_correction(h, window, admin):
     hearing_request = file(h, window, [h.missing])
-    with pytest.raises(HearingError, match="levante la inconsistencia o corrija"):
-        hearings.resolve_hearing_request(
-            admin, hearing_request, RequestStatus.UPHELD, "Procede", {}
+    with pytest.raises(HearingError) as error:
+        resolution.resolve_hearing_request(
+            admin,
+            hearing_request,
+            resolution.same_ruling(hearing_request, RequestStatus.UPHELD, "Procede", {}),
         )
+    assert "levante la inconsistencia o corrija" in error.value.details[0]
 
 
 def test_only_the_requests_supports_can_be_corrected(h, window, admin):
     hearing_request = file(h, window, [h.missing])
-    with pytest.raises(HearingError, match="Solo pueden corregirse"):
-        hearings.resolve_hearing_request(
-            admin,
-            hearing_request,
-            RequestStatus.UPHELD,
-            "",
-            {h.pedros.pk: {"TIPO_INCONSISTENCIA": ""}},
-        )
+    rulings = resolution.same_ruling(hearing_request, RequestStatus.UPHELD, "Procede")
+    rulings[h.pedros.pk] = resolution.SupportRuling(
+        "upheld", "Procede", {"TIPO_INCONSISTENCIA": ""}
+    )
+    with pytest.raises(HearingError, match="Solo pueden resolverse"):
+        resolution.resolve_hearing_request(admin, hearing_request, rulings)
 
 
 def test_rejected_needs_a_reason_and_changes_no_data(
@@ -524,15 +550,16 @@ def test_rejected_needs_a_reason_and_changes_no_data(
     hearing_request = file(h, window, [h.photocopy])
     opl(client)
     url = reverse("verification:hearing_request", args=[hearing_request.pk])
-    response = client.post(url, {"decision": "rejected", "reason": " "})
-    assert response.status_code == 400 and "Indique el motivo" in text(response)
+    pk = h.photocopy.pk
+    response = client.post(url, {f"decision-{pk}": "rejected", f"reason-{pk}": " "})
+    assert response.status_code == 400 and "indique el fundamento" in text(response)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"decision": "rejected", "reason": "La copia no es legible."})
+        response = client.post(
+            url, {f"decision-{pk}": "rejected", f"reason-{pk}": "La copia no es legible."}
+        )
     hearing_request.refresh_from_db()
-    assert (hearing_request.status, hearing_request.resolution) == (
-        RequestStatus.REJECTED,
-        "La copia no es legible.",
-    )
+    assert hearing_request.status == RequestStatus.REJECTED
+    assert hearing_request.items.get().reason == "La copia no es legible."
     assert hearing_request.recheck_run is None and CheckRun.objects.count() == 1
     notice = Notification.objects.get(user=h.maria.user)
     assert notice.title.endswith("improcedente") and "La copia no es legible." in notice.body
@@ -542,25 +569,35 @@ def test_rejected_needs_a_reason_and_changes_no_data(
 
 def test_a_resolved_request_cannot_be_resolved_again(h, window, admin):
     hearing_request = file(h, window, [h.photocopy])
-    hearings.resolve_hearing_request(admin, hearing_request, RequestStatus.REJECTED, "No procede.")
+    resolution.resolve_hearing_request(
+        admin,
+        hearing_request,
+        resolution.same_ruling(hearing_request, RequestStatus.REJECTED, "No procede."),
+    )
     with pytest.raises(HearingError, match="ya fue resuelta como improcedente"):
-        hearings.resolve_hearing_request(
+        resolution.resolve_hearing_request(
             admin,
             hearing_request,
-            RequestStatus.UPHELD,
-            "",
-            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            resolution.same_ruling(
+                hearing_request,
+                RequestStatus.UPHELD,
+                "",
+                {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            ),
         )
 
 
 def test_an_upheld_support_cannot_be_argued_again(h, window, admin):
     hearing_request = file(h, window, [h.photocopy])
-    hearings.resolve_hearing_request(
+    resolution.resolve_hearing_request(
         admin,
         hearing_request,
-        RequestStatus.UPHELD,
-        "",
-        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        resolution.same_ruling(
+            hearing_request,
+            RequestStatus.UPHELD,
+            "Original cotejado.",
+            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        ),
     )
     with pytest.raises(HearingError, match="ya fueron resueltos a su favor"):
         file(h, window, [h.photocopy])
@@ -569,8 +606,10 @@ def test_an_upheld_support_cannot_be_argued_again(h, window, admin):
 def test_requests_are_resolved_after_the_window_closes(h, window, admin, monkeypatch):
     hearing_request = file(h, window, [h.photocopy])
     move_clock(monkeypatch, window.end_date + timedelta(days=3))
-    hearings.resolve_hearing_request(
-        admin, hearing_request, RequestStatus.REJECTED, "Fuera de lo previsto."
+    resolution.resolve_hearing_request(
+        admin,
+        hearing_request,
+        resolution.same_ruling(hearing_request, RequestStatus.REJECTED, "Fuera de lo previsto."),
     )
     assert HearingRequest.objects.get().status == RequestStatus.REJECTED
 
@@ -578,12 +617,15 @@ def test_requests_are_resolved_after_the_window_closes(h, window, admin, monkeyp
 def test_an_aspirant_can_never_resolve(client, h, window):
     hearing_request = file(h, window, [h.photocopy])
     with pytest.raises(HearingError, match="Solo un administrador o un revisor"):
-        hearings.resolve_hearing_request(
+        resolution.resolve_hearing_request(
             h.maria.user,
             hearing_request,
-            RequestStatus.UPHELD,
-            "",
-            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            resolution.same_ruling(
+                hearing_request,
+                RequestStatus.UPHELD,
+                "",
+                {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            ),
         )
     client.force_login(h.maria.user)
     url = reverse("verification:hearing_request", args=[hearing_request.pk])
@@ -600,16 +642,20 @@ def test_a_capturist_sees_requests_but_cannot_resolve(client, h, window):
     assert "Solo un administrador o un revisor del OPL resuelve" in page
     assert client.post(url, {"decision": "rejected", "reason": "No"}).status_code == 403
     with pytest.raises(HearingError):
-        hearings.resolve_hearing_request(
-            make_user(Role.OPL_CAPTURIST), hearing_request, "rejected", "No"
+        resolution.resolve_hearing_request(
+            make_user(Role.OPL_CAPTURIST),
+            hearing_request,
+            resolution.same_ruling(hearing_request, "rejected", "No"),
         )
 
 
 def test_a_resolver_of_another_entity_is_refused(h, window):
     hearing_request = file(h, window, [h.photocopy])
     with pytest.raises(HearingError, match="no es de su entidad"):
-        hearings.resolve_hearing_request(
-            opl(state_number=14), hearing_request, RequestStatus.REJECTED, "No"
+        resolution.resolve_hearing_request(
+            opl(state_number=14),
+            hearing_request,
+            resolution.same_ruling(hearing_request, RequestStatus.REJECTED, "No"),
         )
 
 
@@ -621,10 +667,17 @@ def test_lift_all_in_the_page_lifts_every_inconsistency_of_the_group(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("verification:hearing_request", args=[hearing_request.pk]),
-            {"decision": "upheld", "reason": "", "lift_all": "1"},
+            {
+                "decision_all": "upheld",
+                "reason_all": "Se cotejaron los originales.",
+                "lift_all": "1",
+                f"decision-{h.missing.pk}": "rejected",
+                f"reason-{h.missing.pk}": "No está en el padrón.",
+            },
         )
     h.photocopy.refresh_from_db()
     assert h.photocopy.inconsistency is None
+    assert hearing_request.items.get(support=h.photocopy).reason == "Se cotejaron los originales."
     assert hearing_request.items.get(support=h.photocopy).changes
     assert hearing_request.items.get(support=h.missing).changes == {}
 
@@ -723,7 +776,9 @@ def test_office_pages_link_to_the_hearing_and_the_rulings(client, h):
 def test_the_office_request_list_filters_by_status(client, h, window, admin):
     first = file(h, window, [h.photocopy])
     second = file(h, window, [h.missing])
-    hearings.resolve_hearing_request(admin, first, RequestStatus.REJECTED, "No procede.")
+    resolution.resolve_hearing_request(
+        admin, first, resolution.same_ruling(first, RequestStatus.REJECTED, "No procede.")
+    )
     opl(client, Role.OPL_REVIEWER)
     url = reverse("verification:hearing_office", args=[h.office.pk])
     page = text(client.get(url))

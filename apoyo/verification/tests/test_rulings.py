@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.testing.factories import citizen, elector_key, make_office, make_user, support
+from apoyo.verification.hearings import resolution
 from apoyo.verification.hearings import services as hearings
 from apoyo.verification.models import RequestStatus, Ruling
 from apoyo.verification.rulings.services import RulingError, blockers, generate_ruling
@@ -56,14 +57,21 @@ def heard(h, admin, monkeypatch, django_capture_on_commit_callbacks):
     upheld = hearings.file_hearing_request(h.maria.user, window, [h.photocopy.pk], "Es original.")
     rejected = hearings.file_hearing_request(h.pedro.user, window, [h.pedros.pk], "Sí firmó.")
     with django_capture_on_commit_callbacks(execute=True):
-        hearings.resolve_hearing_request(
+        resolution.resolve_hearing_request(
             admin,
             upheld,
-            RequestStatus.UPHELD,
-            "Se cotejó el original.",
-            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            resolution.same_ruling(
+                upheld,
+                RequestStatus.UPHELD,
+                "Se cotejó el original.",
+                {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+            ),
         )
-        hearings.resolve_hearing_request(admin, rejected, RequestStatus.REJECTED, "No hay firma.")
+        resolution.resolve_hearing_request(
+            admin,
+            rejected,
+            resolution.same_ruling(rejected, RequestStatus.REJECTED, "No hay firma."),
+        )
     monkeypatch.setattr(hearings, "today", lambda: window.end_date + timedelta(days=1))
     return window
 
@@ -90,7 +98,9 @@ def test_the_ruling_states_counts_dispersion_outcome_and_hearing_per_aspirant(h,
         ("Hermosillo", 1, True),
     ]
     assert maria["hearing"]["upheld"] == 1 and maria["hearing"]["corrected"] == 1
-    assert maria["hearing"]["requests"][0]["resolution"] == "Se cotejó el original."
+    assert maria["hearing"]["requests"][0]["resolution"] == (
+        "Procedente (1 apoyo): Se cotejó el original."
+    )
     assert (pedro["meets"], pedro["meets_threshold"], pedro["hearing"]["rejected"]) == (
         False,
         False,
@@ -179,12 +189,15 @@ def test_no_ruling_until_the_recompute_after_an_upheld_request_finishes(h, admin
         h.maria.user, window, [h.photocopy.pk], "Original."
     )
     # The recompute is queued for after the commit; here the worker has not run it yet.
-    hearings.resolve_hearing_request(
+    resolution.resolve_hearing_request(
         admin,
         hearing_request,
-        RequestStatus.UPHELD,
-        "",
-        {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        resolution.same_ruling(
+            hearing_request,
+            RequestStatus.UPHELD,
+            "Original cotejado.",
+            {h.photocopy.pk: {"TIPO_INCONSISTENCIA": ""}},
+        ),
     )
     monkeypatch.setattr(hearings, "today", lambda: window.end_date + timedelta(days=1))
     found = blockers(h.office, current_run(h.office))
