@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
+from apoyo.core.filetypes import check_upload
 from apoyo.geo.models import Municipality, Section
-from apoyo.processes.models import Holiday, Office, Process
+from apoyo.processes.models import DEFAULT_LEGAL_BASIS, Holiday, Institute, Office, Process
 
 
 class DateInput(forms.DateInput):
@@ -14,8 +16,38 @@ class DateInput(forms.DateInput):
 class ProcessForm(forms.ModelForm):
     class Meta:
         model = Process
-        fields = ["code", "name", "roll_cut_date"]
-        widgets = {"roll_cut_date": DateInput()}
+        fields = ["code", "name", "roll_cut_date", "legal_basis"]
+        widgets = {"roll_cut_date": DateInput(), "legal_basis": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].required = False
+
+    def clean_legal_basis(self):
+        # Left empty, the dictamen cites LGIPE 371 and 383 to 385 and the local law.
+        return self.cleaned_data["legal_basis"].strip() or DEFAULT_LEGAL_BASIS
+
+
+# The logo prints on the dictamen; reportlab reads PNG and JPEG.
+LOGO_KINDS = frozenset({"png", "jpeg"})
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+class InstituteForm(forms.ModelForm):
+    """How the OPL's documents name it: name, heading and an optional logo."""
+
+    class Meta:
+        model = Institute
+        fields = ["name", "heading", "logo"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            try:
+                check_upload(logo, LOGO_KINDS, LOGO_MAX_BYTES)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
+        return logo
 
 
 class PaperRegimeForm(forms.ModelForm):

@@ -6,6 +6,7 @@ app_name = "processes"
 
 urlpatterns = [
     path("", views.ProcessList.as_view(), name="index"),
+    path("opl/", views.InstituteEdit.as_view(), name="institute"),
     path("procesos/nuevo/", views.ProcessEdit.as_view(), name="process_create"),
     path("procesos/<int:pk>/", views.ProcessDetail.as_view(), name="detail"),
     path("procesos/<int:pk>/editar/", views.ProcessEdit.as_view(), name="process_update"),

@@ -5,9 +5,16 @@ from django.views import View
 from django.views.generic import ListView
 
 from apoyo.accounts import policies
+from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import OplAdminRequiredMixin, PolicyRequiredMixin
-from apoyo.processes.forms import HolidayForm, OfficeForm, PaperRegimeForm, ProcessForm
-from apoyo.processes.models import Holiday, Office, Process
+from apoyo.processes.forms import (
+    HolidayForm,
+    InstituteForm,
+    OfficeForm,
+    PaperRegimeForm,
+    ProcessForm,
+)
+from apoyo.processes.models import Holiday, Institute, Office, Process
 
 
 def visible_process(request, pk):
@@ -41,6 +48,31 @@ class ProcessEdit(OplAdminRequiredMixin, View):
     def render(self, request, form, process, status=200):
         context = {"form": form, "process": process}
         return render(request, "processes/process_form.html", context, status=status)
+
+
+class InstituteEdit(OplAdminRequiredMixin, View):
+    """How the administrator's OPL is named on its documents (the dictamen's heading and logo)."""
+
+    def get(self, request):
+        return self.render(request, InstituteForm(instance=self.institute(request)))
+
+    def post(self, request):
+        form = InstituteForm(request.POST, request.FILES, instance=self.institute(request))
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        form.save()
+        log_access(request, "datos del OPL cambiados", "OPL", request.user.state_id)
+        messages.success(request, "Datos del OPL guardados; los dictámenes nuevos los usarán.")
+        return redirect("processes:index")
+
+    def institute(self, request):
+        state = request.user.state
+        return Institute.objects.filter(state=state).first() or Institute(
+            state=state, name=f"Organismo Público Local de {state}"
+        )
+
+    def render(self, request, form, status=200):
+        return render(request, "processes/institute_form.html", {"form": form}, status=status)
 
 
 class ProcessDetail(OplAdminRequiredMixin, View):

@@ -191,7 +191,7 @@ def entity(state, aspirants=1, holiday=datetime.date(2030, 1, 2)):
     objects = [aspirant_objects(office, next(_numbers)) for _ in range(aspirants)]
     run = run_check(office, admin)
     # The dictamen before the hearing opens: an open window blocks it.
-    ruling = generate_ruling(admin, office)
+    ruling = generate_ruling(admin, office, no_hearing_reason="Matriz de autorización.")
     window = open_window(admin, office, hearing_today())
     for item in objects:
         item.hearing_request = file_hearing_request(

@@ -180,6 +180,7 @@ POLICY = {
     # Processes, offices and aspirants: the administrator's, of their entity. Holidays: the
     # administrator's of the entity, UTVOPL's national ones (policies.can_manage_working_days).
     "processes:index": rule(ADMINS),
+    "processes:institute": rule(ADMINS),
     "processes:process_create": rule(ADMINS),
     "processes:detail": rule(ADMINS, pk="process"),
     "processes:process_update": rule(ADMINS, pk="process"),

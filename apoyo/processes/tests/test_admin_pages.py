@@ -152,3 +152,30 @@ def test_admin_extends_the_inconsistency_catalogue_for_their_entity(client, admi
     assert added.state_id == 26
     duplicate = client.post(reverse("supports:inconsistencies"), {"code": "FOTOCOPIA", "name": "x"})
     assert duplicate.status_code == 400
+
+
+def test_the_admin_names_the_opl_and_uploads_its_logo_for_the_dictamen(client, admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apoyo.processes.models import Institute
+    from apoyo.testing.files import png
+
+    logo = SimpleUploadedFile("logo.png", png(), "image/png")
+    response = client.post(
+        reverse("processes:institute"),
+        {
+            "name": "Instituto Estatal Electoral de Sonora",
+            "heading": "Consejo General",
+            "logo": logo,
+        },
+    )
+    assert response.status_code == 302
+    institute = Institute.objects.get(state=26)
+    assert (institute.name, institute.heading) == (
+        "Instituto Estatal Electoral de Sonora",
+        "Consejo General",
+    )
+    assert institute.logo.name.startswith("institutos/")
+    fake = SimpleUploadedFile("logo.png", b"MZ no es una imagen", "image/png")
+    refused = client.post(reverse("processes:institute"), {"name": "X", "logo": fake})
+    assert refused.status_code == 400

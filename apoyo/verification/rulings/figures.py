@@ -4,6 +4,7 @@ office's current compulsa: the stored figures are what was ruled."""
 
 from django.utils import timezone
 
+from apoyo.processes.models import Institute
 from apoyo.verification.models import (
     AspirantResult,
     HearingItem,
@@ -23,16 +24,28 @@ def datetime_text(value):
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
-def ruling_figures(ruling):
-    """Everything the dictamen shows: the office and its rules, the compulsa, the hearing
-    windows, and each aspirant's counts, dispersion and hearing."""
+def ruling_figures(ruling, superseded=None, supersede_reason=""):
+    """Everything the dictamen shows: who issues it and on what legal basis, the office and its
+    rules, the compulsa, the hearing windows, each aspirant's counts, dispersion and hearing, who
+    signs it, and the dictamen it supersedes if any."""
     office, run = ruling.office, ruling.run
-    windows = list(HearingWindow.objects.filter(office=office).order_by("start_date", "id"))
+    windows = list(
+        HearingWindow.objects.filter(office=office, cancelled_at__isnull=True).order_by(
+            "start_date", "id"
+        )
+    )
     aspirants = aspirant_figures(office, run, windows)
     return {
         "number": ruling.pk,
         "generated_at": datetime_text(ruling.generated_at),
         "generated_by": str(ruling.generated_by or ""),
+        "institute": institute_figures(office.process.state),
+        "legal_basis": office.process.legal_basis,
+        "signatory": signatory_figures(ruling.generated_by),
+        "no_hearing_reason": ruling.no_hearing_reason,
+        "supersedes": (
+            {"number": superseded.pk, "reason": supersede_reason} if superseded else None
+        ),
         "office": office_figures(office),
         "run": {
             "number": run.pk,
@@ -53,6 +66,19 @@ def ruling_figures(ruling):
         "aspirants": aspirants,
         "meet": sum(1 for a in aspirants if a["meets"]),
     }
+
+
+def institute_figures(state):
+    institute = Institute.objects.filter(state=state).first()
+    if institute is None:
+        return {"name": f"Organismo Público Local de {state}", "heading": ""}
+    return {"name": institute.name, "heading": institute.heading}
+
+
+def signatory_figures(user):
+    if user is None:
+        return {"name": "", "role": ""}
+    return {"name": user.get_full_name() or user.username, "role": user.get_role_display()}
 
 
 def office_figures(office):

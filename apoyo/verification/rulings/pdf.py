@@ -1,6 +1,7 @@
-"""The dictamen as a PDF, drawn with reportlab from the figures stored with it (figures.py): a
-cover with the office, the compulsa, the hearing and the outcome of every aspirant, then one
-section per aspirant."""
+"""The dictamen as a PDF, drawn with reportlab from the figures stored with it (figures.py): the
+OPL's heading and logo, the legal basis, a cover with the office, the compulsa, the hearing and the
+outcome of every aspirant, the signature block, then one section per aspirant; every page says
+"Página N de M"."""
 
 import io
 from xml.sax.saxutils import escape
@@ -10,7 +11,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -67,8 +71,33 @@ def p(text, style):
     return Paragraph(escape(str(text)), style)
 
 
-def ruling_pdf(figures):
-    """The dictamen as PDF bytes, drawn from the stored figures."""
+class NumberedCanvas(Canvas):
+    """Holds each page until the last, so every footer can say how many pages there are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for page in self._pages:
+            self.__dict__.update(page)
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(INK)
+            self.drawRightString(
+                letter[0] - MARGIN, 1.0 * cm, f"Página {self._pageNumber} de {total}"
+            )
+            super().showPage()
+        super().save()
+
+
+def ruling_pdf(figures, logo=None):
+    """The dictamen as PDF bytes, drawn from the stored figures (and the OPL's logo, when it
+    has one)."""
     buffer = io.BytesIO()
     office = figures["office"]
     doc = SimpleDocTemplate(
@@ -83,7 +112,7 @@ def ruling_pdf(figures):
         subject="Dictamen de apoyo ciudadano",
     )
     s = styles()
-    story = cover(figures, s)
+    story = heading(figures, logo, s) + cover(figures, s) + signature(figures, s)
     for aspirant in figures["aspirants"]:
         story.append(PageBreak())
         story.extend(aspirant_section(aspirant, figures, s))
@@ -98,11 +127,57 @@ def ruling_pdf(figures):
             f"Dictamen N.º {figures['number']} · {office['name']} · generado el "
             f"{figures['generated_at']} · compulsa N.º {figures['run']['number']}",
         )
-        canvas.drawRightString(letter[0] - MARGIN, 1.0 * cm, f"Página {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
+
+
+def heading(figures, logo, s):
+    """The issuing OPL: its logo (when readable as an image), name and heading."""
+    institute = figures.get("institute") or {}
+    story = []
+    if logo:
+        try:
+            reader = ImageReader(io.BytesIO(logo))
+            width, height = reader.getSize()
+            story.append(Image(io.BytesIO(logo), width=3 * cm, height=3 * cm * height / width))
+        except Exception:  # noqa: BLE001 - a broken logo must not stop the dictamen
+            story = []
+    if institute.get("name"):
+        story.append(p(institute["name"], s["center"]))
+    if institute.get("heading"):
+        story.append(p(institute["heading"], s["center"]))
+    return story + [Spacer(1, 6)]
+
+
+def signature(figures, s):
+    """The legal basis, any dictamen superseded, and the signature block of who approves it."""
+    story = []
+    if figures.get("legal_basis"):
+        story += [p("Fundamento legal", s["h2"]), p(figures["legal_basis"], s["body"])]
+    if figures.get("no_hearing_reason"):
+        story.append(
+            p(f"Se emite sin garantía de audiencia: {figures['no_hearing_reason']}", s["body"])
+        )
+    superseded = figures.get("supersedes")
+    if superseded:
+        story.append(
+            p(
+                f"Sustituye al dictamen N.º {superseded['number']}. Motivo: {superseded['reason']}",
+                s["body"],
+            )
+        )
+    signatory = figures.get("signatory") or {}
+    if signatory.get("name"):
+        story += [
+            Spacer(1, 36),
+            p("_" * 40, s["center"]),
+            p(signatory["name"], s["center"]),
+            p(signatory["role"], s["center"]),
+            p((figures.get("institute") or {}).get("name", ""), s["center"]),
+        ]
+    return story
 
 
 def cover(figures, s):

@@ -18,16 +18,30 @@ from apoyo.verification.rulings.figures import (
     outcome_text,
     units_text,
 )
-from apoyo.verification.rulings.services import RulingError, blockers, generate_ruling
+from apoyo.verification.rulings.services import (
+    RulingError,
+    blockers,
+    current_ruling,
+    generate_ruling,
+    held_hearing,
+    invalid_supports,
+)
 from apoyo.verification.services import current_run
 
 
 def render_list(request, office, error=None, status=200):
     run = current_run(office)
+    # A missing hearing is lifted by a recorded reason (the form asks for it), the rest are not.
+    hard = blockers(office, run, no_hearing_reason="-") if run else blockers(office, run)
     context = {
         "office": office,
         "run": run,
-        "blockers": blockers(office, run),
+        "blockers": hard,
+        "needs_no_hearing_reason": bool(run)
+        and not held_hearing(office)
+        and invalid_supports(run) > 0,
+        "in_force": current_ruling(office),
+        "posted": request.POST if error else {},
         "can_issue_ruling": policies.can_issue_ruling(request.user, office),
         "rulings": Ruling.objects.visible_to(request.user)
         .filter(office=office)
@@ -51,8 +65,18 @@ class RulingGenerateView(PolicyRequiredMixin, View):
 
     def post(self, request, pk):
         office = visible_office(request, pk)
+        if request.POST.get("confirm") != "1":
+            error = (
+                "Confirme que revisó las cifras: el dictamen no se puede editar una vez generado."
+            )
+            return render_list(request, office, error=error, status=400)
         try:
-            ruling = generate_ruling(request.user, office)
+            ruling = generate_ruling(
+                request.user,
+                office,
+                no_hearing_reason=request.POST.get("no_hearing_reason", ""),
+                supersede_reason=request.POST.get("supersede_reason", ""),
+            )
         except RulingError as error:
             return render_list(request, office, error=str(error), status=400)
         messages.success(

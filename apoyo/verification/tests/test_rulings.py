@@ -3,6 +3,7 @@ and its stored PDF, and who may see it (verification.rulings and its pages)."""
 
 import base64
 import hashlib
+import os
 import re
 import zlib
 from datetime import timedelta
@@ -11,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
+from apoyo.processes.models import Institute
 from apoyo.testing.factories import citizen, elector_key, make_office, make_user, support
 from apoyo.verification.hearings import resolution
 from apoyo.verification.hearings import services as hearings
@@ -21,6 +23,8 @@ from apoyo.verification.tasks import check_office
 from apoyo.verification.tests.hearing_data import build_hearing, opl
 
 pytestmark = pytest.mark.django_db
+
+NO_HEARING = "Ningún aspirante alcanza el umbral ni con sus apoyos no válidos."
 
 
 @pytest.fixture
@@ -144,7 +148,11 @@ def test_the_admin_generates_from_the_list_and_finds_it_there(client, h, heard):
     opl(client)
     url = reverse("verification:rulings", args=[h.office.pk])
     assert "Generar dictamen" in text(client.get(url))
-    response = client.post(reverse("verification:ruling_generate", args=[h.office.pk]))
+    generate = reverse("verification:ruling_generate", args=[h.office.pk])
+    unconfirmed = client.post(generate)
+    assert unconfirmed.status_code == 400 and "Confirme que revisó las cifras" in text(unconfirmed)
+    assert not Ruling.objects.exists()
+    response = client.post(generate, {"confirm": "1"})
     ruling = Ruling.objects.get()
     assert response["Location"] == reverse("verification:ruling", args=[ruling.pk])
     listing = text(client.get(url))
@@ -158,8 +166,15 @@ def test_a_ruling_keeps_its_figures_after_later_runs(h, admin, heard):
     citizen(k, section=3)
     support(h.pedro, k, reference="G-2")
     run_check(h.office)
-    second = generate_ruling(admin, h.office)
+    with pytest.raises(RulingError, match="indique el motivo para sustituirlo"):
+        generate_ruling(admin, h.office)
+    second = generate_ruling(admin, h.office, supersede_reason="Se incluye el apoyo G-2.")
     first.refresh_from_db()
+    assert (first.superseded_by, first.supersede_reason) == (second, "Se incluye el apoyo G-2.")
+    assert second.figures["supersedes"] == {
+        "number": first.pk,
+        "reason": "Se incluye el apoyo G-2.",
+    }
     assert first.figures["aspirants"][1]["valid"] == 1
     assert second.figures["aspirants"][1]["valid"] == 2
     assert second.run != first.run
@@ -212,8 +227,11 @@ def test_no_ruling_until_the_recompute_after_an_upheld_request_finishes(h, admin
     assert generate_ruling(admin, h.office).figures["aspirants"][0]["valid"] == 4
 
 
-def test_a_ruling_without_a_hearing_says_so(client, h, admin):
-    ruling = generate_ruling(admin, h.office)
+def test_a_ruling_without_a_hearing_needs_a_recorded_reason_and_says_so(client, h, admin):
+    with pytest.raises(RulingError, match="no se ha celebrado su garantía de audiencia"):
+        generate_ruling(admin, h.office)
+    ruling = generate_ruling(admin, h.office, no_hearing_reason=NO_HEARING)
+    assert ruling.no_hearing_reason == NO_HEARING
     assert ruling.figures["windows"] == []
     assert ruling.figures["aspirants"][0]["valid_before_hearing"] is None
     opl(client)
@@ -243,7 +261,7 @@ def test_a_refused_generation_explains_why_on_the_page(client, h, admin):
 
 
 def test_an_opl_user_of_another_entity_gets_404(client, h, admin):
-    ruling = generate_ruling(admin, h.office)
+    ruling = generate_ruling(admin, h.office, no_hearing_reason=NO_HEARING)
     opl(client, state_number=14)
     for url in [
         reverse("verification:rulings", args=[h.office.pk]),
@@ -259,9 +277,50 @@ def test_an_opl_user_of_another_entity_gets_404(client, h, admin):
 
 
 def test_aspirants_and_ine_users_get_403_on_ruling_pages(client, h, admin):
-    ruling = generate_ruling(admin, h.office)
+    ruling = generate_ruling(admin, h.office, no_hearing_reason=NO_HEARING)
     for user in (h.maria.user, make_user(Role.INE_UTVOPL)):
         client.force_login(user)
         assert client.get(reverse("verification:ruling", args=[ruling.pk])).status_code == 403
         assert client.get(reverse("verification:ruling_pdf", args=[ruling.pk])).status_code == 403
         assert client.get(reverse("verification:rulings", args=[h.office.pk])).status_code == 403
+
+
+def test_the_pdf_carries_the_opl_the_legal_basis_the_signature_and_page_n_of_m(h, admin, heard):
+    Institute.objects.update_or_create(
+        state_id=26,
+        defaults={"name": "Instituto Estatal Electoral de Sonora", "heading": "Consejo General"},
+    )
+    h.office.process.legal_basis = "Artículos 371 y 383 a 385 de la LGIPE."
+    h.office.process.save()
+    ruling = generate_ruling(admin, h.office)
+    with ruling.pdf.open("rb") as handle:
+        drawn = pdf_text(handle.read())
+    assert "Instituto Estatal Electoral de Sonora" in drawn and "Consejo General" in drawn
+    assert "Fundamento legal" in drawn and "Art\\355culos 371 y 383 a 385 de la LGIPE." in drawn
+    assert admin.get_full_name() in drawn and "Administrador OPL" in drawn
+    assert re.search(r"P\\341gina 1 de (\d+)", drawn)
+    total = int(re.search(r"P\\341gina 1 de (\d+)", drawn).group(1))
+    assert total >= 2 and f"P\\341gina {total} de {total}" in drawn
+
+
+def test_the_page_shows_the_pdf_sha256_and_what_a_ruling_supersedes(client, h, admin, heard):
+    first = generate_ruling(admin, h.office)
+    second = generate_ruling(admin, h.office, supersede_reason="Corrección de cifras.")
+    opl(client)
+    page = text(client.get(reverse("verification:ruling", args=[second.pk])))
+    assert second.pdf_sha256 in page and f"Al dictamen N.º {first.pk}" in page
+    listing = text(client.get(reverse("verification:rulings", args=[h.office.pk])))
+    assert f"Sustituido por el N.º {second.pk}: Corrección de cifras." in listing
+    assert first.pdf_sha256 in listing
+
+
+def test_the_first_page_of_the_dictamen_pdf_as_a_picture(h, admin, heard, artifacts_dir):
+    """A picture of the PDF's first page for people to look at (test-artifacts)."""
+    pdfium = pytest.importorskip("pypdfium2")
+    ruling = generate_ruling(admin, h.office)
+    with ruling.pdf.open("rb") as handle:
+        document = pdfium.PdfDocument(handle.read())
+    image = document[0].render(scale=1.5).to_pil()
+    path = os.path.join(artifacts_dir, "dictamen-pagina-1.png")
+    image.save(path)
+    assert image.width > 800 and os.path.getsize(path) > 10_000
