@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from apoyo.processes.workdays import term_end
+from apoyo.processes.workdays import skipped_text, term_end
 
 
 def due_date(doc_type, assigned_at):
@@ -12,6 +12,12 @@ def due_date(doc_type, assigned_at):
     after the assignment, skipping weekends and national holidays (INE's calendar)."""
     start = timezone.localdate(assigned_at) + timedelta(days=1)
     return term_end(start, doc_type.due_days, state=None)
+
+
+def skipped_days(assignment):
+    """Which days an assignment's term skipped besides weekends, in Spanish (INE's calendar)."""
+    start = timezone.localdate(assignment.assigned_at) + timedelta(days=1)
+    return skipped_text(start, assignment.due_date, state=None)
 
 
 def due_soon_limit(today=None):

@@ -15,6 +15,7 @@ from apoyo.liaison.answers import (
     returning_blocked,
 )
 from apoyo.liaison.assignments import assigning_blocked, reassigning_blocked
+from apoyo.liaison.deadlines import skipped_days
 from apoyo.liaison.models import INTERNAL_EVENTS, Answer, AnswerStatus, Status
 from apoyo.liaison.workflow import closing_blocked, follow_up_blocked
 
@@ -63,6 +64,7 @@ def assignments_of(user, consultation, today):
     )
     for assignment in assignments:
         assignment.overdue = assignment.is_overdue(today) and not closed
+        assignment.skipped = skipped_days(assignment)
         assignment.open_answer = (assignment.open_answers or [None])[0]
         assignment.can_answer = policies.can_answer(user, assignment) and not answering_blocked(
             consultation, assignment, assignment.open_answer

@@ -362,3 +362,24 @@ def test_an_approved_answer_cannot_be_opened_for_editing(world, client):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "no se puede editar ahora" in page
+
+
+@pytest.mark.django_db
+def test_an_assignment_deadline_says_which_days_it_skipped(client):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from apoyo.liaison.assignments import assign
+    from apoyo.liaison.tests.helpers import World, area
+
+    world = World()
+    consultation = world.register()
+    assign(world.utvopl, consultation, [area("DERFE")])
+    assignment = consultation.assignments.get()
+    assignment.assigned_at = timezone.make_aware(datetime(2026, 12, 23, 10))
+    assignment.due_date = assignment.due_date.replace(year=2027, month=1, day=8)
+    assignment.save()
+    client.force_login(world.utvopl)
+    page = client.get(reverse("liaison:detail", args=[consultation.pk])).content.decode()
+    assert "25/12/2026 (Navidad)" in page and "01/01/2027 (Año Nuevo)" in page

@@ -5,8 +5,13 @@ when it is resolved (DOMAIN.md step 6). Each runs after the commit of the step i
 from django.urls import reverse
 
 from apoyo.accounts.notifications import notify
+from apoyo.processes.workdays import skipped_text
 from apoyo.verification.models import RequestStatus
 from apoyo.verification.policies import hearing_resolvers
+
+
+def skipped_days(window):
+    return skipped_text(window.start_date, window.end_date, window.office.process.state_id)
 
 
 def notify_window_opened(window, aspirant, invalid):
@@ -14,8 +19,8 @@ def notify_window_opened(window, aspirant, invalid):
         [aspirant.user],
         f"Garantía de audiencia abierta: {window.office.name}",
         f"Del {window.start_date:%d/%m/%Y} al {window.end_date:%d/%m/%Y} "
-        f"({window.working_days} días hábiles) puede revisar sus {invalid} apoyos no válidos "
-        "de la compulsa y presentar argumentos y pruebas sobre ellos.",
+        f"({window.working_days} días hábiles; {skipped_days(window)}) puede revisar sus "
+        f"{invalid} apoyos no válidos de la compulsa y presentar argumentos y pruebas sobre ellos.",
         url=reverse("verification:hearing_portal"),
         email_subject="[Apoyo] Garantía de audiencia abierta",
     )

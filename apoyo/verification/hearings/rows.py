@@ -23,7 +23,12 @@ CORRECTION_LABELS = {
 
 def window_rows(windows):
     return [
-        {"window": w, "state": services.window_state(w), "label": services.state_label(w)}
+        {
+            "window": w,
+            "state": services.window_state(w),
+            "label": services.state_label(w),
+            "skipped": services.skipped_days(w),
+        }
         for w in windows
     ]
 

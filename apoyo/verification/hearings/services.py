@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apoyo.accounts.audit import record
-from apoyo.processes.workdays import term_end
+from apoyo.processes.workdays import skipped_text, term_end
 from apoyo.supports.models import Support
 from apoyo.verification import policies
 from apoyo.verification.hearings.errors import HearingError
@@ -60,6 +60,11 @@ def state_label(window):
 
 
 # Opening a window -----------------------------------------------------------------------------
+
+
+def skipped_days(window):
+    """Which days the window's term skipped besides weekends, in Spanish."""
+    return skipped_text(window.start_date, window.end_date, window.office.process.state_id)
 
 
 def window_end(office, start, working_days):

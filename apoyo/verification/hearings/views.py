@@ -324,6 +324,7 @@ def portal_context(request, aspirant, selected=(), argument="", error=None):
         state = services.window_state(window)
         context.update(
             state=state,
+            skipped=services.skipped_days(window),
             state_label=WindowState(state).label,
             is_open=state == WindowState.OPEN,
             page=page,

@@ -147,3 +147,22 @@ def test_the_office_page_offers_the_change_of_a_scheduled_window(client, h, admi
     assert response.status_code == 302
     window.refresh_from_db()
     assert window.cancelled_at is not None
+
+
+def test_a_deadline_shows_which_days_it_skipped(client, h, admin, monkeypatch):
+    from datetime import date
+
+    from apoyo.verification.models import HearingWindow
+
+    window = HearingWindow.objects.create(
+        office=h.office,
+        run=h.run,
+        start_date=date(2026, 12, 21),
+        working_days=10,
+        end_date=hearings.window_end(h.office, date(2026, 12, 21), 10),
+        opened_by=admin,
+    )
+    client.force_login(admin)
+    page = client.get(reverse("verification:hearing_office", args=[h.office.pk])).content.decode()
+    assert "25/12/2026 (Navidad), 01/01/2027 (Año Nuevo)" in page
+    assert window.end_date == date(2027, 1, 5)
