@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.filetypes import SCANS, check_upload
 from apoyo.processes.models import Office, Process
-from apoyo.supports.models import Channel, Status, inconsistencies_for_state
+from apoyo.supports.models import Channel, inconsistencies_for_state
 from apoyo.supports.scans import max_scan_bytes
+from apoyo.supports.states import SupportState
 
 # At most this many scans in one request (each within APOYO_SCAN_MAX_BYTES).
 MAX_SCANS_PER_REQUEST = 10
@@ -119,7 +120,7 @@ class SupportFilterForm(forms.Form):
         self.fields["office"].queryset = Office.objects.visible_to(user).select_related("process")
         self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user)
         self.fields["channel"].choices = [("", "Todos")] + list(Channel.choices)
-        self.fields["status"].choices = [("", "Todos")] + list(Status.choices)
+        self.fields["status"].choices = [("", "Todos")] + list(SupportState.choices)
         codes = inconsistencies_for_state(user.state_id).values_list("code", flat=True)
         self.fields["inconsistency"].choices = [("", "Todas"), ("none", "Sin inconsistencia")] + [
             (code, code) for code in codes

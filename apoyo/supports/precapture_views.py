@@ -26,6 +26,7 @@ from apoyo.supports.forms import (
 )
 from apoyo.supports.models import Cedula, CedulaScan, Channel, Status
 from apoyo.supports.scans import add_scan, max_scan_bytes
+from apoyo.supports.states import with_state
 
 
 def own_aspirant(request):
@@ -139,7 +140,7 @@ class PrecaptureCedulaView(AspirantRequiredMixin, View):
 
     @staticmethod
     def render(request, cedula, form, scan_form=None, status=200):
-        rows = cedula.supports.select_related("inconsistency").order_by("id")
+        rows = with_state(cedula.supports.select_related("inconsistency")).order_by("id")
         log_access(request, "ver", "cédula propia", cedula.pk)
         context = {
             "cedula": cedula,

@@ -22,8 +22,9 @@ from apoyo.supports.forms import (
     SupportRowForm,
     WithdrawForm,
 )
-from apoyo.supports.models import Cedula, Channel, Inconsistency, ReviewState, Status, Support
+from apoyo.supports.models import Cedula, Channel, Inconsistency, Status, Support
 from apoyo.supports.scans import support_images
+from apoyo.supports.states import SupportState, filter_state, state_counts, with_state
 
 
 def search_supports(queryset, text):
@@ -44,16 +45,16 @@ def search_supports(queryset, text):
 
 
 def status_counts(queryset):
-    """Supports per status and per channel, for the summaries at the top of lists and portals."""
-    rows = queryset.values("status", "channel").annotate(n=Count("id")).order_by()
-    by_status = {value: 0 for value, _ in Status.choices}
+    """Supports per derived state (supports.states) and per channel, for the summaries at the top
+    of lists and portals."""
+    by_state = state_counts(with_state(queryset))
+    rows = queryset.values("channel").annotate(n=Count("id")).order_by()
     by_channel = {value: 0 for value, _ in Channel.choices}
     for row in rows:
-        by_status[row["status"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
     return {
-        "total": sum(by_status.values()),
-        "by_status": [(label, by_status[value], value) for value, label in Status.choices],
+        "total": sum(n for _, _, n in by_state),
+        "by_state": by_state,
         "by_channel": [(label, by_channel[value]) for value, label in Channel.choices],
     }
 
@@ -66,6 +67,12 @@ class DashboardView(CaptureRequiredMixin, View):
             .annotate(
                 captured=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)),
                 pending=Count("supports", filter=Q(supports__status=Status.PENDING_REVIEW)),
+                rejected=Count(
+                    "supports",
+                    filter=Q(
+                        supports__status=Status.PRELIMINARY, supports__inconsistency__isnull=False
+                    ),
+                ),
                 withdrawn=Count("supports", filter=Q(supports__status=Status.WITHDRAWN)),
             )
             .order_by("office__process", "office__code", "code")
@@ -152,7 +159,7 @@ class CedulaView(CaptureRequiredMixin, View):
         return redirect("supports:cedula", pk=cedula.pk)
 
     def render(self, request, cedula, form, status=200):
-        rows = cedula.supports.select_related("inconsistency").order_by("id")
+        rows = with_state(cedula.supports.select_related("inconsistency")).order_by("id")
         context = {"cedula": cedula, "form": form, "rows": rows}
         return render(request, "supports/cedula.html", context, status=status)
 
@@ -160,8 +167,10 @@ class CedulaView(CaptureRequiredMixin, View):
 class SupportListView(CaptureRequiredMixin, View):
     def get(self, request):
         form = SupportFilterForm(request.user, data=request.GET or None)
-        supports = Support.objects.visible_to(request.user).select_related(
-            "aspirant__office", "cedula", "inconsistency"
+        supports = with_state(
+            Support.objects.visible_to(request.user).select_related(
+                "aspirant__office", "cedula", "inconsistency"
+            )
         )
         if form.is_valid():
             supports = filter_supports(supports, form.cleaned_data)
@@ -183,7 +192,7 @@ def filter_supports(supports, data):
     if data["channel"]:
         supports = supports.filter(channel=data["channel"])
     if data["status"]:
-        supports = supports.filter(status=data["status"])
+        supports = filter_state(supports, data["status"])
     if data["inconsistency"] == "none":
         supports = supports.filter(inconsistency__isnull=True)
     elif data["inconsistency"]:
@@ -192,7 +201,7 @@ def filter_supports(supports, data):
 
 
 def get_visible_support(request, pk):
-    supports = Support.objects.visible_to(request.user).select_related(
+    supports = with_state(Support.objects.visible_to(request.user)).select_related(
         "aspirant__office__process", "cedula", "inconsistency", "captured_by", "withdrawn_by"
     )
     return get_object_or_404(supports, pk=pk)
@@ -269,48 +278,24 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
         return render(request, "supports/support_withdraw.html", context, status=status)
 
 
-# The aspirant's view of the mesa de control (Support.review_state) as filters.
-REVIEWED = Q(status=Status.PRELIMINARY)
-REVIEW_STATE_FILTERS = {
-    ReviewState.PENDING: Q(status=Status.PENDING_REVIEW),
-    ReviewState.ACCEPTED: REVIEWED & Q(inconsistency__isnull=True),
-    ReviewState.REJECTED: REVIEWED & Q(inconsistency__isnull=False),
-}
-
-
-def review_state_counts(supports):
-    counts = supports.aggregate(
-        **{state.value: Count("id", filter=q) for state, q in REVIEW_STATE_FILTERS.items()}
-    )
-    return [(state.value, state.label, counts[state.value]) for state in REVIEW_STATE_FILTERS]
-
-
 class PortalView(AspirantRequiredMixin, View):
     """The aspirant portal: their own supports only, with their channel, status and review."""
 
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports = Support.objects.visible_to(request.user).select_related(
-            "cedula", "inconsistency"
+        supports = with_state(
+            Support.objects.visible_to(request.user).select_related("cedula", "inconsistency")
         )
         counts = status_counts(supports)
-        reviews = review_state_counts(supports)
         supports = search_supports(supports, request.GET.get("q", ""))
-        status = request.GET.get("status")
-        if status in Status.values:
-            supports = supports.filter(status=status)
-        review = request.GET.get("review")
-        if review in ReviewState.values:
-            supports = supports.filter(REVIEW_STATE_FILTERS[ReviewState(review)])
+        supports = filter_state(supports, request.GET.get("state", ""))
         page = paginate(request, supports)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,
             "counts": counts,
-            "reviews": reviews,
             "page": page,
-            "statuses": Status.choices,
-            "review_states": ReviewState.choices,
+            "states": SupportState.choices,
         }
         return render(request, "supports/portal.html", context)
 

@@ -176,13 +176,13 @@ def test_portal_shows_pending_accepted_and_rejected_supports(portal, aspirant):
         reviewer, supports[1], Inconsistency.objects.get(code="ILEGIBLE"), "No se lee"
     )
     page = portal.get(reverse("supports:portal")).content.decode()
-    assert "Con inconsistencia: ILEGIBLE" in page and "Aceptado" in page and "Pendiente" in page
+    assert "Rechazado: ILEGIBLE" in page and "Aceptado" in page and "Pendiente" in page
     assert reverse("supports:precapture_cedulas") in page
     assert reverse("uploads:aspirant_list") in page
-    only_rejected = portal.get(reverse("supports:portal"), {"review": "rejected"}).content.decode()
+    only_rejected = portal.get(reverse("supports:portal"), {"state": "rejected"}).content.decode()
     assert supports[1].elector_key in only_rejected
     assert supports[0].elector_key not in only_rejected
-    only_pending = portal.get(reverse("supports:portal"), {"review": "pending"}).content.decode()
+    only_pending = portal.get(reverse("supports:portal"), {"state": "pending"}).content.decode()
     assert supports[2].elector_key in only_pending
     assert supports[0].elector_key not in only_pending
     detail = portal.get(reverse("supports:portal_support", args=[supports[1].pk]))
