@@ -26,6 +26,8 @@ class Aspirant(models.Model):
         on_delete=models.SET_NULL,
         related_name="aspirant",
     )
+    # Until when the daily notice of supports rejected in the mesa de control has told them.
+    rejections_notified_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = scoped_manager(state_path="office__process__state", aspirant_path="")
 
