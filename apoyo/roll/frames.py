@@ -268,7 +268,8 @@ def _state_cases():
 
 
 def _section_cases():
-    """A section number, and an (ENTIDAD, SECCION) pair of the loaded geography (geo.Section)."""
+    """A section number and, in an entity whose geography is loaded, one of its sections
+    (geo.Section); a row of another entity is stored as it comes (CONTRACT import_roll)."""
     section = pl.col("section_number")
     unknown = pl.concat_str(
         pl.lit("La sección "),
@@ -360,20 +361,26 @@ class CheckedBatch:
 
 @dataclass
 class KnownSections:
-    """The sections of the loaded geography, as state * SECTION_FACTOR + section codes."""
+    """The sections of the loaded geography, as state * SECTION_FACTOR + section codes, and the
+    entities they belong to."""
 
     codes: pl.Series = field(default_factory=lambda: pl.Series([], dtype=pl.Int64))
+    states: pl.Series = field(default_factory=lambda: pl.Series([], dtype=pl.Int64))
 
     @classmethod
     def from_pairs(cls, pairs):
-        return cls(pl.Series([s * SECTION_FACTOR + n for s, n in pairs], dtype=pl.Int64))
+        pairs = list(pairs)
+        codes = pl.Series([s * SECTION_FACTOR + n for s, n in pairs], dtype=pl.Int64)
+        return cls(codes, pl.Series(sorted({s for s, _ in pairs}), dtype=pl.Int64))
 
 
 def _with_known_section(clean: pl.DataFrame, sections: KnownSections) -> pl.DataFrame:
-    code = pl.col("state_number") * SECTION_FACTOR + pl.col("section_number")
-    return clean.with_columns(
-        code.is_in(sections.codes.implode()).fill_null(False).alias("__known__")
-    )
+    """__known__: the section is in the geography, or its entity has none loaded (a cut may hold
+    several entities; their citizens are out of the territory of every office here)."""
+    state = pl.col("state_number")
+    code = state * SECTION_FACTOR + pl.col("section_number")
+    known = code.is_in(sections.codes.implode()) | ~state.is_in(sections.states.implode())
+    return clean.with_columns(known.fill_null(False).alias("__known__"))
 
 
 def check_batch(raw: pl.DataFrame, sections: KnownSections) -> CheckedBatch:

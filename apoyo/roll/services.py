@@ -71,7 +71,9 @@ def known_sections() -> KnownSections:
 
 
 def _required_sections() -> KnownSections:
-    """Every row's section is checked against the geography: without one, nothing can pass."""
+    """Rows are checked against the geography of their entity when it is loaded. With no
+    geography at all the file is refused: nothing could be judged against a territory, and a
+    roll imported before import_geo would skip the check of the entity's own sections."""
     sections = known_sections()
     if sections.codes.is_empty():
         raise FileRejected(
@@ -305,6 +307,17 @@ def _checked_import(rows, sections, target: _Target):
 # --- import_ln_stats --------------------------------------------------------------------------
 
 
+@dataclass
+class _LoadedGeography:
+    """The (entity, section) pairs of the loaded geography and the entities they cover."""
+
+    sections: set
+    states: set = field(init=False)
+
+    def __post_init__(self):
+        self.states = {state for state, _ in self.sections}
+
+
 def _whole_number(value):
     """A non-negative whole number written as digits (26, "26", "26.0"), else None."""
     text = cell_text(value).strip().removesuffix(".0")
@@ -323,14 +336,14 @@ def _state_error(state, value):
 
 
 def _section_error(key, value, known, seen):
-    """A section of the entity in the loaded geography, once per file (checked against the
-    geography only when the entity itself is valid)."""
+    """A section once per file and, when its entity's geography is loaded, one of its sections
+    (as import_roll checks its rows; the counts of other entities are stored as they come)."""
     state, section = key
     if section is None or section < 1:
         return _received("La sección debe ser un número entero positivo", value)
     if _state_error(state, state) is not None:
         return None
-    if key not in known:
+    if state in known.states and key not in known.sections:
         return (
             f"La sección {section} no existe en la entidad {state} según el marco geográfico "
             "cargado."
@@ -362,11 +375,12 @@ def import_ln_stats(path, cut_date, *, limit=MAX_ISSUES) -> dict:
     """Import INE's published Lista Nominal per section for a cut (CONTRACT import_ln_stats).
 
     The valid rows replace every statistic of the cut date (source "published": whichever of
-    import_roll and import_ln_stats ran last for a date wins). Rows with a bad number, an unknown
-    section or a section already given are rejected and reported like import_roll's. Raises
-    FileRejected for an unusable file; then nothing changes."""
+    import_roll and import_ln_stats ran last for a date wins), every entity's. Rows with a bad
+    number, a section already given or one unknown in an entity whose geography is loaded are
+    rejected and reported like import_roll's. Raises FileRejected for an unusable file; then
+    nothing changes."""
     table = open_table(path, required=LN_COLUMNS)
-    known = set(Section.objects.values_list("state_id", "number"))
+    known = _LoadedGeography(set(Section.objects.values_list("state_id", "number")))
     seen, counts, issues = {}, [], []
     read = rejected = 0
     for number, values in table.rows():

@@ -44,6 +44,9 @@ COLUMN_LABELS = {
     "FECHA_APOYO": "Fecha del apoyo",
 }
 
+# Codes whose meaning is the comment (DOMAIN.md catalogue: "OTRA ... ver comentario"): refused
+# without one in every capture channel and in the mesa de control (review.services).
+COMMENT_REQUIRED_CODES = frozenset({"OTRA"})
 MAX_REFERENCE_LENGTH = 40
 MAX_NAME_LENGTH = 120
 MAX_COMMENT_LENGTH = 500
@@ -75,6 +78,9 @@ class SupportRow(NamedTuple):
     inconsistency_code: str
     comment: str
     support_date: date
+    # False when FECHA_APOYO was empty and support_date is the default (the upload date): CONTRACT
+    # upload_supports, settled cases (first-wins sorts it after every written date).
+    date_written: bool = True
 
 
 # Raw cell values ----------------------------------------------------------------------------------
@@ -265,14 +271,21 @@ def _inconsistency(value: object, codes: Collection[str]) -> str | RowError:
     return RowError("TIPO_INCONSISTENCIA", message)
 
 
-def _comment(value: object) -> str | RowError:
-    """COMENTARIO is optional free text: trimmed, inner whitespace collapsed, case kept, at most
-    500 characters."""
+def _comment(value: object, code: object) -> str | RowError:
+    """COMENTARIO is free text: trimmed, inner whitespace collapsed, case kept, at most 500
+    characters; required with a code of COMMENT_REQUIRED_CODES (the same rule as the mesa de
+    control's)."""
     text = " ".join(cell_text(value).split())
     if len(text) > MAX_COMMENT_LENGTH:
         return RowError(
             "COMENTARIO",
             f"El comentario no puede exceder {MAX_COMMENT_LENGTH} caracteres (tiene {len(text)}).",
+        )
+    if not text and code in COMMENT_REQUIRED_CODES:
+        return RowError(
+            "COMENTARIO",
+            f"El tipo de inconsistencia {code} requiere un comentario que la describa: llene la "
+            "columna COMENTARIO.",
         )
     return text
 
@@ -281,8 +294,10 @@ def _comment(value: object) -> str | RowError:
 
 
 def _support_date(value: object, period: tuple[date, date], default_date: date) -> date | RowError:
-    """FECHA_APOYO is optional: empty means the upload date; otherwise it must be readable and
-    inside the office's collection period, bounds included (CONTRACT upload_supports)."""
+    """FECHA_APOYO is optional: empty (absent, or spaces only) means the default date, the
+    upload date, unchecked against the period (CONTRACT upload_supports, settled cases);
+    otherwise it must be readable and inside the collection period, bounds included. A date
+    holding a time counts by its date."""
     if _is_blank(value):
         return default_date
     found = read_date(value)
@@ -336,17 +351,17 @@ def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
     if code and code not in codes:
         return None
     comment = " ".join(comment.split()) if comment else ""
-    if len(comment) > MAX_COMMENT_LENGTH:
+    if len(comment) > MAX_COMMENT_LENGTH or (not comment and code in COMMENT_REQUIRED_CODES):
         return None
-    support_date = _common_date(day, period, default_date)
+    written = not _is_blank(day)
+    support_date = _common_date(day, period) if written else default_date
     if support_date is None:
         return None
-    return SupportRow(reference, name, paternal, maternal, key, ocr, code, comment, support_date)
+    row = (reference, name, paternal, maternal, key, ocr, code, comment, support_date, written)
+    return SupportRow(*row)
 
 
-def _common_date(value, period, default_date):
-    if value is None or (type(value) is str and not value.strip()):
-        return default_date
+def _common_date(value, period):
     kind = type(value)
     if kind is str:
         found = date_from_text(value.strip())
@@ -389,6 +404,7 @@ def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_requir
     ocr = "" if not ocr_required and _is_blank(get("OCR")) else _ocr(get("OCR"))
     paternal = _name_part(get("APELLIDO_PATERNO"), "APELLIDO_PATERNO", "El apellido paterno")
     maternal = _name_part(get("APELLIDO_MATERNO"), "APELLIDO_MATERNO", "El apellido materno")
+    code = _inconsistency(get("TIPO_INCONSISTENCIA"), inconsistency_codes)
     results = (
         _reference(get("NUMERO_REFERENCIA")),
         _name(get("NOMBRE")),
@@ -397,26 +413,17 @@ def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_requir
         _surnames_error(paternal, maternal),
         _elector_key(get("CLAVE_ELECTOR")),
         ocr,
-        _inconsistency(get("TIPO_INCONSISTENCIA"), inconsistency_codes),
-        _comment(get("COMENTARIO")),
+        code,
+        _comment(get("COMENTARIO"), code),
         _support_date(get("FECHA_APOYO"), period, default_date),
     )
     errors = [result for result in results if type(result) is RowError]
     if errors:
         return None, errors
     reference, name, _, _, _, elector_key, ocr, code, comment, support_date = results
-    row = SupportRow(
-        reference=reference,
-        name=name,
-        paternal_surname=paternal,
-        maternal_surname=maternal,
-        elector_key=elector_key,
-        ocr=ocr,
-        inconsistency_code=code,
-        comment=comment,
-        support_date=support_date,
-    )
-    return row, errors
+    written = not _is_blank(get("FECHA_APOYO"))
+    fields = (paternal, maternal, elector_key, ocr, code, comment, support_date, written)
+    return SupportRow(reference, name, *fields), errors
 
 
 def validate_chunk(fields, chunk, inconsistency_codes, period, default_date):

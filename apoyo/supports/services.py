@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from apoyo.core.cells import cell_text, read_date
 from apoyo.core.identity import elector_key_warnings, normalize_text
 from apoyo.supports.models import (
     OPL_CHANNELS,
@@ -234,9 +235,8 @@ def apply_correction(user, support, changes, guard_outcome):
     if support.is_withdrawn:
         return CaptureResult(errors=[RowError("", "Un apoyo retirado no puede corregirse.")])
     office = support.aspirant.office
-    raw = support_values(support) | changes
     row, errors = validate_support_row(
-        raw,
+        correction_input(support, changes),
         inconsistency_codes=catalogue_codes(office.process.state_id),
         period=collection_period(office),
         default_date=support.support_date,
@@ -261,6 +261,8 @@ def apply_correction(user, support, changes, guard_outcome):
         "comment": row.comment,
         "support_date": row.support_date,
     }
+    changed_written = support.date_written != row.date_written
+    support.date_written = row.date_written
     history = []
     for name, new in new_values.items():
         old = getattr(support, name)
@@ -277,14 +279,26 @@ def apply_correction(user, support, changes, guard_outcome):
             )
         )
         setattr(support, name, new)
-    if history:
+    if history or changed_written:
         with transaction.atomic():
-            support.save(update_fields=list(new_values))
+            support.save(update_fields=[*new_values, "date_written"])
             SupportChange.objects.bulk_create(history)
     warnings = elector_key_warnings(
         row.elector_key, row.name, row.paternal_surname, row.maternal_surname
     )
     return CaptureResult(support=support, warnings=warnings)
+
+
+def correction_input(support, changes):
+    """The corrected row for the validator. An empty date, or the support's own date given back,
+    keeps the date as it was: written, or the upload date of a bulk row without FECHA_APOYO,
+    which the period does not bound (CONTRACT upload_supports, settled cases). Any other date is
+    a written one."""
+    raw = support_values(support) | changes
+    day = raw["FECHA_APOYO"]
+    if not cell_text(day).strip() or read_date(day) == support.support_date:
+        raw["FECHA_APOYO"] = support.support_date if support.date_written else None
+    return raw
 
 
 def display(value):

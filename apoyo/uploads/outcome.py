@@ -73,7 +73,8 @@ class Outcome:
         self.valid_count += 1
         if self._keep_valid:
             self.first_dates.setdefault(row.reference, row.support_date)
-            self._pending_valid.append([row_number, *row[:-1], row.support_date.toordinal()])
+            day = row.support_date.toordinal()
+            self._pending_valid.append([row_number, *row[:-2], day, row.date_written])
 
     def add_issue(self, kind, row_number, column, reason, values):
         self.issues_total += 1
@@ -98,8 +99,8 @@ class Outcome:
         """(row_number, SupportRow) of every kept valid row, in file order."""
         self.flush()
         from_ordinal = datetime.date.fromordinal
-        for row_number, *fields, day in self._valid:
-            yield row_number, SupportRow(*fields, from_ordinal(day))
+        for row_number, *fields, day, written in self._valid:
+            yield row_number, SupportRow(*fields, from_ordinal(day), written)
 
     def issues(self):
         """(kind value, row_number, column, reason, values) of every kept issue, in file order."""

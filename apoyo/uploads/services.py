@@ -327,6 +327,8 @@ SUPPORT_COLUMNS = [
     "withdrawal_reason",
     "upload_id",
 ]
+# With whether FECHA_APOYO was written (the benchmark inserts SUPPORT_COLUMNS, all written).
+UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written"]
 
 
 def insert_supports(upload, valid_rows, cedula_ids):
@@ -356,10 +358,11 @@ def insert_supports(upload, valid_rows, cedula_ids):
             status,
             "",
             upload_id,
+            row.date_written,
         )
         for _, row in valid_rows
     )
-    return insert_rows(Support._meta.db_table, SUPPORT_COLUMNS, rows)
+    return insert_rows(Support._meta.db_table, UPLOAD_COLUMNS, rows)
 
 
 class DbDates(dict):

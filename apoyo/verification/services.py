@@ -132,20 +132,26 @@ def paper_regime_sections(process):
 # JOIN keeps one row per support; it also keeps the supports as the outer side of the join,
 # looking each clave up in the roll's index rather than scanning the roll. Rows are inserted in
 # support order so the result indexes grow at their end, not at random.
+# Earliest (CONTRACT export_results and upload_supports, settled cases): by written date, ties by
+# capture order; a support without a written date (a bulk row without FECHA_APOYO) after every
+# written one, by upload (captured_at: one instant per upload) then row order (id). written_date
+# is NULL for all of those, so the databases' different NULL ordering never matters.
 CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
      state_number, section_number, duplicity, valid, motive)
 WITH base AS MATERIALIZED (
     SELECT s.id AS support_id, s.aspirant_id, s.channel, s.elector_key, s.ocr,
-           s.inconsistency_id, s.support_date, s.captured_at
+           s.inconsistency_id, s.captured_at,
+           CASE WHEN s.date_written THEN 0 ELSE 1 END AS undated,
+           CASE WHEN s.date_written THEN s.support_date END AS written_date
     FROM supports_support s
     JOIN aspirants_aspirant a ON a.id = s.aspirant_id
     WHERE a.office_id = %s AND s.status = %s
 ),
 registry AS MATERIALIZED (
     SELECT b.support_id, b.aspirant_id, b.channel, b.elector_key, b.inconsistency_id,
-           b.support_date, b.captured_at,
+           b.undated, b.written_date, b.captured_at,
            CASE WHEN i.support_id IS NOT NULL THEN i.registry_status ELSE r.situation END
                AS situation,
            CASE WHEN i.support_id IS NOT NULL THEN i.removal_cause ELSE r.removal_cause END
@@ -190,7 +196,8 @@ ranked AS (
            ) AS first_aspirant
     FROM premotive p
     WINDOW citizen AS (
-        PARTITION BY p.elector_key, p.motive0 ORDER BY p.support_date, p.captured_at, p.support_id
+        PARTITION BY p.elector_key, p.motive0
+        ORDER BY p.undated, p.written_date, p.captured_at, p.support_id
     )
 )
 SELECT %s, support_id, aspirant_id, registry_status,

@@ -314,3 +314,26 @@ def test_helpers_for_other_apps(tmp_path):
     assert has_cut(CUT)
     assert nominal_list_by_section(CUT, 26) == {900: 1}
     assert nominal_list_by_section(CUT, 25) == {}
+
+
+def test_rows_of_an_entity_whose_geography_is_not_loaded_are_stored_with_their_statistics(
+    tmp_path,
+):
+    # CONTRACT import_roll: a cut may hold several entities; only Sonora's geography is loaded.
+    rows = [
+        roll_row(1, state=5, section=300),  # row 2: Coahuila
+        roll_row(2, state=5, section=300),
+        roll_row(3, state=5, section=301, situation="PADRON"),
+        roll_row(4, section=1),
+        roll_row(5, section=4),  # row 6: Sonora's geography is loaded and has no section 4
+    ]
+    result = import_roll(write_roll(tmp_path / "padron.csv", rows), CUT)
+
+    assert (result["read"], result["imported"], result["rejected"]) == (5, 4, 1)
+    assert (
+        "La sección 4 no existe en la entidad 26" in issues_by_row(result)[6, "SECCION"]["reason"]
+    )
+    coahuila = entries().get(elector_key=elector_key(1))
+    assert (coahuila.state_number, coahuila.section_number, coahuila.situation) == (5, 300, "LN")
+    assert nominal_list_by_section(CUT, 5) == {300: 2}
+    assert nominal_list_by_section(CUT, 26) == {1: 1}

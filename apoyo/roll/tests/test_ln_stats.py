@@ -71,3 +71,27 @@ def test_a_missing_column_refuses_the_file(tmp_path):
     path = write_stats(tmp_path / "ln.csv", [["26", "1"]], header=("ENTIDAD", "SECCION"))
     with pytest.raises(FileRejected, match="LISTA_NOMINAL"):
         import_ln_stats(path, CUT)
+
+
+def test_published_counts_of_an_entity_whose_geography_is_not_loaded_are_stored(tmp_path):
+    # As import_roll stores them for its own cut (CONTRACT import_ln_stats: the same counts).
+    rows = [["5", "300", "1500"], ["26", "1", "1200"], ["26", "4", "10"]]
+    result = import_ln_stats(write_stats(tmp_path / "ln.csv", rows), CUT)
+
+    assert (result["imported"], result["rejected"]) == (2, 1)
+    assert nominal_list_by_section(CUT, 5) == {300: 1500}
+    assert nominal_list_by_section(CUT, 26) == {1: 1200}
+
+
+def test_a_later_import_replaces_the_statistics_of_every_entity_of_the_cut(tmp_path):
+    # CONTRACT import_ln_stats: whichever ran last replaces that cut's statistics as a whole.
+    rows = [roll_row(1, state=5, section=300), roll_row(2, section=1)]
+    import_roll(write_roll(tmp_path / "padron.csv", rows), CUT)
+    assert nominal_list_by_section(CUT, 5) == {300: 1}
+
+    import_ln_stats(write_stats(tmp_path / "ln.csv", [["26", "2", "90"]]), CUT)
+
+    assert nominal_list_by_section(CUT, 5) == {}
+    assert nominal_list_by_section(CUT, 26) == {2: 90}
+    import_ln_stats(write_stats(tmp_path / "ln2.csv", [["5", "301", "7"]]), CUT)
+    assert (nominal_list_by_section(CUT, 5), nominal_list_by_section(CUT, 26)) == ({301: 7}, {})

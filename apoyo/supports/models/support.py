@@ -144,6 +144,12 @@ class Support(models.Model):
     )
     comment = models.CharField("comentario", max_length=500, blank=True)
     support_date = models.DateField("fecha del apoyo")
+    # CONTRACT upload_supports, settled cases: a bulk row without FECHA_APOYO has no written
+    # date; its support_date is the upload date, never checked against the period, and for
+    # first-wins it sorts after every written date. The manual capture and the pre-capture write
+    # the cédula's date, the app the capture time: both are written dates. db_default: the carga
+    # masiva inserts rows with its own column list.
+    date_written = models.BooleanField("fecha escrita", default=True, db_default=True)
     captured_at = models.DateTimeField("capturado", default=timezone.now)
     captured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -150,3 +150,40 @@ def test_a_folio_written_with_a_unicode_dash_is_the_same_cedula(capturist):
     first, _ = open_cedula(capturist, aspirant, "CG1\u2013D05", PERIOD_START)
     second, _ = open_cedula(capturist, aspirant, "cg1-d05", PERIOD_START)
     assert first.pk == second.pk and first.reference == "CG1-D05"
+
+
+def test_manual_capture_of_otra_without_a_comment_is_refused_naming_the_comentario_column(
+    capturist, cedula
+):
+    # One rule for every channel: the mesa de control refuses OTRA without a comment too.
+    result = capture_support(capturist, cedula, ROW | {"TIPO_INCONSISTENCIA": "otra"})
+    assert result.support is None
+    assert [error.column for error in result.errors] == ["COMENTARIO"]
+    described = ROW | {"TIPO_INCONSISTENCIA": "otra", "COMENTARIO": "Sin huella"}
+    assert capture_support(capturist, cedula, described).support.inconsistency.code == "OTRA"
+
+
+def test_correcting_an_undated_support_keeps_its_upload_date_until_a_date_is_written(
+    capturist, cedula
+):
+    # CONTRACT upload_supports, settled: a bulk row without FECHA_APOYO has the upload date, which
+    # the collection period does not bound; the correction page sends that date back unchanged.
+    support = capture_support(capturist, cedula, ROW).support
+    uploaded = PERIOD_END + datetime.timedelta(days=40)
+    Support.objects.filter(pk=support.pk).update(support_date=uploaded, date_written=False)
+    support.refresh_from_db()
+
+    kept = correct_support(capturist, support, {"NOMBRE": "Pedro", "FECHA_APOYO": uploaded})
+    assert kept.errors == []
+    support.refresh_from_db()
+    assert (support.name, support.support_date, support.date_written) == ("PEDRO", uploaded, False)
+
+    late = correct_support(capturist, support, {"FECHA_APOYO": uploaded.replace(day=1)})
+    assert [error.column for error in late.errors] == ["FECHA_APOYO"]
+    written = correct_support(capturist, support, {"FECHA_APOYO": PERIOD_END})
+    assert written.errors == []
+    support.refresh_from_db()
+    assert (support.support_date, support.date_written) == (PERIOD_END, True)
+    assert correct_support(capturist, support, {"FECHA_APOYO": ""}).errors == []
+    support.refresh_from_db()
+    assert (support.support_date, support.date_written) == (PERIOD_END, True)

@@ -350,8 +350,10 @@ _CELLS = {
         ["GRLPJN85010126H001", "grlpjn 85010126-h001", "GRLPJN8501", "", None, 7.0]
     ),
     "OCR": st.sampled_from(["1234567890123", "1234-567890123", "1.234E+12", "12", 1234567890123.0]),
-    "TIPO_INCONSISTENCIA": st.sampled_from(["", None, "fotocopia", "SIN FIRMA", "OTRA COSA", 1]),
-    "COMENTARIO": st.sampled_from(["", None, "  revisado  a mano ", "x" * 501]),
+    "TIPO_INCONSISTENCIA": st.sampled_from(
+        ["", None, "fotocopia", "SIN FIRMA", "OTRA COSA", 1, "otra", " OTRA "]
+    ),
+    "COMENTARIO": st.sampled_from(["", None, "  revisado  a mano ", "x" * 501, " \u00a0 "]),
     "FECHA_APOYO": st.sampled_from(
         [
             None,
@@ -372,7 +374,7 @@ _CELLS = {
 )
 @given(st.fixed_dictionaries(_CELLS))
 def test_the_common_path_agrees_with_the_full_validation(raw):
-    codes = {"FOTOCOPIA", "SIN_FIRMA"}
+    codes = {"FOTOCOPIA", "SIN_FIRMA", "OTRA"}
     period = (date(2020, 12, 15), date(2021, 1, 23))
     fast = rules._common_valid_row(raw.get, codes, period, date(2020, 12, 16))
     full_row, full_errors = rules._validate_in_full(raw, codes, period, date(2020, 12, 16))
@@ -394,3 +396,26 @@ def test_an_ordinary_row_takes_the_common_path():
     row = rules._common_valid_row(raw.get, set(), period, date(2020, 12, 16))
     assert row == rules._validate_in_full(raw, set(), period, date(2020, 12, 16))[0]
     assert row.support_date == date(2020, 12, 20)
+
+
+# OTRA needs its comment ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("comment", [None, "", "   ", "\u00a0\t"])
+def test_otra_without_a_comment_is_rejected_naming_the_comentario_column(comment):
+    error = single_error(valid_raw(TIPO_INCONSISTENCIA=" otra ", COMENTARIO=comment))
+    assert error.column == "COMENTARIO"
+    assert "OTRA" in error.message and "COMENTARIO" in error.message
+
+
+def test_otra_with_a_comment_and_other_types_without_one_are_accepted():
+    row = accepted(valid_raw(TIPO_INCONSISTENCIA="OTRA", COMENTARIO="Credencial rota"))
+    assert (row.inconsistency_code, row.comment) == ("OTRA", "Credencial rota")
+    assert accepted(valid_raw(TIPO_INCONSISTENCIA="FOTOCOPIA")).comment == ""
+
+
+def test_the_mesa_de_control_requires_a_comment_for_the_same_codes_as_every_channel():
+    from apoyo.review import services as review
+
+    assert review.COMMENT_REQUIRED_CODES is rules.COMMENT_REQUIRED_CODES
+    assert "OTRA" in rules.COMMENT_REQUIRED_CODES

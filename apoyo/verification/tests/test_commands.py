@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 import pytest
@@ -20,15 +19,11 @@ from apoyo.testing.factories import (
 from apoyo.verification.models import AspirantResult, Motive, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
 from apoyo.verification.services import run_check
+from apoyo.verification.tests.routes import ine_answer_file, read
 
 pytestmark = pytest.mark.django_db
 
 LN = {1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100}
-
-
-def read(path):
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture
@@ -133,28 +128,6 @@ def test_commands_refuse_unknown_office_and_missing_roll(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert "No existe el cargo NADA" in err[0]
     assert "No hay corte del padrón" in err[1]
-
-
-def ine_answer_file(export_path, answer_path):
-    """What INE would answer: each exported support looked up in the roll."""
-    roll = {e.elector_key: e for e in RollEntry.objects.all()}
-    with open(answer_path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["ID", "SITUACION_REGISTRAL", "CAUSA_BAJA", "ENTIDAD", "SECCION"])
-        for row in read(export_path):
-            entry = roll.get(row["CLAVE_ELECTOR"])
-            if entry is None:
-                writer.writerow([row["ID"], "NO_ENCONTRADO", "", "", ""])
-            else:
-                writer.writerow(
-                    [
-                        row["ID"],
-                        entry.situation,
-                        entry.removal_cause,
-                        entry.state_number,
-                        entry.section_number,
-                    ]
-                )
 
 
 def test_ine_route_gives_the_same_results_as_the_direct_compulsa(office, tmp_path):
