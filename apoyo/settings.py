@@ -398,5 +398,11 @@ CACHES = {
 
 # Largest scan of a paper cédula (PDF, JPEG, PNG, WebP) an aspirant or the OPL may upload.
 APOYO_SCAN_MAX_BYTES = env_int("APOYO_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# A PDF scan is drawn page by page to images the mesa de control zooms and turns: at most this many
+# pages, at this resolution.
+APOYO_SCAN_MAX_PAGES = env_int("APOYO_SCAN_MAX_PAGES", 20)
+APOYO_SCAN_PAGE_DPI = env_int("APOYO_SCAN_PAGE_DPI", 150)
+# How long a revisor holds the support they opened in the mesa de control before another may take it.
+APOYO_REVIEW_CLAIM_MINUTES = env_int("APOYO_REVIEW_CLAIM_MINUTES", 10)
 # Largest evidence file of a garantía de audiencia request.
 APOYO_EVIDENCE_MAX_BYTES = env_int("APOYO_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)

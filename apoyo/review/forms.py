@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apoyo.aspirants.models import Aspirant
+from apoyo.review.services import COMMENT_REQUIRED_CODES, MAX_COMMENT
 from apoyo.supports.forms import DateInput
 from apoyo.supports.models import Channel, Inconsistency, inconsistencies_for_state
 
@@ -45,18 +46,41 @@ class InconsistencyDecisionForm(forms.Form):
         empty_label="Elija un tipo…",
         error_messages={"required": "Elija el tipo de inconsistencia."},
     )
-    comment = forms.CharField(label="Comentario", required=False, max_length=500)
+    comment = forms.CharField(label="Comentario", required=False, max_length=MAX_COMMENT)
 
     def __init__(self, state_id, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["inconsistency"].queryset = inconsistencies_for_state(state_id)
 
+    def clean(self):
+        # An error on the comment itself (not on the form) marks the field, so the page puts the
+        # cursor back in it: what the revisor types next goes there, never to a shortcut.
+        data = super().clean()
+        kind = data.get("inconsistency")
+        if kind and kind.code in COMMENT_REQUIRED_CODES and not data.get("comment", "").strip():
+            self.add_error("comment", "Describa la inconsistencia en el comentario.")
+        return data
+
 
 class ConfirmationForm(forms.Form):
+    """The second revisor's answer to a four-eyes rejection: confirm it, or not (with a reason)."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "Confirmar"), ("overturn", "No confirmar")])
     comment = forms.CharField(
         label="Comentario del segundo revisor",
         required=False,
-        max_length=500,
+        max_length=MAX_COMMENT,
         help_text="Obligatorio si no confirma el rechazo.",
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "overturn" and not data.get("comment", "").strip():
+            self.add_error("comment", "Explique por qué no confirma el rechazo.")
+        return data
+
+    @property
+    def failed(self):
+        """Which of the page's two forms was sent and refused ("confirm" or "overturn")."""
+        return self.data.get("decision") if self.is_bound and self.errors else ""

@@ -1,5 +1,6 @@
 """The mesa de control's queues: pending supports oldest first, and four-eyes rejections awaiting a
-second revisor."""
+second revisor; and the next one of each that a revisor may take (claims.py keeps two revisors off
+the same support)."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apoyo.core.identity import normalize_text
+from apoyo.review import claims
 from apoyo.supports.models import Review, ReviewOutcome, Status, Support, open_proposals
 
 
@@ -47,14 +49,29 @@ def start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def after(support):
+    """Supports later than `support` in the queue's order."""
+    return Q(captured_at__gt=support.captured_at) | Q(
+        captured_at=support.captured_at, pk__gt=support.pk
+    )
+
+
 def next_in_queue(queue, current):
     """The support after `current` in the (ordered) queue, wrapping to the start; None when
     nothing else waits. `current` itself may already have left the queue."""
-    later = Q(captured_at__gt=current.captured_at) | Q(
-        captured_at=current.captured_at, pk__gt=current.pk
-    )
     queue = queue.exclude(pk=current.pk)
-    return queue.filter(later).first() or queue.first()
+    return queue.filter(after(current)).first() or queue.first()
+
+
+def claim_next(user, queue, current=None):
+    """Claim for `user` the first support of `queue` that nobody else has open and that the user
+    did not capture (nobody reviews their own): after `current` when given, wrapping to the
+    start. None when every one is taken."""
+    queue = queue.exclude(captured_by=user)
+    if current is None:
+        return claims.claim_first(user, queue)
+    queue = queue.exclude(pk=current.pk)
+    return claims.claim_first(user, queue.filter(after(current))) or claims.claim_first(user, queue)
 
 
 def visible_proposals(user):
@@ -83,6 +100,24 @@ def next_confirmation(user, current=None):
     later = Q(at__gt=current.at) | Q(at=current.at, pk__gt=current.pk)
     proposals = proposals.exclude(pk=current.pk)
     return proposals.filter(later).first() or proposals.first()
+
+
+def claim_next_confirmation(user, current=None):
+    """Claim the support of the next open proposal this user may resolve that nobody else has
+    open, after `current` (a Review), wrapping to the start; returns the proposal, or None."""
+    proposals = confirmation_queue(user).exclude(reviewer=user)
+    proposals = claims.unclaimed(proposals, user, support_field="support")
+    limit = claims.MAX_ATTEMPTS
+    if current is None:
+        candidates = list(proposals[:limit])
+    else:
+        proposals = proposals.exclude(pk=current.pk)
+        later = Q(at__gt=current.at) | Q(at=current.at, pk__gt=current.pk)
+        candidates = [*proposals.filter(later)[:limit], *proposals[:limit]]
+    for proposal in candidates[:limit]:
+        if claims.claim(user, proposal.support):
+            return proposal
+    return None
 
 
 def open_proposal(support):

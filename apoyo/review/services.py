@@ -16,7 +16,8 @@ catalogue). An overturned rejection goes back to the queue rather than being acc
 counts without an explicit acceptance, and the revisor who overturned it may review it at once.
 Every decision is a Review row (the throughput figures) and one or more SupportChange lines (the
 support's history). Only revisors and administrators of the OPL of the support's entity decide,
-and never on a support they captured themselves.
+never on a support they captured themselves, and not while another revisor has it open (a live
+claim, claims.py); a decision closes the claim.
 
 The queues are in queue.py, the administrator's panel in panel.py, the scans in supports.scans.
 """
@@ -26,6 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apoyo.accounts import policies
+from apoyo.review import claims
+from apoyo.supports import rules
 from apoyo.supports.models import (
     ChangeAction,
     Confirmation,
@@ -38,13 +41,18 @@ from apoyo.supports.models import (
     open_proposals,
 )
 
-# The code whose meaning is in the comment (DOMAIN.md catalogue: "OTRA ... ver comentario").
-COMMENT_REQUIRED_CODES = frozenset({"OTRA"})
+# The codes whose meaning is in the comment: the rule of every capture channel (supports.rules).
+COMMENT_REQUIRED_CODES = rules.COMMENT_REQUIRED_CODES
 MAX_COMMENT = 500
 
 
 class ReviewRefused(Exception):
-    """The decision cannot be taken as asked; the message says why, in Spanish."""
+    """The decision cannot be taken as asked; the message says why, in Spanish, and `field`
+    names the form field at fault, if one is (the page puts the cursor back there)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 # Who may decide ------------------------------------------------------------------------------------
@@ -69,7 +77,7 @@ def accept_support(user, support):
     """Accept a pending support: it becomes preliminary (and so enters the next compulsa)."""
     check_reviewer(user, support)
     with transaction.atomic():
-        current = locked_pending(support)
+        current = locked_pending(user, support)
         changes = [
             history(
                 current,
@@ -114,9 +122,9 @@ def record_inconsistency(user, support, inconsistency, comment=""):
     ):
         raise ReviewRefused("Elija un tipo de inconsistencia vigente del catálogo de su entidad.")
     if inconsistency.code in COMMENT_REQUIRED_CODES and not comment:
-        raise ReviewRefused("Describa la inconsistencia en el comentario.")
+        raise ReviewRefused("Describa la inconsistencia en el comentario.", field="comment")
     with transaction.atomic():
-        current = locked_pending(support)
+        current = locked_pending(user, support)
         if inconsistency.needs_confirmation:
             review = Review.objects.create(
                 support=current,
@@ -172,7 +180,9 @@ def overturn_rejection(user, support, comment):
     check_reviewer(user, support)
     comment = clean_comment(comment)
     if not comment:
-        raise ReviewRefused("Explique en el comentario por qué no confirma el rechazo.")
+        raise ReviewRefused(
+            "Explique en el comentario por qué no confirma el rechazo.", field="comment"
+        )
     with transaction.atomic():
         current, proposal = locked_proposal(user, support)
         close_proposal(proposal, user, Confirmation.OVERTURNED, comment)
@@ -189,9 +199,10 @@ def overturn_rejection(user, support, comment):
     return proposal
 
 
-def locked_pending(support):
+def locked_pending(user, support):
     """Re-read the support locked inside the caller's transaction, so that two revisors never
-    decide it twice; refuse unless it is still pending and has no open proposal."""
+    decide it twice; refuse unless it is still pending, has no open proposal and no other revisor
+    has it open."""
     current = Support.objects.select_related("inconsistency").select_for_update(of=("self",))
     current = current.get(pk=support.pk)
     if current.status != Status.PENDING_REVIEW:
@@ -202,6 +213,7 @@ def locked_pending(support):
         raise ReviewRefused(
             "El apoyo tiene un rechazo por confirmar: lo resuelve un segundo revisor."
         )
+    refuse_if_claimed(user, current)
     return current
 
 
@@ -225,7 +237,21 @@ def locked_proposal(user, support):
         raise PermissionDenied(
             "Usted propuso este rechazo: debe confirmarlo o descartarlo otro revisor."
         )
+    refuse_if_claimed(user, current)
     return current, proposal
+
+
+def refuse_if_claimed(user, support):
+    """A decision belongs to the revisor who has the support open (claims.py), or to anyone when
+    nobody does; the decision closes the claim."""
+    holder = claims.holder_elsewhere(user, support)
+    if holder is not None:
+        until = timezone.localtime(holder.expires_at)
+        raise ReviewRefused(
+            f"{holder.reviewer} está revisando este apoyo (hasta las {until:%H:%M}): "
+            "su decisión no se registró."
+        )
+    claims.close(support)
 
 
 def close_proposal(proposal, user, confirmation, comment):

@@ -8,7 +8,10 @@ app_name = "review"
 
 urlpatterns = [
     path("mesa/", views.ReviewQueueView.as_view(), name="queue"),
+    path("mesa/comenzar/", views.ReviewStartView.as_view(), name="start"),
     path("mesa/apoyos/<int:pk>/", views.ReviewSupportView.as_view(), name="support"),
+    path("mesa/apoyos/<int:pk>/saltar/", views.ReviewSkipView.as_view(), name="skip"),
+    path("mesa/apoyos/<int:pk>/salir/", views.ReviewLeaveView.as_view(), name="leave"),
     path("mesa/apoyos/<int:pk>/aceptar/", views.ReviewAcceptView.as_view(), name="accept"),
     path(
         "mesa/apoyos/<int:pk>/inconsistencia/",

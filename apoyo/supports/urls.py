@@ -41,4 +41,9 @@ urlpatterns = [
         name="precapture_scan_remove",
     ),
     path("escaneos/<int:pk>/", scan_views.ScanView.as_view(), name="scan"),
+    path(
+        "escaneos/<int:pk>/paginas/<int:number>/",
+        scan_views.ScanPageView.as_view(),
+        name="scan_page",
+    ),
 ]

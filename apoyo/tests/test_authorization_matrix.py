@@ -158,6 +158,7 @@ POLICY = {
     "supports:precapture_scans": rule(ASPIRANTS, pk="cedula"),
     "supports:precapture_scan_remove": rule(ASPIRANTS, pk="cedula", scan_pk="scan"),
     "supports:scan": rule(OPL | ASPIRANTS, pk="scan"),  # policies.can_see_scans, scoped
+    "supports:scan_page": rule(OPL | ASPIRANTS, pk="scan", number=Fixed("1")),  # as its scan
     # Carga masiva: the OPL's (reverting is the administrator's) and the aspirant's own.
     "uploads:list": rule(OPL),
     "uploads:template": rule(OPL | ASPIRANTS, fmt=CSV),  # policies.can_download_template
@@ -171,7 +172,10 @@ POLICY = {
     "uploads:aspirant_report": rule(ASPIRANTS, pk="upload", fmt=CSV),
     # Mesa de control (policies.can_review); the panel is the administrator's.
     "review:queue": rule(REVIEWERS),
+    "review:start": rule(REVIEWERS),
     "review:support": rule(REVIEWERS, pk="support"),
+    "review:skip": rule(REVIEWERS, pk="support"),
+    "review:leave": rule(REVIEWERS, pk="support"),
     "review:accept": rule(REVIEWERS, pk="support"),
     "review:inconsistency": rule(REVIEWERS, pk="support"),
     "review:confirm": rule(REVIEWERS, pk="support"),

@@ -2,6 +2,7 @@
 the administrator's panel, with who may reach each."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -131,8 +132,12 @@ def test_review_page_shows_the_support_beside_every_scan_of_its_cedula(
     document = add_scan(aspirant.user, cedula, uploaded("cedula.pdf", PDF))
     page = client.get(review_url(pending[0])).content.decode()
     assert f'<img src="{reverse("supports:scan", args=[image.pk])}"' in page
-    # The second document loads only when shown.
-    assert f'<object class="pdf" data-src="{reverse("supports:scan", args=[document.pk])}"' in page
+    # The PDF is shown as its pages drawn as images; the second scan loads only when shown.
+    first_page = reverse("supports:scan_page", args=[document.pk, 1])
+    assert f'<img src="{first_page}"' in page
+    assert f'data-pages="{first_page}" loading="lazy"' in page
+    assert f'href="{reverse("supports:scan", args=[document.pk])}" download' in page
+    assert "<object" not in page
     assert 'role="tablist"' in page  # several images: tabs to switch
     assert "review/review.js" in page and "review/review.css" in page
     assert 'data-shortcut="a"' in page and 'data-shortcut="n"' in page
@@ -142,8 +147,9 @@ def test_review_page_shows_the_support_beside_every_scan_of_its_cedula(
     ).exists()
 
 
-def test_a_pdf_scan_is_embedded_from_the_checked_view(client, reviewer, aspirant, pending):
+def test_a_pdf_stored_before_its_pages_were_drawn_is_embedded(client, reviewer, aspirant, pending):
     document = add_scan(aspirant.user, pending[0].cedula, uploaded("cedula.jpg", PDF))
+    document.pages.all().delete()
     page = client.get(review_url(pending[0])).content.decode()
     assert f'<object class="pdf" data="{reverse("supports:scan", args=[document.pk])}"' in page
     assert 'role="tablist"' not in page
@@ -291,3 +297,29 @@ def test_administrator_marks_own_inconsistency_types_as_needing_a_second_revisor
     assert code("SIMULACION").needs_confirmation
     page = client.get(url).content.decode()
     assert "Requiere segundo revisor" in page
+
+
+# A refused decision marks the field at fault (review.js puts the cursor back there) ---------------
+
+
+def test_a_missing_comment_marks_the_comment_field_not_the_form(client, reviewer, pending):
+    url = reverse("review:inconsistency", args=[pending[0].pk])
+    page = client.post(url, {"inconsistency": code("OTRA").pk, "comment": "  "})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="id_comment_error"><li>Describa la inconsistencia en el comentario.' in html
+    assert 'aria-invalid="true" aria-describedby="id_comment_error" id="id_comment"' in html
+    assert 'class="alert error"' not in html
+    assert Support.objects.get(pk=pending[0].pk).status == Status.PENDING_REVIEW
+
+
+def test_an_overturn_without_reason_marks_the_reason_field(client, reviewer, pending):
+    review.record_inconsistency(reviewer, pending[0], code("SIMULACION"))
+    client.force_login(make_user(Role.OPL_REVIEWER))
+    url = reverse("review:confirm", args=[pending[0].pk])
+    html = client.post(url, {"decision": "overturn", "comment": " "}).content.decode()
+    assert 'id="overturn-comment-error"><li>Explique por qué no confirma el rechazo.' in html
+    reason = re.search(r'<input[^>]*id="overturn-comment"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in reason, reason
+    assert 'id="confirm-comment" maxlength="500">' in html  # the other form is untouched
+    assert Review.objects.get(support=pending[0]).confirmation == ""

@@ -3,10 +3,12 @@ all (Django, the migrations and the other apps import them from here)."""
 
 from apoyo.supports.models.files import (  # noqa: F401
     CedulaScan,
+    CedulaScanPage,
     ImageKind,
     ScanKind,
     SupportImage,
     app_image_path,
+    scan_page_path,
     scan_path,
 )
 from apoyo.supports.models.review import (  # noqa: F401

@@ -3,7 +3,9 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from apoyo.accounts.scoping import scoped_manager
@@ -59,6 +61,52 @@ class CedulaScan(models.Model):
     @property
     def is_pdf(self):
         return self.kind == ScanKind.PDF
+
+
+def scan_page_path(instance, filename):
+    """Beside the scans, under a random name too: a page holds the same personal data."""
+    return f"scans/{instance.scan.cedula.aspirant_id}/pages/{uuid.uuid4().hex}.jpg"
+
+
+class CedulaScanPage(models.Model):
+    """One page of a PDF scan drawn as a JPEG when the scan was stored (supports.scans), so the
+    mesa de control zooms, rotates and pages through every scan alike, with or without a PDF
+    viewer in the browser. Kept privately like the scan; only a permission-checked view serves
+    it. Pictures (JPEG, PNG, WebP) are their own single page and have no rows here."""
+
+    scan = models.ForeignKey(
+        CedulaScan, verbose_name="escaneo", on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField("página")
+    file = models.FileField("imagen", upload_to=scan_page_path, max_length=200)
+    width = models.PositiveIntegerField("ancho (px)")
+    height = models.PositiveIntegerField("alto (px)")
+    size = models.PositiveBigIntegerField("tamaño (bytes)")
+
+    objects = scoped_manager(
+        state_path="scan__cedula__aspirant__office__process__state",
+        aspirant_path="scan__cedula__aspirant",
+    )
+
+    class Meta:
+        verbose_name = "página de un escaneo"
+        verbose_name_plural = "páginas de escaneos"
+        ordering = ["scan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "number"], name="scan_page_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.scan} · página {self.number}"
+
+
+@receiver(post_delete, sender=CedulaScanPage)
+def delete_page_file(sender, instance, **kwargs):
+    """A page goes with its scan (an aspirant removing a scan uploaded by mistake): its image
+    holds personal data, so the file goes too, once the deletion is committed."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class ImageKind(models.TextChoices):
