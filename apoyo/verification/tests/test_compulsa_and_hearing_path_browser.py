@@ -212,9 +212,11 @@ def test_precapture_review_compulsa_hearing_and_ruling(
         page.get_by_role("heading", name=re.compile(r"^Solicitud de audiencia N\.º"))
     ).to_be_visible()
     expect(page.get_by_text("La cédula original en papel es legible")).to_be_visible()
-    page.get_by_role("radio", name=re.compile(r"^\s*Procedente:")).check()
-    page.get_by_label("Fundamento").fill("Se cotejó la cédula original: los datos son legibles.")
-    page.get_by_label("Levantar la inconsistencia ILEGIBLE").check()
+    page.get_by_role("radio", name="Procedente", exact=True).check()
+    page.get_by_label("Fundamento", exact=True).fill(
+        "Se cotejó la cédula original: los datos son legibles."
+    )
+    page.get_by_label("Levantar la inconsistencia ILEGIBLE (si es procedente)").check()
     page.get_by_role("button", name="Guardar resolución").click()
     expect(page.get_by_text(re.compile(r"resuelta: Procedente\. Los resultados"))).to_be_visible()
     expect(page.locator("[data-status=upheld]")).to_have_text("Procedente")
@@ -248,6 +250,8 @@ def test_precapture_review_compulsa_hearing_and_ruling(
     log_in(page, live_server, "admin-opl")
     menu(page, "Resultados")
     page.get_by_role("link", name="Dictámenes").click()
+    page.get_by_label("Revisé las cifras y confirmo que se genere el dictamen").check()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Generar dictamen").click()
     expect(
         page.get_by_role(
