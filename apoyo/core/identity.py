@@ -107,6 +107,13 @@ def is_valid_ocr(ocr: str) -> bool:
 # Capture warnings: the clave against the names -----------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _birth_date_of_digits(digits: str) -> date | None:
+    year = int(digits[:2])
+    century = 1900 if year > date.today().year % 100 else 2000
+    return real_date(str(century + year), digits[2:4], digits[4:6])
+
+
 def elector_key_birth_date(elector_key: object) -> date | None:
     """The birth date in positions 7-12 (YYMMDD) of a clave de elector (DOMAIN "Identity formats"),
     or None when the key is malformed or the digits are not a real date. A two-digit year above the
@@ -114,9 +121,7 @@ def elector_key_birth_date(elector_key: object) -> date | None:
     key = normalize_key(elector_key)
     if ELECTOR_KEY_RE.fullmatch(key) is None:
         return None
-    year = int(key[6:8])
-    century = 1900 if year > date.today().year % 100 else 2000
-    return real_date(str(century + year), key[8:10], key[10:12])
+    return _birth_date_of_digits(key[6:12])
 
 
 def _clean_words(text: str) -> list[str]:
@@ -150,6 +155,8 @@ def _variants(words: list[str]) -> list[str]:
     return list(dict.fromkeys(pairs)) or ["XX"]
 
 
+# Surnames and names repeat across a file's rows (GARCIA, MARIA...): each is worked out once.
+@functools.lru_cache(maxsize=65536)
 def _surname_variants(surname: str) -> list[str]:
     """Accepted letter pairs of a surname: after leading particles or of its first word; XX for a
     missing surname."""
@@ -158,6 +165,7 @@ def _surname_variants(surname: str) -> list[str]:
     return _variants(rest[:1] + words[:1])
 
 
+@functools.lru_cache(maxsize=65536)
 def _name_variants(name: str) -> list[str]:
     """Accepted letter pairs of a first name: for MARIA, MA., JOSE or J. followed by another name,
     that second name (after particles) or the first one."""

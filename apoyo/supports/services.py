@@ -138,17 +138,27 @@ def capture_support(user, cedula, values, channel=Channel.MANUAL):
             support_date=row.support_date,
             captured_by=user,
             status=initial_status(channel),
+            warnings="\n".join(warnings),
         )
         SupportChange.objects.create(support=support, user=user, action=ChangeAction.CREATED)
     return CaptureResult(support=support, warnings=warnings)
 
 
+REPEATED_KEY_WARNING = (
+    "La misma clave de elector ya está capturada para este aspirante; solo uno de sus apoyos "
+    "podrá contar."
+)
+
+
 def repeated_key_warnings(active_supports_of_key):
-    references = sorted(
-        {s.cedula.reference for s in active_supports_of_key.select_related("cedula") if s.cedula_id}
-    )
-    if not references:
+    """The same clave twice for one aspirant is stored (the first one counts, DOMAIN
+    "Deduplication") but said at capture, naming the cédulas that hold it when there are any."""
+    supports = list(active_supports_of_key.select_related("cedula"))
+    if not supports:
         return []
+    references = sorted({s.cedula.reference for s in supports if s.cedula_id})
+    if not references:
+        return [REPEATED_KEY_WARNING]
     return [
         "La misma clave de elector ya está capturada para este aspirante "
         f"(cédula {', '.join(references)}); solo uno de sus apoyos podrá contar."
@@ -263,6 +273,9 @@ def apply_correction(user, support, changes, guard_outcome):
     }
     changed_written = support.date_written != row.date_written
     support.date_written = row.date_written
+    warnings = corrected_warnings(support, row)
+    changed_warnings = support.warnings != "\n".join(warnings)
+    support.warnings = "\n".join(warnings)
     history = []
     for name, new in new_values.items():
         old = getattr(support, name)
@@ -279,14 +292,21 @@ def apply_correction(user, support, changes, guard_outcome):
             )
         )
         setattr(support, name, new)
-    if history or changed_written:
+    if history or changed_written or changed_warnings:
         with transaction.atomic():
-            support.save(update_fields=[*new_values, "date_written"])
+            support.save(update_fields=[*new_values, "date_written", "warnings"])
             SupportChange.objects.bulk_create(history)
-    warnings = elector_key_warnings(
-        row.elector_key, row.name, row.paternal_surname, row.maternal_surname
-    )
     return CaptureResult(support=support, warnings=warnings)
+
+
+def corrected_warnings(support, row):
+    """The capture warnings of a corrected row, the support itself not counting as a repeat."""
+    others = Support.objects.exclude(status=Status.WITHDRAWN).exclude(pk=support.pk)
+    return elector_key_warnings(
+        row.elector_key, row.name, row.paternal_surname, row.maternal_surname
+    ) + repeated_key_warnings(
+        others.filter(aspirant=support.aspirant_id, elector_key=row.elector_key)
+    )
 
 
 def correction_input(support, changes):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apoyo.core.bulk import db_date, db_datetime, insert_rows
 from apoyo.core.cells import cell_text
+from apoyo.core.identity import elector_key_warnings
 from apoyo.core.jobs import finish, set_progress
 from apoyo.core.tabular import FileRejected, open_table
 from apoyo.supports.models import (
@@ -38,7 +39,7 @@ from apoyo.supports.models import (
     initial_status,
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
-from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE, REPEATED_KEY_WARNING
 from apoyo.uploads.outcome import Outcome
 
 logger = logging.getLogger(__name__)
@@ -327,8 +328,9 @@ SUPPORT_COLUMNS = [
     "withdrawal_reason",
     "upload_id",
 ]
-# With whether FECHA_APOYO was written (the benchmark inserts SUPPORT_COLUMNS, all written).
-UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written"]
+# With whether FECHA_APOYO was written and the row's warnings (the benchmark inserts
+# SUPPORT_COLUMNS, all written).
+UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written", "warnings"]
 
 
 def insert_supports(upload, valid_rows, cedula_ids):
@@ -340,6 +342,7 @@ def insert_supports(upload, valid_rows, cedula_ids):
     aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
     channel = Channel(upload.channel)
     status = initial_status(channel).value
+    warnings = RowWarnings(upload.aspirant_id)
     rows = (
         (
             aspirant_id,
@@ -359,10 +362,30 @@ def insert_supports(upload, valid_rows, cedula_ids):
             "",
             upload_id,
             row.date_written,
+            warnings.of(row),
         )
         for _, row in valid_rows
     )
     return insert_rows(Support._meta.db_table, UPLOAD_COLUMNS, rows)
+
+
+class RowWarnings:
+    """The warnings manual capture shows, for each stored row of a carga masiva: the clave against
+    the names (core.identity), and the same clave already captured for the aspirant, in an earlier
+    row of the file or before it (the later ones are marked). One query for the keys stored."""
+
+    def __init__(self, aspirant_id):
+        active = Support.objects.exclude(status=Status.WITHDRAWN).filter(aspirant=aspirant_id)
+        self.seen = set(active.values_list("elector_key", flat=True))
+
+    def of(self, row):
+        found = elector_key_warnings(
+            row.elector_key, row.name, row.paternal_surname, row.maternal_surname
+        )
+        if row.elector_key in self.seen:
+            found.append(REPEATED_KEY_WARNING)
+        self.seen.add(row.elector_key)
+        return "\n".join(found)
 
 
 class DbDates(dict):

@@ -24,7 +24,6 @@ from apoyo.supports.models.support import (  # noqa: F401
     ChangeAction,
     Channel,
     Inconsistency,
-    ReviewState,
     Status,
     Support,
     SupportChange,

@@ -143,6 +143,10 @@ class Support(models.Model):
         db_index=False,
     )
     comment = models.CharField("comentario", max_length=500, blank=True)
+    # What the row rules noticed without refusing it (a clave whose letters or birth date disagree,
+    # the same clave twice for the aspirant), one per line, whatever the channel: the mesa de
+    # control and the support's page show them.
+    warnings = models.TextField("advertencias", blank=True, db_default="", default="")
     support_date = models.DateField("fecha del apoyo")
     # CONTRACT upload_supports, settled cases: a bulk row without FECHA_APOYO has no written
     # date; its support_date is the upload date, never checked against the period, and for
@@ -241,22 +245,8 @@ class Support(models.Model):
         return self.status == Status.PENDING_REVIEW
 
     @property
-    def review_state(self):
-        """The aspirant's view of the mesa de control: pending, accepted or rejected (None when
-        withdrawn)."""
-        if self.status == Status.WITHDRAWN:
-            return None
-        if self.status == Status.PENDING_REVIEW:
-            return ReviewState.PENDING
-        if self.inconsistency_id:
-            return ReviewState.REJECTED
-        return ReviewState.ACCEPTED
-
-
-class ReviewState(models.TextChoices):
-    PENDING = "pending", "Pendiente de revisión"
-    ACCEPTED = "accepted", "Aceptado"
-    REJECTED = "rejected", "Con inconsistencia"
+    def warning_list(self):
+        return [line for line in self.warnings.splitlines() if line]
 
 
 class ChangeAction(models.TextChoices):
