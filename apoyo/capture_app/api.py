@@ -2,7 +2,8 @@
 
 - POST/DELETE session/: an auxiliary logs in (gets a token) or out (revokes it);
 - GET profile/: the auxiliary's aspirant, office, process, collection period and app settings;
-- POST supports/: one support with its four photos (multipart), idempotent by the app's uuid;
+- POST supports/: one support with its four photos (multipart), idempotent by the app's uuid
+  (the same capture again answers 200; the same uuid with other data, 409);
 - GET supports/: the auxiliary's own supports and their state in the mesa de control.
 
 The work is done by services (accounts.tokens, capture_app.services); these views read the
@@ -25,12 +26,13 @@ from apoyo.accounts.audit import client_address, log_access
 from apoyo.accounts.tokens import issue_token, revoke_token
 from apoyo.aspirants.services import active_auxiliary
 from apoyo.capture_app import services as app_capture
-from apoyo.capture_app.errors import error_body, refused
+from apoyo.capture_app.errors import conflicted, error_body, refused
 from apoyo.capture_app.permissions import IsActiveAuxiliary
 from apoyo.capture_app.serializers import (
     AUTHENTICATED_ERRORS,
     ERRORS_400,
     ERRORS_401,
+    ERRORS_409,
     ERRORS_429,
     TAG,
     ErrorSerializer,
@@ -211,14 +213,20 @@ class SupportsView(APIView):
             "por su contenido, cada una de a lo más max_image_bytes del perfil) y el OCR o el CIC "
             "(uno de los dos). Entra pendiente de revisión a la mesa de control. La fecha de "
             "captura debe caer en el periodo de obtención de apoyo y el envío llegar dentro de "
-            "grace_hours. Reenviar el mismo uuid devuelve 200 con el apoyo ya guardado, sin "
-            "duplicarlo."
+            "grace_hours. Reenviar el mismo uuid con la misma captura devuelve 200 con el apoyo "
+            "ya guardado, sin duplicarlo; es la misma captura si coinciden los campos de "
+            "identidad (clave de elector, OCR, CIC, nombre y apellidos, comparados ya "
+            "normalizados, con los valores recibidos aunque el OPL los haya corregido después), "
+            "el instante de captured_at (sin importar su zona horaria) y cada imagen enviada por "
+            "su SHA-256 (una imagen que no se envía no se compara). El mismo uuid con otros datos "
+            "responde 409 y no cambia nada; el mismo uuid de otro auxiliar, 400."
         ),
         request={"multipart/form-data": SupportSubmitSerializer},
         responses={
             201: OpenApiResponse(SupportItemSerializer, description="Guardado."),
             200: OpenApiResponse(SupportItemSerializer, description="Ya estaba guardado."),
             400: ERRORS_400,
+            409: ERRORS_409,
             **AUTHENTICATED_ERRORS,
         },
     )
@@ -227,6 +235,8 @@ class SupportsView(APIView):
         if too_large:
             return refused([too_large])
         result = app_capture.capture_from_app(request.auxiliary, request.data, request.FILES)
+        if result.conflict:
+            return conflicted(result.conflict, result.errors)
         if result.errors:
             return refused(result.errors)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

@@ -79,3 +79,9 @@ def refused(errors):
     """The 400 answer of a refused capture; `detail` joins the messages, for the app to show."""
     detail = " ".join(e.message for e in errors) or INVALID
     return Response(error_body(detail, errors), status=status.HTTP_400_BAD_REQUEST)
+
+
+def conflicted(detail, errors):
+    """The 409 answer of a uuid already stored with other data: `detail` names what differs,
+    each error gives the value received before."""
+    return Response(error_body(detail, errors), status=status.HTTP_409_CONFLICT)

@@ -120,4 +120,11 @@ ERRORS_400 = OpenApiResponse(ErrorSerializer, description="Datos no válidos.")
 ERRORS_401 = OpenApiResponse(ErrorSerializer, description="Falta el token, venció o se revocó.")
 ERRORS_403 = OpenApiResponse(ErrorSerializer, description="No es un auxiliar activo.")
 ERRORS_429 = OpenApiResponse(ErrorSerializer, description="Demasiadas solicitudes.")
+ERRORS_409 = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "El mismo uuid ya se recibió con otros datos: no se guarda y el apoyo recibido antes no "
+        "cambia. detail nombra lo que difiere; cada error, el valor recibido antes."
+    ),
+)
 AUTHENTICATED_ERRORS = {401: ERRORS_401, 403: ERRORS_403, 429: ERRORS_429}

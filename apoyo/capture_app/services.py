@@ -2,7 +2,8 @@
 
 `capture_from_app` is what the API's POST /api/v1/supports/ runs. It applies the same row
 validator as every other channel (rules.validate_support_row), plus what only the app has: the
-client's uuid (a retried send never stores a support twice), the capture time (inside the office's
+client's uuid (a retried send never stores a support twice, and the same uuid with other data is
+a conflict: see capture_app.resend), the capture time (inside the office's
 collection period and sent within APOYO_APP_GRACE_HOURS), the CIC as an alternative to the OCR,
 and the photos (checked by their content, kept through Django's storage under private names).
 Errors name the API's fields, with Spanish messages.
@@ -20,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apoyo.capture_app import resend
 from apoyo.core.filetypes import IMAGES, check_upload, sha256_of
 from apoyo.supports.models import Channel, ImageKind, Status, Support, SupportImage, initial_status
 from apoyo.supports.rules import RowError, SupportRow, validate_cic, validate_support_row
@@ -69,11 +71,14 @@ class FieldError:
 @dataclass
 class AppCaptureResult:
     """A stored support (`created` False when the uuid was already stored by the same
-    auxiliary), or the errors that refused it."""
+    auxiliary, with the same capture), or the errors that refused it. `conflict` is the Spanish
+    detail of a uuid already stored with other data (the API's 409); its errors say what
+    differs."""
 
     support: Support | None = None
     created: bool = False
     errors: list[FieldError] = field(default_factory=list)
+    conflict: str = ""
 
 
 def capture_from_app(auxiliary, data, files, received_at=None):
@@ -82,8 +87,9 @@ def capture_from_app(auxiliary, data, files, received_at=None):
     `data` maps the API's text fields (uuid, captured_at, elector_key, ocr or cic, name,
     paternal_surname, maternal_surname) to strings; `files` maps front, back, selfie and
     signature to uploaded files. A uuid this auxiliary already sent returns the stored support
-    unchanged (no second row, no second files), whatever else the retry holds; a uuid of another
-    auxiliary is refused. The support enters with channel app, pending review, its support date
+    unchanged (no second row, no second files) when the retry is the same capture, and a
+    conflict when its data differ (resend.differences); a uuid of another auxiliary is refused.
+    The support enters with channel app, pending review, its support date
     being the capture date in the project's time zone.
     """
     if not auxiliary.active or not auxiliary.user.is_active:
@@ -97,7 +103,9 @@ def capture_from_app(auxiliary, data, files, received_at=None):
         # A retry of a stored capture may fail today (sent after the grace period, photos
         # lost): the stored support is still its answer.
         stored = stored_support(client_uuid)
-        return replay(stored, auxiliary) if stored else AppCaptureResult(errors=errors)
+        if stored is None:
+            return AppCaptureResult(errors=errors)
+        return replay(stored, auxiliary, resend.received_from_text(text, files))
     # A retry that passes the checks again stops at the unique uuid, and store answers it with
     # the stored support: a new capture, the usual case, costs no lookup.
     return store(auxiliary, client_uuid, checked)
@@ -295,8 +303,9 @@ def checked_images(files):
 
 def store(auxiliary, client_uuid, checked):
     """Insert the support and its photos in one transaction. When the uuid is already stored (a
-    retry, or another request that got there first), that support is the answer, or the uuid is
-    refused when another auxiliary used it; no file is left behind.
+    retry, or another request that got there first), that support is the answer if this is the
+    same capture, a conflict if not, and the uuid is refused when another auxiliary used it; no
+    file is left behind.
 
     Like the carga masiva, and for the same reason (volume: the app is the channel of the
     millions), no "captured" history line is written: the support itself says who captured it
@@ -330,7 +339,7 @@ def store(auxiliary, client_uuid, checked):
         stored = stored_support(client_uuid)
         if stored is None:
             raise
-        return replay(stored, auxiliary)
+        return replay(stored, auxiliary, resend.received_from_checked(checked))
     except BaseException:
         delete_files(written)
         raise
@@ -364,11 +373,18 @@ def stored_support(client_uuid):
     return Support.objects.filter(client_uuid=client_uuid).order_by().first()
 
 
-def replay(stored, auxiliary):
-    """The answer to a uuid already stored: the same support for its own auxiliary."""
-    if stored.captured_by_id == auxiliary.user_id and stored.channel == Channel.APP:
+def replay(stored, auxiliary, received):
+    """The answer to a uuid already stored: the same support for its own auxiliary when
+    `received` is the same capture, a conflict naming what differs when not."""
+    if stored.captured_by_id != auxiliary.user_id or stored.channel != Channel.APP:
+        return AppCaptureResult(errors=[FieldError("uuid", UUID_TAKEN)])
+    differences = resend.differences(stored, received)
+    if not differences:
         return AppCaptureResult(support=stored, created=False)
-    return AppCaptureResult(errors=[FieldError("uuid", UUID_TAKEN)])
+    return AppCaptureResult(
+        errors=[FieldError(name, message) for name, message in differences],
+        conflict=resend.conflict_detail([name for name, _ in differences]),
+    )
 
 
 def own_supports(user):

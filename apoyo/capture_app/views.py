@@ -29,9 +29,12 @@ STATIC_ASSETS = [
     "app/api.js",
     "app/capture.js",
     "app/db.js",
+    "app/form.js",
+    "app/pending.js",
     "app/rules.js",
     "app/signature.js",
     "app/sync.js",
+    "app/ui.js",
     *(path for path, _ in ICONS),
 ]
 

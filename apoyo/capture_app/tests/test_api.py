@@ -260,7 +260,10 @@ def test_the_same_uuid_twice_stores_one_support_and_answers_the_same_body(
 ):
     data = capture(1)
     first = send(client, token, data)
-    retry = send(client, token, capture(1, uuid=data["uuid"], captured_at=None))
+    # The same capture: same uuid, data and capture time (another time is a 409,
+    # test_api_resend).
+    same_time = datetime.datetime.fromisoformat(data["captured_at"])
+    retry = send(client, token, capture(1, uuid=data["uuid"], captured_at=same_time))
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
     assert Support.objects.filter(client_uuid=data["uuid"]).count() == 1

@@ -4,9 +4,6 @@ in the mesa de control; the phone's rules beside the server's; refusals and reje
 
 import datetime
 import os
-import random
-import struct
-import zlib
 
 import pytest
 from django.urls import reverse
@@ -22,7 +19,6 @@ from apoyo.review import services as review
 from apoyo.supports.models import Channel, Inconsistency, Status, Support
 from apoyo.testing.browser import PASSWORD
 from apoyo.testing.factories import make_aspirant, make_office, make_user
-from apoyo.testing.files import png
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,38 +54,6 @@ def make_auxiliary(office, username="auxiliar1"):
         email=f"{username}@example.org",
         phone="6621234567",
     )
-
-
-def noisy_png(width, height):
-    """A PNG that does not compress (random pixels): big enough that the phone scales it down."""
-    rng = random.Random(7)
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + rng.randbytes(width * 3) for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 1))
-        + chunk(b"IEND", b"")
-    )
-
-
-@pytest.fixture
-def photos(tmp_path):
-    files = {
-        "front": png(320, 200, (180, 40, 60)),
-        "back": noisy_png(1400, 900),
-        "selfie": png(240, 320, (60, 120, 200)),
-    }
-    paths = {}
-    for kind, data in files.items():
-        paths[kind] = tmp_path / f"{kind}.png"
-        paths[kind].write_bytes(data)
-    return paths
 
 
 def open_app(browser, live_server):
@@ -149,7 +113,11 @@ def test_auxiliary_captures_offline_and_the_queue_reaches_the_mesa_de_control(
     context, page = open_app(browser, live_server)
     log_in(page)
     # The service worker controls the page (and holds the shell) before the network goes.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Not wait_for_function: its polling evaluates a string, which the CSP forbids.
+    page.evaluate(
+        """() => navigator.serviceWorker.controller !== null || new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+    )
     context.set_offline(True)
     expect(page.locator("#network")).to_have_text("Sin conexión")
 

@@ -76,9 +76,12 @@ def test_every_module_the_app_imports_is_cached_by_the_service_worker():
         "api.js",
         "capture.js",
         "db.js",
+        "form.js",
+        "pending.js",
         "rules.js",
         "signature.js",
         "sync.js",
+        "ui.js",
     }
     assert seen <= cached
 

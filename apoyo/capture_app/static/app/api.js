@@ -1,6 +1,7 @@
 // The capture API (/api/v1/). Every failure becomes an ApiError whose `kind` says what to do:
 //   "auth"    token expired or revoked (401) or account not allowed (403): keep the queue, log in;
 //   "invalid" the server refused the data (400 and other 4xx): do not retry, show the reason;
+//   "conflict" the server holds the capture's uuid with other data (409): keep it for the volunteer;
 //   "retry"   no network, 429 or 5xx: keep it waiting and try again later.
 
 const BASE = new URL("../api/v1/", new URL(document.body.dataset.scope, location.origin));
@@ -26,6 +27,7 @@ const GENERIC = {
 function kindOf(status) {
   if (status === 401 || status === 403) return "auth";
   if (status === 408 || status === 429 || status >= 500) return "retry";
+  if (status === 409) return "conflict";
   return "invalid";
 }
 
@@ -65,8 +67,13 @@ async function request(method, path, { token, json, form, timeout = TIMEOUT_SECO
   const errors = Array.isArray(data?.errors) ? data.errors : [];
   const messages = errors.map((error) => error.message).filter(Boolean);
   const detail = typeof data?.detail === "string" ? data.detail : "";
+  // A conflict's detail names what differs, and its errors the values the server holds.
   const message =
-    messages.join(" ") || detail || GENERIC[response.status] || `Error del servidor (${response.status}).`;
+    (response.status === 409 && [detail, ...messages].join(" ").trim()) ||
+    messages.join(" ") ||
+    detail ||
+    GENERIC[response.status] ||
+    `Error del servidor (${response.status}).`;
   throw new ApiError(kindOf(response.status), message, {
     status: response.status,
     errors,
@@ -94,7 +101,7 @@ export async function profile(token) {
 
 const EXTENSIONS = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
 
-/** Send one capture; resolves with the stored support (201 new, 200 already stored). */
+/** Send one capture; resolves with the stored support (201 new, 200 already stored as it is). */
 export async function sendSupport(token, capture) {
   const form = new FormData();
   form.append("uuid", capture.uuid);

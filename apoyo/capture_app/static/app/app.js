@@ -1,57 +1,21 @@
 // Apoyo Captura: the auxiliary's capture app. Plain ES modules, no framework, no build step.
-// Three views in one page, picked by the URL's hash: the list of captures (""), a new capture
-// ("#captura") and the login ("#entrar", or whenever there is no session on this phone).
+// Views in one page, picked by the URL's hash: the list of captures (""), a new capture
+// ("#captura"), one capture read only ("#ver/<uuid>") or edited ("#editar/<uuid>", while not sent)
+// and the login ("#entrar", or whenever there is no session on this phone).
 
 import * as api from "./api.js";
-import { preparePhoto } from "./capture.js";
 import * as db from "./db.js";
-import {
-  displayDay,
-  electorKeyWarnings,
-  FIELD_ORDER,
-  isoInZone,
-  periodError,
-  periodNotice,
-  validateFields,
-} from "./rules.js";
-import { SignaturePad } from "./signature.js";
+import * as form from "./form.js";
+import * as pending from "./pending.js";
+import { displayDay, periodNotice } from "./rules.js";
 import * as sync from "./sync.js";
+import { $, notify } from "./ui.js";
 
-const $ = (id) => document.getElementById(id);
-const { WAITING, SENDING, REJECTED } = db.STATES;
-const PHOTOS = ["front", "back", "selfie"];
-const FORM_ORDER = ["front", "back", ...FIELD_ORDER, "selfie", "signature"];
-const MISSING = {
-  front: "Falta la foto del frente de la credencial.",
-  back: "Falta la foto del reverso de la credencial.",
-  selfie: "Falta la foto viva del ciudadano.",
-  signature: "Falta la firma del ciudadano.",
-};
-const BADGES = { waiting: "En espera", sending: "Enviando", sent: "Enviada", rejected: "Rechazada" };
-const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const { WAITING, SENDING } = db.STATES;
+const VIEWS = ["login-view", "home-view", "capture-view", "detail-view"];
 
 let session = null; // {token, expires_at, username, name, expired?}
 let profile = null; // GET /api/v1/profile/, kept for offline starts.
-let photos = {}; // Field -> Promise of the Blob to store (prepared as soon as the photo is taken).
-let signature = null;
-
-// Small DOM helpers ------------------------------------------------------------------------------
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function fullName(fields) {
-  return [fields.name, fields.paternal_surname, fields.maternal_surname].filter(Boolean).join(" ");
-}
-
-function notify(message) {
-  $("notice").textContent = message;
-  $("notice").hidden = !message;
-}
 
 function showNetwork() {
   const online = navigator.onLine;
@@ -63,17 +27,23 @@ function showNetwork() {
 
 function show(view) {
   $("loading").hidden = true;
-  for (const id of ["login-view", "home-view", "capture-view"]) $(id).hidden = id !== view;
+  for (const id of VIEWS) $(id).hidden = id !== view;
+  window.scrollTo(0, 0);
 }
 
 function route() {
-  if (!session || !profile || location.hash === "#entrar") {
+  const [view, uuid] = location.hash.slice(1).split("/");
+  if (!session || !profile || view === "entrar") {
     showLogin();
-  } else if (location.hash === "#captura") {
+  } else if (view === "captura") {
     notify("");
     show("capture-view");
-    signature.resize();
-    window.scrollTo(0, 0);
+    form.openNew();
+  } else if (view === "editar" && uuid) {
+    notify("");
+    form.openEdit(uuid).then((opened) => opened && show("capture-view"), console.error);
+  } else if (view === "ver" && uuid) {
+    pending.showDetail(uuid, profile.time_zone).then((found) => found && show("detail-view"), console.error);
   } else {
     show("home-view");
     renderHome();
@@ -97,36 +67,6 @@ function renderProfile() {
   $("profile-period").textContent = `${displayDay(period.start)} al ${displayDay(period.end)}`;
 }
 
-const timeFormats = new Map();
-
-function formatTime(capture) {
-  try {
-    const zone = profile.time_zone;
-    if (!timeFormats.has(zone)) {
-      const options = { timeZone: zone, dateStyle: "short", timeStyle: "short" };
-      timeFormats.set(zone, new Intl.DateTimeFormat("es-MX", options));
-    }
-    return timeFormats.get(zone).format(new Date(capture.capturedMs));
-  } catch {
-    return capture.capturedAt;
-  }
-}
-
-function captureItem(capture) {
-  const item = element("li", undefined, `capture ${capture.state}`);
-  item.dataset.uuid = capture.uuid;
-  const when = element("time", formatTime(capture));
-  when.dateTime = capture.capturedAt;
-  const badge = element("span", BADGES[capture.state], `badge ${capture.state}`);
-  if (capture.state === REJECTED) badge.textContent = `Rechazada: ${capture.reason}`;
-  const name = element("strong", fullName(capture.fields));
-  item.append(name, element("span", capture.fields.elector_key, "mono"), when, badge);
-  if (capture.state === db.STATES.SENT && capture.statusLabel) {
-    item.append(element("span", capture.statusLabel, "help"));
-  }
-  return item;
-}
-
 function countWaiting(captures) {
   return captures.filter((capture) => capture.state === WAITING || capture.state === SENDING).length;
 }
@@ -145,7 +85,8 @@ function renderHome() {
     const waiting = countWaiting(captures);
     $("waiting-count").textContent = String(waiting);
     $("waiting-label").textContent = `${waiting === 1 ? "captura" : "capturas"} en espera de envío`;
-    $("capture-list").replaceChildren(...captures.reverse().map(captureItem));
+    const items = captures.reverse().map((capture) => pending.captureItem(capture, profile.time_zone));
+    $("capture-list").replaceChildren(...items);
     $("empty-list").hidden = captures.length > 0;
   });
   // A failed redraw must not stop the next ones.
@@ -252,134 +193,6 @@ async function logOut() {
   route();
 }
 
-// Capture form -----------------------------------------------------------------------------------
-
-function setPreview(field, blob) {
-  const preview = document.querySelector(`[data-photo="${field}"] img.preview`);
-  if (preview.src) URL.revokeObjectURL(preview.src);
-  preview.hidden = !blob;
-  if (blob) preview.src = URL.createObjectURL(blob);
-  else preview.removeAttribute("src");
-}
-
-function photoTaken(event) {
-  const field = event.target.name;
-  const file = event.target.files[0];
-  fieldError(field, "");
-  if (!file) {
-    delete photos[field];
-    setPreview(field, null);
-    return;
-  }
-  const maxBytes = profile.max_image_bytes || DEFAULT_MAX_IMAGE_BYTES;
-  const prepared = preparePhoto(file, maxBytes);
-  photos[field] = prepared;
-  prepared.then(
-    (blob) => photos[field] === prepared && setPreview(field, blob),
-    (error) => photos[field] === prepared && fieldError(field, error.message),
-  );
-}
-
-function fieldError(field, message) {
-  const note = $(`${field}-error`);
-  note.textContent = message;
-  note.hidden = !message;
-  const input = $(field);
-  if (input && input.tagName === "INPUT") input.setAttribute("aria-invalid", message ? "true" : "false");
-}
-
-function showErrors(errors) {
-  const summary = $("form-errors");
-  const list = element("ul");
-  for (const { field, message } of errors) {
-    if (field) fieldError(field, message);
-    list.append(element("li", message));
-  }
-  summary.replaceChildren(element("p", "No se guardó la captura:"), list);
-  summary.hidden = false;
-  summary.focus();
-}
-
-function clearErrors() {
-  $("form-errors").hidden = true;
-  for (const field of FORM_ORDER) fieldError(field, "");
-}
-
-function rawFields() {
-  const form = $("capture-form");
-  return Object.fromEntries(FIELD_ORDER.map((field) => [field, form.elements[field].value]));
-}
-
-/** Warnings never block (a name can change; INE uses X placeholders): shown while typing. */
-function showWarnings() {
-  const raw = rawFields();
-  const warnings = electorKeyWarnings(raw.elector_key, raw.name, raw.paternal_surname, raw.maternal_surname);
-  $("form-warnings").replaceChildren(...warnings.map((warning) => element("li", warning)));
-  $("form-warnings").hidden = warnings.length === 0;
-}
-
-function resetForm() {
-  $("capture-form").reset();
-  for (const field of PHOTOS) setPreview(field, null);
-  photos = {};
-  signature.clear();
-  clearErrors();
-  showWarnings();
-}
-
-function formTouched() {
-  return Object.values(rawFields()).some(Boolean) || Object.keys(photos).length > 0 || !signature.isEmpty;
-}
-
-async function saveCapture(event) {
-  event.preventDefault();
-  const now = new Date(); // The capture time is when the auxiliary saves it.
-  clearErrors();
-  showWarnings();
-  const { values, errors } = validateFields(rawFields());
-  const images = {};
-  for (const field of PHOTOS) {
-    if (!photos[field]) {
-      errors.push({ field, message: MISSING[field] });
-      continue;
-    }
-    try {
-      images[field] = await photos[field];
-    } catch (error) {
-      errors.push({ field, message: error.message });
-    }
-  }
-  if (signature.isEmpty) errors.push({ field: "signature", message: MISSING.signature });
-  errors.sort((a, b) => FORM_ORDER.indexOf(a.field) - FORM_ORDER.indexOf(b.field));
-  const outside = periodError(profile, now);
-  if (outside) errors.unshift({ field: null, message: outside });
-  if (errors.length) {
-    showErrors(errors);
-    return;
-  }
-  images.signature = await signature.toBlob();
-  await db.addCapture({
-    uuid: crypto.randomUUID(),
-    username: session.username,
-    capturedAt: isoInZone(now, profile.time_zone),
-    capturedMs: now.getTime(),
-    fields: values,
-    images,
-    state: WAITING,
-    reason: "",
-    stored: false,
-    attempts: 0,
-  });
-  resetForm();
-  notify(
-    navigator.onLine
-      ? `Captura de ${fullName(values)} guardada; se está enviando.`
-      : `Captura de ${fullName(values)} guardada; se enviará cuando haya conexión.`,
-  );
-  location.hash = "";
-  if (!session.expired) sync.requestSync();
-}
-
 // Start ------------------------------------------------------------------------------------------
 
 function registerWorker() {
@@ -396,16 +209,12 @@ async function main() {
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);
   window.addEventListener("hashchange", route);
-  signature = new SignaturePad($("signature"));
-  $("signature-clear").addEventListener("click", () => signature.clear());
-  $("login-form").addEventListener("submit", logIn);
-  $("capture-form").addEventListener("submit", saveCapture);
-  for (const field of PHOTOS) $(field).addEventListener("change", photoTaken);
-  for (const field of FIELD_ORDER) $(field).addEventListener("change", showWarnings);
-  $("cancel-capture").addEventListener("click", (event) => {
-    if (formTouched() && !window.confirm("¿Descartar esta captura?")) event.preventDefault();
-    else resetForm();
+  form.setUp({
+    current: () => ({ session, profile }),
+    saved: () => session.expired || sync.requestSync(),
   });
+  pending.setUp({ changed: renderHome });
+  $("login-form").addEventListener("submit", logIn);
   $("logout").addEventListener("click", logOut);
   $("relogin").addEventListener("click", () => (location.hash = "#entrar"));
   $("login-back").addEventListener("click", () => (location.hash = ""));

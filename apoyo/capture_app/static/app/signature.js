@@ -1,5 +1,7 @@
 // The citizen's signature, drawn with a finger (or stylus, or mouse) on a canvas. Pointer events
-// cover all three; the strokes are kept so the drawing survives a rotation of the phone.
+// cover all three; the strokes are kept so the drawing survives a rotation of the phone. Editing a
+// capture shows its stored signature and keeps it byte for byte (the server compares photos by
+// SHA-256) until the citizen signs again.
 
 import { canvasBlob } from "./capture.js";
 
@@ -8,6 +10,8 @@ export class SignaturePad {
     this.canvas = canvas;
     this.strokes = [];
     this.current = null;
+    this.kept = null; // The stored signature's Blob while it is kept.
+    this.keptImage = null;
     canvas.addEventListener("pointerdown", (event) => this.start(event));
     canvas.addEventListener("pointermove", (event) => this.move(event));
     canvas.addEventListener("pointerup", () => this.end());
@@ -16,12 +20,28 @@ export class SignaturePad {
   }
 
   get isEmpty() {
-    return this.strokes.length === 0;
+    return !this.kept && this.strokes.length === 0;
   }
 
   clear() {
     this.strokes = [];
     this.current = null;
+    this.kept = null;
+    this.keptImage?.close();
+    this.keptImage = null;
+    this.redraw();
+  }
+
+  /** Show a stored signature and keep it as it is. */
+  async keep(blob) {
+    this.clear();
+    this.kept = blob;
+    const image = await createImageBitmap(blob).catch(() => null);
+    if (this.kept !== blob) {
+      image?.close(); // Cleared or signed again meanwhile.
+      return;
+    }
+    this.keptImage = image;
     this.redraw();
   }
 
@@ -32,6 +52,7 @@ export class SignaturePad {
 
   start(event) {
     event.preventDefault();
+    if (this.kept) this.clear(); // Signing again replaces the stored signature.
     this.canvas.setPointerCapture(event.pointerId);
     this.current = [this.point(event)];
     this.strokes.push(this.current);
@@ -68,6 +89,7 @@ export class SignaturePad {
     const context = this.canvas.getContext("2d");
     context.fillStyle = "#fff";
     context.fillRect(0, 0, width, height);
+    if (this.keptImage) context.drawImage(this.keptImage, 0, 0, width, height);
     context.strokeStyle = "#111";
     context.lineWidth = Math.max(2, width / 180);
     context.lineCap = "round";
@@ -81,8 +103,9 @@ export class SignaturePad {
     }
   }
 
-  /** The signature as a PNG Blob (white background, so it reads the same in any viewer). */
+  /** The signature as a PNG Blob (white background, so it reads the same in any viewer); the
+   * stored one itself while it is kept. */
   toBlob() {
-    return canvasBlob(this.canvas, "image/png");
+    return this.kept || canvasBlob(this.canvas, "image/png");
   }
 }

@@ -5,7 +5,7 @@
 import * as api from "./api.js";
 import * as db from "./db.js";
 
-const { WAITING, SENDING, SENT, REJECTED } = db.STATES;
+const { WAITING, SENT, REJECTED, CONFLICT } = db.STATES;
 const FIRST_DELAY = 5_000;
 const MAX_DELAY = 5 * 60_000;
 const REFRESH_EVERY = 5 * 60_000;
@@ -86,9 +86,8 @@ async function drain() {
   await db.requeueInterrupted();
   // Stop at once after a logout (the session object changes).
   while (session === active) {
-    const next = (await db.listCaptures(active.username)).find((capture) => capture.state === WAITING);
+    const next = await db.claimNext(active.username);
     if (!next) break;
-    await db.updateCapture(next.uuid, { state: SENDING });
     hooks.changed();
     try {
       const stored = await api.sendSupport(active.token, next);
@@ -101,7 +100,11 @@ async function drain() {
       failures = 0;
     } catch (error) {
       if (!(error instanceof api.ApiError)) throw error;
-      if (error.kind === "invalid") {
+      if (error.kind === "conflict") {
+        // The server holds this uuid with other data (edited after a send whose answer was lost):
+        // kept with its photos for the volunteer to make it match or delete; never resent alone.
+        await db.updateCapture(next.uuid, { state: CONFLICT, reason: error.message });
+      } else if (error.kind === "invalid") {
         // Never resent, so its photos (personal data) need not stay on the phone either.
         const rejected = { state: REJECTED, reason: error.message, stored: false, images: {} };
         await db.updateCapture(next.uuid, rejected);

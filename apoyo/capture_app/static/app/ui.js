@@ -1,0 +1,42 @@
+// Small DOM helpers shared by the app's views.
+
+export const $ = (id) => document.getElementById(id);
+
+export const BADGES = {
+  waiting: "En espera",
+  sending: "Enviando",
+  sent: "Enviada",
+  rejected: "Rechazada",
+  conflict: "Por corregir",
+};
+
+export function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+export function fullName(fields) {
+  return [fields.name, fields.paternal_surname, fields.maternal_surname].filter(Boolean).join(" ");
+}
+
+export function notify(message) {
+  $("notice").textContent = message;
+  $("notice").hidden = !message;
+}
+
+const timeFormats = new Map();
+
+/** When a capture was taken, on the calendar of the process's time zone. */
+export function formatTime(capture, timeZone) {
+  try {
+    if (!timeFormats.has(timeZone)) {
+      const options = { timeZone, dateStyle: "short", timeStyle: "short" };
+      timeFormats.set(timeZone, new Intl.DateTimeFormat("es-MX", options));
+    }
+    return timeFormats.get(timeZone).format(new Date(capture.capturedMs));
+  } catch {
+    return capture.capturedAt;
+  }
+}
