@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from apoyo.capture_app import services as app_capture
 from apoyo.supports.models import Status
+from apoyo.supports.states import SupportState, state_of
 
 TAG = "Aplicación de captura"
 
@@ -82,6 +83,17 @@ class SupportItemSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=SupportState.choices,
+        help_text="El estado del apoyo, el mismo que ven el portal y el OPL (mesa de control y compulsa).",
+    )
+    state_label = serializers.CharField(
+        help_text="El estado en palabras, con su detalle: tipo de inconsistencia o resultado de la compulsa."
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Advertencias de captura que no impiden el apoyo (letras o fecha de la clave, clave repetida).",
+    )
     captured_at = serializers.DateTimeField()
     elector_key = serializers.CharField()
     name = serializers.CharField()
@@ -104,10 +116,14 @@ def iso(value):
 
 def support_item(support):
     motive, reason = app_capture.review_outcome(support)
+    state = state_of(support)
     return {
         "uuid": str(support.client_uuid),
         "status": support.status,
         "status_label": Status(support.status).label,
+        "state": state.state,
+        "state_label": str(state),
+        "warnings": support.warning_list,
         "captured_at": iso(support.captured_at),
         "elector_key": support.elector_key,
         "name": support.name,

@@ -23,8 +23,10 @@ from django.utils.dateparse import parse_datetime
 
 from apoyo.capture_app import resend
 from apoyo.core.filetypes import IMAGES, check_upload, sha256_of
+from apoyo.core.identity import elector_key_warnings
 from apoyo.supports.models import Channel, ImageKind, Status, Support, SupportImage, initial_status
 from apoyo.supports.rules import RowError, SupportRow, validate_cic, validate_support_row
+from apoyo.supports.states import with_state
 
 # The validator's columns, as the API names its fields.
 FIELD_BY_COLUMN = {
@@ -331,6 +333,7 @@ def store(auxiliary, client_uuid, checked):
                 captured_at=checked.captured_at,
                 captured_by=user,
                 status=initial_status(Channel.APP),
+                warnings="\n".join(capture_warnings(row)),
             )
             for kind, uploaded, content_kind in checked.images:
                 written.append(store_image(support, kind, uploaded, content_kind))
@@ -344,6 +347,16 @@ def store(auxiliary, client_uuid, checked):
         delete_files(written)
         raise
     return AppCaptureResult(support=support, created=True)
+
+
+def capture_warnings(row):
+    """What manual capture would warn about the clave (DOMAIN "Identity formats"), kept with the
+    support for the mesa de control. Not the same clave twice: that would cost this channel, the
+    one with the volume, a query per capture; the phone refuses its own repeats, and the compulsa
+    keeps the first support of a clave whatever the channel."""
+    return elector_key_warnings(
+        row.elector_key, row.name, row.paternal_surname, row.maternal_surname
+    )
 
 
 def store_image(support, kind, uploaded, content_kind):
@@ -388,8 +401,8 @@ def replay(stored, auxiliary, received):
 
 
 def own_supports(user):
-    """The supports an auxiliary sent with the app, newest capture first."""
-    return (
+    """The supports an auxiliary sent with the app, newest capture first, with their state."""
+    return with_state(
         Support.objects.filter(captured_by=user, channel=Channel.APP)
         .select_related("inconsistency")
         .order_by("-captured_at", "-id")

@@ -213,6 +213,13 @@ def test_a_capture_enters_pending_review_with_channel_app_and_its_four_images(
         "uuid": data["uuid"],
         "status": "pending_review",
         "status_label": "Pendiente de revisión",
+        "state": "pending",
+        "state_label": "Pendiente de revisión",
+        # The test citizens' claves carry 000000 as birth date: kept as a warning, not refused.
+        "warnings": [
+            "Los dígitos de fecha de nacimiento de la clave de elector (000000, AAMMDD) "
+            "no forman una fecha real."
+        ],
         "captured_at": data["captured_at"],
         "elector_key": data["elector_key"],
         "name": "JUAN",
@@ -234,6 +241,25 @@ def test_a_capture_enters_pending_review_with_channel_app_and_its_four_images(
         assert image.file.name.startswith(f"app/{auxiliary.aspirant_id}/")
         assert "frente" not in image.file.name and "firma" not in image.file.name
     assert len(stored_files(settings)) == 4
+
+
+def test_a_capture_keeps_the_warnings_of_its_clave_for_the_mesa_de_control(client, token):
+    data = dict(capture(8), name="PEDRO")
+    response = send(client, token, data)
+    assert response.status_code == 201, response.json()
+    assert "no coinciden con el nombre" in response.json()["warnings"][0]
+    support = Support.objects.get(client_uuid=data["uuid"])
+    assert support.warning_list == response.json()["warnings"]
+
+
+def test_the_list_gives_each_capture_the_state_the_portal_shows(client, auxiliary, token):
+    data = capture(9)
+    send(client, token, data)
+    support = Support.objects.get(client_uuid=data["uuid"])
+    reviewer = make_user(Role.OPL_REVIEWER)
+    review.accept_support(reviewer, support)
+    item = client.get(SUPPORTS_URL, **auth(token)).json()["results"][0]
+    assert (item["state"], item["state_label"]) == ("accepted", "Aceptado (preliminar)")
 
 
 def test_sending_a_support_takes_two_queries(client, token, settings):
