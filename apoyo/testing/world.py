@@ -25,6 +25,7 @@ from django.utils import timezone
 from apoyo.accounts.models import Notification, Role, User
 from apoyo.aspirants.models import Aspirant, Auxiliary
 from apoyo.capture_app.services import capture_from_app
+from apoyo.citizens.models import CitizenReport, ContactKind
 from apoyo.liaison.answers import approve_answer, save_answer
 from apoyo.liaison.assignments import assign
 from apoyo.liaison.models import (
@@ -121,6 +122,7 @@ class Entity:
     ruling: Ruling
     holiday: Holiday
     window: HearingWindow | None = None
+    citizen_report: CitizenReport | None = None  # a citizen disowned the first aspirant's support
     consultation: Consultation | None = None
     attachment: Attachment | None = None
     # Per INE area code: the consultation's assignment to it and the area's approved answer.
@@ -211,6 +213,12 @@ def entity(state, aspirants=1, holiday=datetime.date(2030, 1, 2)):
         ruling=ruling,
         holiday=Holiday.objects.create(date=holiday, name="Día inhábil", state_id=state),
         window=window,
+        citizen_report=CitizenReport.objects.create(
+            support=objects[0].invalid,
+            contact="persona@example.org",
+            contact_kind=ContactKind.EMAIL,
+            statement="Yo no di este apoyo.",
+        ),
     )
 
 
