@@ -12,9 +12,11 @@ import logging
 import polars as pl
 from django.conf import settings
 from django.core.files.base import File
+from django.db import transaction
 from django.utils import timezone
 
 from apoyo.core.bulk import insert_rows
+from apoyo.core.encrypted_storage import decrypted_copy
 from apoyo.core.jobs import finish, own_connection, set_progress
 from apoyo.core.tabular import FileRejected
 from apoyo.roll.frames import COLUMN_LABELS, COLUMNS, ROW
@@ -61,9 +63,10 @@ def run_import(job):
     """The job: import the file as the job's cut. Never raises for a bad file."""
     reset_import(job)
     try:
-        with own_connection() as through:
+        # The stored file is encrypted (core.encrypted_storage): polars reads a private copy.
+        with own_connection() as through, decrypted_copy(job.file) as path:
             result = import_roll(
-                job.file.path,
+                path,
                 job.cut_date,
                 user=job.uploaded_by,
                 progress=report_progress(job, through),
@@ -74,16 +77,18 @@ def run_import(job):
     except Exception:
         logger.exception("Roll import %s failed", job.pk)
         return finish(job, ImportStatus.FAILED, FAILED_MESSAGE)
-    store_issues(job, result["issues"])
-    finish(
-        job,
-        ImportStatus.DONE,
-        rows_read=result["read"],
-        imported=result["imported"],
-        rejected=result["rejected"],
-        issues_total=result["issues_total"],
-        ln_sections=result["ln_sections"],
-    )
+    # The report's rows and the job's end together: a worker killed in between leaves neither.
+    with transaction.atomic():
+        store_issues(job, result["issues"])
+        finish(
+            job,
+            ImportStatus.DONE,
+            rows_read=result["read"],
+            imported=result["imported"],
+            rejected=result["rejected"],
+            issues_total=result["issues_total"],
+            ln_sections=result["ln_sections"],
+        )
     discard_file(job)
     return job
 

@@ -1,5 +1,6 @@
 from django_tasks import task
 
+from apoyo.core.jobs import heartbeat
 from apoyo.roll.jobs import run_import
 from apoyo.roll.models import RollImport
 
@@ -8,5 +9,6 @@ from apoyo.roll.models import RollImport
 def process_roll_import(import_id):
     """Background job of a roll import (the page polls the RollImport row for progress)."""
     job = RollImport.objects.select_related("uploaded_by").get(pk=import_id)
-    run_import(job)
+    with heartbeat(job):
+        run_import(job)
     return job.status

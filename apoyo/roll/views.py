@@ -21,6 +21,7 @@ from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.identity import normalize_key
+from apoyo.core.jobs import fail_dead, fail_if_dead
 from apoyo.geo.models import State
 from apoyo.roll import statistics
 from apoyo.roll.jobs import REPORT_HEADER, issue_rows, max_upload_bytes, register_import
@@ -87,6 +88,7 @@ class ImportListView(DerfeRequiredMixin, View):
 
     def render(self, request, form, status=200):
         jobs = RollImport.objects.select_related("uploaded_by")
+        fail_dead(jobs)  # an import whose worker died shows failed, to retry (apoyo.core.jobs)
         context = {
             "form": form,
             "cuts": RollCut.objects.select_related("imported_by"),
@@ -100,6 +102,7 @@ class ImportDetailView(DerfeRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(RollImport.objects.select_related("uploaded_by"), pk=pk)
+        fail_if_dead(job)
         issues = []
         if job.is_finished and job.rejected:
             issues = job.issues.order_by("row_number", "id")[:SHOWN_ISSUES]
@@ -127,7 +130,7 @@ class ImportReportView(DerfeRequiredMixin, View):
 
 class ImportRetryView(DerfeRequiredMixin, View):
     def post(self, request, pk):
-        job = get_object_or_404(RollImport, pk=pk)
+        job = fail_if_dead(get_object_or_404(RollImport, pk=pk))
         if job.status != ImportStatus.FAILED or not job.file:
             messages.error(request, "Solo se reintenta una importación que falló.")
             return redirect("roll:import", pk=job.pk)

@@ -50,6 +50,8 @@ class CheckRun(models.Model):
     phase = models.CharField("fase", max_length=120, blank=True)
     message = models.CharField("mensaje", max_length=500, blank=True)
     supports = models.PositiveIntegerField("apoyos revisados", default=0)
+    # Stamped while the run works (apoyo.core.jobs.heartbeat): a stale one means its worker died.
+    heartbeat_at = models.DateTimeField("última señal del trabajo", null=True, blank=True)
 
     objects = scoped_manager(state_path="office__process__state")
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from apoyo.core.jobs import set_progress
+from apoyo.core.jobs import heartbeat, set_progress
 from apoyo.verification.models import CheckRun, RunStatus
 from apoyo.verification.services import CheckError, run_check, start_run
 
@@ -16,7 +16,8 @@ def check_office(run_id):
     """Background job of a compulsa started from the results page (the page polls the run)."""
     run = CheckRun.objects.select_related("office__process", "run_by").get(pk=run_id)
     try:
-        run_check(run.office, run.run_by, run=run)
+        with heartbeat(run):
+            run_check(run.office, run.run_by, run=run)
     except CheckError:
         pass  # run_check already marked the run failed with its Spanish message.
     except Exception:

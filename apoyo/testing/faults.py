@@ -1,0 +1,222 @@
+"""Faults for the tests that kill a process mid-work (apoyo/operations/tests/test_faults_*.py).
+
+The tests run real processes against the test database: `python -m apoyo.testing.faults worker`
+is the job worker (`manage.py db_worker --batch`), and `... scan` saves a cédula scan as the web
+does. With `--pause-at STAGE` the process stops at a chosen point inside its transaction (rows
+written, not committed; files on disk), writes `--marker` and waits there to be killed: the test
+polls for the marker instead of sleeping, then sends SIGKILL.
+
+SharedDatabase gives those processes the test's database: PostgreSQL's test database itself, or
+for SQLite (in memory in the tests) a file copy pushed before and pulled back after.
+"""
+
+import argparse
+import importlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from functools import wraps
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Where each process stops: (module, function, stop before calling it or after it returned).
+STAGES = {
+    # The upload's supports are inserted; its issues and its "done" not yet.
+    "upload": ("apoyo.uploads.services", "insert_issues", "before"),
+    # The new cut's entries and statistics are written; the commit not yet.
+    "roll": ("apoyo.roll.loading", "_close_cut", "after"),
+    # Every support's result and the counts are written; the run's "done" not yet.
+    "compulsa": ("apoyo.verification.services", "count_results", "after"),
+    # The scan's file, its rows and its pages' images are written; the commit not yet.
+    "scan": ("apoyo.supports.scans", "store_pages", "after"),
+}
+PAUSE_SECONDS = 300  # far longer than any test waits: the test kills the process first
+
+
+def pause_at(stage, marker):
+    """Replace the stage's function with one that stops there, inside the open transaction."""
+    module_name, name, when = STAGES[stage]
+    module = importlib.import_module(module_name)
+    original = getattr(module, name)
+
+    def stop():
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(PAUSE_SECONDS)
+
+    @wraps(original)
+    def paused(*args, **kwargs):
+        if when == "before":
+            stop()
+        result = original(*args, **kwargs)
+        if when == "after":
+            stop()
+        return result
+
+    setattr(module, name, paused)
+
+
+def run_worker():
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", queue_name="*", batch=True, interval=0, startup_delay=False, reload=False
+    )
+
+
+def save_scan(cedula_id, path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apoyo.supports.models import Cedula
+    from apoyo.supports.scans import add_scan
+
+    cedula = Cedula.objects.get(pk=cedula_id)
+    data = Path(path).read_bytes()
+    add_scan(None, cedula, SimpleUploadedFile(Path(path).name, data))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m apoyo.testing.faults")
+    parser.add_argument("action", choices=["worker", "scan"])
+    parser.add_argument("--pause-at", choices=sorted(STAGES))
+    parser.add_argument("--marker")
+    parser.add_argument("--cedula", type=int)
+    parser.add_argument("--file")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
+    import django
+
+    django.setup()
+    if args.pause_at:
+        pause_at(args.pause_at, args.marker)
+    if args.action == "worker":
+        run_worker()
+    else:
+        save_scan(args.cedula, args.file)
+
+
+# The test's side ----------------------------------------------------------------------------------
+
+
+class SharedDatabase:
+    """The test database as another process reaches it, with the environment for that process."""
+
+    def __init__(self, folder):
+        from django.db import connection
+
+        self.connection = connection
+        self.folder = Path(folder)
+        self.path = self.folder / "shared.sqlite3"
+
+    @property
+    def is_sqlite(self):
+        return self.connection.vendor == "sqlite"
+
+    def url(self):
+        if self.is_sqlite:
+            return f"sqlite:///{self.path}"
+        s = self.connection.settings_dict
+        credentials = quote(s["USER"]) + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+        return (
+            f"postgres://{credentials}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+        )
+
+    def env(self, **extra):
+        from django.conf import settings
+
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.url(),
+            APOYO_DATA_DIR=str(Path(settings.MEDIA_ROOT).parent),
+            APOYO_SECRET_KEY=settings.SECRET_KEY,
+            APOYO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        )
+        keys = getattr(settings, "APOYO_FILE_KEYS", None)
+        if keys:
+            env["APOYO_FILE_KEYS"] = ",".join(keys)
+        env.update({name: str(value) for name, value in extra.items()})
+        return env
+
+    def push(self):
+        """SQLite: copy the test database (in memory) to the file the processes open."""
+        if not self.is_sqlite:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.connection.ensure_connection()
+        target = sqlite3.connect(self.path)
+        try:
+            self.connection.connection.backup(target)
+        finally:
+            target.close()
+
+    def pull(self):
+        """SQLite: copy back what the processes committed (a killed one's open transaction is
+        rolled back as SQLite opens the file, as it would be on the server)."""
+        if not self.is_sqlite:
+            return
+        source = sqlite3.connect(self.path)
+        try:
+            self.connection.ensure_connection()
+            source.backup(self.connection.connection)
+        finally:
+            source.close()
+
+
+def start(action, env, *options):
+    return subprocess.Popen(  # noqa: S603 - our own module, no shell
+        [sys.executable, "-m", "apoyo.testing.faults", action, *options],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill_when_paused(process, marker, timeout=120, while_paused=None):
+    """Wait (polling, bounded) until the process writes the marker, run `while_paused()` if given
+    (the process is still alive then), then SIGKILL it."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not Path(marker).exists():
+            if process.poll() is not None:
+                _, err = process.communicate()
+                raise AssertionError(f"El proceso terminó sin llegar a la pausa:\n{err[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"El proceso no llegó a la pausa en {timeout} s")
+            time.sleep(0.05)
+        if while_paused is not None:
+            while_paused()
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def wait_until(condition, timeout=15, what="la condición"):
+    """Poll `condition()` every 50 ms until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"No se cumplió {what} en {timeout} s")
+        time.sleep(0.05)
+
+
+def run_to_end(process, timeout=180):
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    assert process.returncode == 0, err[-3000:]
+    return out
+
+
+if __name__ == "__main__":
+    main()
