@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apoyo.core.filetypes import check_upload
 from apoyo.geo.models import Municipality, Section
@@ -16,16 +17,45 @@ class DateInput(forms.DateInput):
 class ProcessForm(forms.ModelForm):
     class Meta:
         model = Process
-        fields = ["code", "name", "roll_cut_date", "legal_basis"]
-        widgets = {"roll_cut_date": DateInput(), "legal_basis": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "code",
+            "name",
+            "roll_cut_date",
+            "legal_basis",
+            "rulings_final_on",
+            "retention_days",
+        ]
+        widgets = {
+            "roll_cut_date": DateInput(),
+            "legal_basis": forms.Textarea(attrs={"rows": 4}),
+            "rulings_final_on": DateInput(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].required = False
+        # Left empty, the process keeps the default retention (the field shows it prefilled).
+        self.fields["retention_days"].required = False
+        if self.instance.personal_data_purged_at:
+            # What the purge was counted from stays as it was.
+            for name in ("rulings_final_on", "retention_days"):
+                self.fields[name].disabled = True
 
     def clean_legal_basis(self):
         # Left empty, the dictamen cites LGIPE 371 and 383 to 385 and the local law.
         return self.cleaned_data["legal_basis"].strip() or DEFAULT_LEGAL_BASIS
+
+    def clean_retention_days(self):
+        days = self.cleaned_data["retention_days"]
+        return days or Process._meta.get_field("retention_days").default
+
+    def clean_rulings_final_on(self):
+        day = self.cleaned_data["rulings_final_on"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(
+                "Los dictámenes no pueden quedar firmes en una fecha futura."
+            )
+        return day
 
 
 # The logo prints on the dictamen; reportlab reads PNG and JPEG.

@@ -78,6 +78,25 @@ class Process(models.Model):
         default=DEFAULT_LEGAL_BASIS,
         help_text="Se imprime en el dictamen de cada cargo del proceso.",
     )
+    # Retention of personal data (apoyo.retention, README "Conservación y supresión de datos
+    # personales"): counted from the day the dictámenes became final.
+    rulings_final_on = models.DateField(
+        "fecha en que los dictámenes quedaron firmes",
+        null=True,
+        blank=True,
+        help_text="Cuando ya no hay impugnación pendiente contra los dictámenes del proceso. "
+        "Vacío: aún no están firmes y los datos personales se conservan.",
+    )
+    retention_days = models.PositiveIntegerField(
+        "días de conservación de los datos personales",
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text="Días después de que los dictámenes quedan firmes; pasado ese plazo se suprimen "
+        "las imágenes, los archivos y los datos personales de los apoyos.",
+    )
+    personal_data_purged_at = models.DateTimeField(
+        "datos personales suprimidos", null=True, blank=True, editable=False
+    )
 
     objects = scoped_manager(state_path="state")
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "apoyo.retention"
+    verbose_name = "Conservación y supresión de datos personales"
