@@ -20,10 +20,17 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 setup: $(VENV)/.synced
 
+# The demo's links (e-mails, notices) follow the port it serves on, and its e-mails are left as
+# files in the data folder (var/correos/) so the console keeps the users' box in view; either can
+# be set as usual (APOYO_BASE_URL=..., APOYO_EMAIL_BACKEND=...). Migrations speak only if they fail.
+DEMO_ENV = APOYO_BASE_URL=$(or $(APOYO_BASE_URL),http://127.0.0.1:$(PORT)) \
+	APOYO_EMAIL_BACKEND=$(or $(APOYO_EMAIL_BACKEND),django.core.mail.backends.filebased.EmailBackend)
+
 run: setup
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo --if-empty
-	APOYO_DEBUG=1 ./scripts/serve.sh $(PORT)
+	@echo "Preparando la base de datos…"
+	@$(PY) manage.py migrate --no-input -v 0
+	@$(DEMO_ENV) $(PY) manage.py load_demo --if-empty
+	@$(DEMO_ENV) APOYO_DEBUG=1 ./scripts/serve.sh $(PORT)
 
 test: setup
 	$(PY) -m pytest -m "not browser" -q

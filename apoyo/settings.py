@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlparse
 
 from csp.constants import NONE, SELF
 
+from apoyo.core.file_keys import file_keys
 from apoyo.core.private_files import private_sqlite_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -110,6 +111,9 @@ elif DEBUG:
 else:
     SECRET_KEY = instance_secret_key()
 
+# Keys of the files at rest (README, "Cifrado de archivos"); a wrong or missing one stops here.
+APOYO_FILE_KEYS = file_keys(env_list("APOYO_FILE_KEYS"), PRODUCTION, DATA_DIR)
+
 ALLOWED_HOSTS = env_list("APOYO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("APOYO_CSRF_TRUSTED_ORIGINS")
 
@@ -143,7 +147,10 @@ INSTALLED_APPS = [
     "apoyo.roll",
     "apoyo.verification",
     "apoyo.liaison",
+    "apoyo.citizens",
     "apoyo.demo",
+    "apoyo.operations",
+    "apoyo.retention",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +159,8 @@ MIDDLEWARE = [
     # other middleware answers early (redirects, CSRF and sign-in refusals).
     "csp.middleware.CSPMiddleware",
     "apoyo.core.headers.SecurityHeadersMiddleware",
+    # The database unreachable for a moment: a Spanish 503 with Retry-After, never a 500.
+    "apoyo.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CsrfViewMiddleware, which reads the body: an oversized one is refused unread.
     "apoyo.core.request_limits.RequestLimitMiddleware",
@@ -185,7 +194,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apoyo.accounts.context_processors.notifications",
                 "apoyo.accounts.context_processors.policies",
+                "apoyo.accounts.context_processors.page_help",
             ],
+            # Numbers, percentages and list query strings on every page, without {% load %}.
+            "builtins": ["apoyo.core.display"],
         },
     },
 ]
@@ -226,8 +238,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
-    # Uploaded files hold personal data: never under a public URL, only served by checked views.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files hold personal data: never under a public URL, only served by checked views,
+    # and encrypted at rest with APOYO_FILE_KEYS.
+    "default": {"BACKEND": "apoyo.core.encrypted_storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         # Static files are public and the proxy serves them: not the uploads' 0600.
@@ -243,6 +256,11 @@ TASKS = {
 }
 
 EMAIL_BACKEND = env_str("APOYO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With the file backend (make run's demo) each e-mail is left in this folder, not on the console;
+# e-mails may name people, so the folder is the owner's only, like the uploads.
+EMAIL_FILE_PATH = Path(env_str("APOYO_EMAIL_FILE_PATH", str(DATA_DIR / "correos")))
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    EMAIL_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
 EMAIL_HOST = env_str("APOYO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("APOYO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("APOYO_EMAIL_USER")
@@ -389,6 +407,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Consulta ciudadana: lookups per client address and per clave in each window (0: no limit; counted
+# in CACHES), and minutes to send "Yo no di este apoyo" (README, "¿Aparezco como apoyo?").
+APOYO_CITIZEN_LOOKUPS_PER_ADDRESS = env_int("APOYO_CITIZEN_LOOKUPS_PER_ADDRESS", 10)
+APOYO_CITIZEN_LOOKUPS_PER_KEY = env_int("APOYO_CITIZEN_LOOKUPS_PER_KEY", 5)
+APOYO_CITIZEN_LOOKUP_WINDOW_MINUTES = env_int("APOYO_CITIZEN_LOOKUP_WINDOW_MINUTES", 60)
+APOYO_CITIZEN_DISOWN_MINUTES = env_int("APOYO_CITIZEN_DISOWN_MINUTES", 30)
+
 CACHES = {
     "default": {
         "BACKEND": env_str("APOYO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
@@ -402,6 +427,10 @@ APOYO_SCAN_MAX_BYTES = env_int("APOYO_SCAN_MAX_BYTES", 10 * 1024 * 1024)
 # pages, at this resolution.
 APOYO_SCAN_MAX_PAGES = env_int("APOYO_SCAN_MAX_PAGES", 20)
 APOYO_SCAN_PAGE_DPI = env_int("APOYO_SCAN_PAGE_DPI", 150)
+# A running background job (carga masiva, roll import, compulsa) without a heartbeat for this long
+# is taken as dead (its worker was killed) and shown failed, to be retried. Above the longest
+# single write of a job: on SQLite the heartbeat waits while a job's transaction holds the lock.
+APOYO_JOB_HEARTBEAT_LIMIT_SECONDS = env_int("APOYO_JOB_HEARTBEAT_LIMIT_SECONDS", 300)
 # How long a revisor holds the support they opened in the mesa de control before another may take it.
 APOYO_REVIEW_CLAIM_MINUTES = env_int("APOYO_REVIEW_CLAIM_MINUTES", 10)
 # Largest evidence file of a garantía de audiencia request.

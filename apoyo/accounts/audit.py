@@ -20,6 +20,8 @@ from apoyo.accounts.models import AccessLog
 # Any constant identifies the lock; this one spells "bitacora" in ASCII.
 CHAIN_LOCK = 0x6269746163
 CLI_USER = "línea de comandos"
+# Who a query of the public consulta ciudadana was (apoyo.citizens): nobody signed in.
+CITIZEN_USER = "consulta ciudadana"
 
 
 def client_address(request):

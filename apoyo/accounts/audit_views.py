@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from apoyo.accounts import policies
-from apoyo.accounts.audit import CLI_USER, log_access
+from apoyo.accounts.audit import CITIZEN_USER, CLI_USER, log_access
 from apoyo.accounts.models import AccessLog, User
 from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.core.exports import csv_response, xlsx_response
@@ -42,12 +42,15 @@ class AuditFilterForm(forms.Form):
 
 def entity_entries(user):
     """Entries of the administrator's entity: its users' own, failed sign-ins with their
-    usernames, and the command line's (run by the institute's operators)."""
+    usernames, the command line's (run by the institute's operators) and the public consulta
+    ciudadana's (no entity: an unmatched query belongs to none; they hold no clave, only its
+    keyed hash)."""
     usernames = User.objects.filter(state=user.state_id).values("username")
     return AccessLog.objects.filter(
         Q(user__state=user.state_id)
         | Q(user__isnull=True, username__in=usernames)
         | Q(username__startswith=CLI_USER)
+        | Q(user__isnull=True, username=CITIZEN_USER)
     )
 
 

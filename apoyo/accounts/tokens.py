@@ -46,9 +46,9 @@ def issue_token(user, address=None):
 
 def check_key(key, now=None, related=("user",), fields=()):
     """The token of `key` and its user, or (None, Spanish reason) when it may not be used:
-    unknown, revoked, expired, or its user is inactive. Marks the token used (at most once a
-    minute). `related` is what to load with it in the same query (select_related paths) and
-    `fields`, when given, the only columns to read (QuerySet.only)."""
+    unknown, its user is inactive (whatever the token's state), revoked or expired. Marks the
+    token used (at most once a minute). `related` is what to load with it in the same query
+    (select_related paths) and `fields`, when given, the only columns to read (QuerySet.only)."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isascii():
         return None, INVALID
     tokens = ApiToken.objects.select_related(*related).filter(key_hash=hash_key(key))
@@ -58,12 +58,14 @@ def check_key(key, now=None, related=("user",), fields=()):
     if token is None:
         return None, INVALID
     now = now or timezone.now()
+    # Said first: deactivating an account also revokes its tokens, and telling its holder to
+    # log in again would not help.
+    if not token.user.is_active:
+        return None, INACTIVE
     if token.is_revoked:
         return None, REVOKED
     if token.is_expired(now):
         return None, EXPIRED
-    if not token.user.is_active:
-        return None, INACTIVE
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
         token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -33,6 +33,7 @@ urlpatterns = [
         name="mfa_recovery_codes",
     ),
     path("cuenta/dos-pasos/quitar/", account_views.MfaRemoveView.as_view(), name="mfa_remove"),
+    path("ayuda/", views.HelpView.as_view(), name="help"),
     path("avisos/", views.NotificationList.as_view(), name="notifications"),
     path("avisos/<int:pk>/", views.NotificationOpen.as_view(), name="notification_open"),
     path("administracion/usuarios/", staff_views.UserList.as_view(), name="user_list"),

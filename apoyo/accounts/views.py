@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from apoyo.accounts import policies
+from apoyo.accounts.models import Role
 
 
 @login_required
@@ -16,6 +17,10 @@ def home(request):
         return redirect("supports:dashboard")
     if policies.is_aspirant(user):
         return redirect("supports:portal")
+    # A DERFE user who answers for an INE area starts from the SIVOPLE inbox, where the area's
+    # deadlines are; the roll's imports stay one click away in the menu.
+    if policies.is_ine_area(user) and user.area_memberships.exists():
+        return redirect("liaison:inbox")
     if policies.can_import_roll(user):
         return redirect("roll:imports")
     if policies.can_use_sivople(user):
@@ -40,3 +45,14 @@ class NotificationOpen(LoginRequiredMixin, View):
             notice.read_at = timezone.now()
             notice.save(update_fields=["read_at"])
         return redirect(notice.url or "notifications")
+
+
+class HelpView(LoginRequiredMixin, View):
+    """Ayuda: the guide of the signed-in person's role (help/roles/<role>.html, the one source of
+    the role guides: the README points here). A superuser, who passes every policy, gets all."""
+
+    def get(self, request):
+        user = request.user
+        roles = list(Role) if user.is_superuser else [Role(user.role)] if user.role else []
+        guides = [{"role": role, "template": f"help/roles/{role.value}.html"} for role in roles]
+        return render(request, "help/guide.html", {"guides": guides})

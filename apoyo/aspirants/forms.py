@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 
 from apoyo.accounts.models import User
 from apoyo.aspirants.models import Aspirant
@@ -47,11 +49,75 @@ class AspirantForm(forms.ModelForm):
         return cleaned
 
 
+class TelInput(forms.TextInput):
+    """A phone number: the phone's dial pad, and the browser may fill in a known number."""
+
+    input_type = "tel"
+
+
 class AuxiliaryForm(forms.Form):
     """The aspirant's registration of an auxiliary; the rules live in services.register_auxiliary."""
 
-    name = forms.CharField(label="Nombre completo", max_length=200)
-    email = forms.EmailField(
-        label="Correo electrónico", help_text="Ahí recibe la invitación para crear su contraseña."
+    name = forms.CharField(
+        label="Nombre completo",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(label="Teléfono", max_length=20, help_text="10 dígitos.")
+    email = forms.EmailField(
+        label="Correo electrónico",
+        help_text="Ahí recibe la invitación para crear su contraseña.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label="Teléfono",
+        max_length=20,
+        help_text="10 dígitos.",
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The auxiliary's first password, from the invitation link. Django checks the password rules
+    on the confirmation field; here a broken rule is said under the password itself and only a
+    mismatch under the confirmation. The rules are shown beforehand by the page, as a hint list
+    (password_rules), not as this field's help."""
+
+    def __init__(self, user, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(user, *args, **kwargs)
+        password, again = self.fields["new_password1"], self.fields["new_password2"]
+        password.label, password.help_text = "Contraseña", ""
+        password.widget.attrs["aria-describedby"] = "password-rules"
+        again.label, again.help_text = "Confirme la contraseña", "Escríbala otra vez, igual."
+        password.error_messages["required"] = "Escriba la contraseña."
+        again.error_messages["required"] = "Escriba otra vez la contraseña."
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "Las dos contraseñas no coinciden: escríbalas otra vez.",
+        }
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+
+# Django's es-MX help texts read as errors ("Su contraseña es muy corta."): guidance instead.
+_RULE_HINTS = {
+    "UserAttributeSimilarityValidator": lambda v: (
+        "Que no se parezca a su nombre, usuario o correo."
+    ),
+    "MinimumLengthValidator": lambda v: f"Al menos {v.min_length} caracteres.",
+    "CommonPasswordValidator": lambda v: "Que no sea una contraseña de uso común.",
+    "NumericPasswordValidator": lambda v: "Que no sea solo números.",
+}
+
+
+def password_rules():
+    """The password rules in force (AUTH_PASSWORD_VALIDATORS) as neutral hints, in Spanish; a
+    validator without a hint of ours shows its own help text."""
+    hints = []
+    for validator in password_validation.get_default_password_validators():
+        hint = _RULE_HINTS.get(type(validator).__name__)
+        hints.append(hint(validator) if hint else validator.get_help_text())
+    return hints

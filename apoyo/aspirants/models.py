@@ -71,6 +71,9 @@ class Auxiliary(models.Model):
     phone = models.CharField("teléfono", max_length=10, help_text="10 dígitos.")
     active = models.BooleanField("activo", default=True)
     invited_at = models.DateTimeField("invitación enviada", null=True, blank=True)
+    # Each invitation sent bumps it, and the invitation link's token hashes it: re-sending an
+    # invitation makes every earlier link invalid (aspirants.invitations).
+    invitations_sent = models.PositiveIntegerField("invitaciones enviadas", default=0)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="registró",

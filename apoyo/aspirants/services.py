@@ -4,7 +4,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,6 +16,7 @@ from apoyo.accounts import policies
 from apoyo.accounts.models import Role, User
 from apoyo.accounts.notifications import absolute_url, notify
 from apoyo.accounts.tokens import revoke_user_tokens
+from apoyo.aspirants.invitations import invitation_token
 from apoyo.aspirants.models import Auxiliary, AuxiliaryConflict
 
 logger = logging.getLogger(__name__)
@@ -201,17 +201,19 @@ def record_conflicts(aspirant, existing, name, email, phone, attempted_by):
 
 
 def invitation_link(auxiliary):
-    """The link where the auxiliary sets their password: Django's password-reset token, valid for
-    PASSWORD_RESET_TIMEOUT and used up once the password is set."""
-    user = auxiliary.user
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    """The link where the auxiliary sets their password (invitations.invitation_token): valid for
+    PASSWORD_RESET_TIMEOUT, used up once the password is set, and replaced by the next invitation
+    sent."""
+    uid = urlsafe_base64_encode(force_bytes(auxiliary.user_id))
+    token = invitation_token(auxiliary)
     return absolute_url(reverse("auxiliaries:invitation", args=[uid, token]))
 
 
 def send_invitation(auxiliary):
-    """E-mail the auxiliary their invitation link. Returns True when sent; a failing mail server
-    leaves the registration in place (the aspirant may send it again)."""
+    """E-mail the auxiliary a new invitation link, which makes the earlier ones invalid. Returns
+    True when sent; a failing mail server leaves the registration and the earlier link as they
+    were (the aspirant may send it again)."""
+    auxiliary.invitations_sent += 1
     link = invitation_link(auxiliary)
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     aspirant = auxiliary.aspirant
@@ -229,9 +231,10 @@ def send_invitation(auxiliary):
         send_mail("Invitación a la aplicación de captura de apoyos", body, None, [auxiliary.email])
     except OSError:
         logger.exception("Invitation e-mail to auxiliary %s failed", auxiliary.pk)
+        auxiliary.invitations_sent -= 1
         return False
     auxiliary.invited_at = timezone.now()
-    auxiliary.save(update_fields=["invited_at"])
+    auxiliary.save(update_fields=["invited_at", "invitations_sent"])
     return True
 
 

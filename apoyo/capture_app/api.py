@@ -51,6 +51,7 @@ BAD_CREDENTIALS = (
     "Usuario o contraseña incorrectos, o la cuenta no está activa para la aplicación de captura: "
     "si su cuenta es de auxiliar, consulte al aspirante para el que trabaja."
 )
+LOGIN_REFUSED_CODE = "login_refused"
 
 
 def login_fields(data):
@@ -76,7 +77,8 @@ def refused_login():
     """One answer for a wrong password, an unknown user, a deactivated account and an account
     that may not use the app: telling them apart would confirm a password to whoever guessed it."""
     error = app_capture.FieldError("", BAD_CREDENTIALS)
-    return Response(error_body(BAD_CREDENTIALS, [error]), status=status.HTTP_400_BAD_REQUEST)
+    body = error_body(BAD_CREDENTIALS, [error], code=LOGIN_REFUSED_CODE)
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 class SessionView(APIView):

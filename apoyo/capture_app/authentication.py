@@ -1,9 +1,10 @@
 """DRF authentication of the capture app's API: `Authorization: Token <key>`."""
 
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from apoyo.accounts import tokens
+from apoyo.capture_app.permissions import DEACTIVATED_CODE
 
 KEYWORD = "Token"
 
@@ -38,6 +39,12 @@ FIELDS = (
     ),
 )
 MALFORMED = "Encabezado Authorization no válido: envíe «Token <token>»."
+# The `code` of each 401: all of them mean "log in again".
+TOKEN_CODES = {
+    tokens.INVALID: "token_invalid",
+    tokens.EXPIRED: "token_expired",
+    tokens.REVOKED: "token_revoked",
+}
 
 
 def key_from_header(request):
@@ -47,23 +54,27 @@ def key_from_header(request):
     if not parts or parts[0].lower() != KEYWORD.lower().encode():
         return None
     if len(parts) != 2:
-        raise AuthenticationFailed(MALFORMED)
+        raise AuthenticationFailed(MALFORMED, code="token_invalid")
     try:
         return parts[1].decode("ascii")
     except UnicodeDecodeError:
-        raise AuthenticationFailed(MALFORMED) from None
+        raise AuthenticationFailed(MALFORMED, code="token_invalid") from None
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    """Token authentication against accounts.ApiToken (hashed keys, expiry, revocation)."""
+    """Token authentication against accounts.ApiToken (hashed keys, expiry, revocation). A token
+    of a deactivated account answers 403 (code account_deactivated), not 401: logging in again
+    would not help, and the app says so."""
 
     def authenticate(self, request):
         key = key_from_header(request)
         if key is None:
             return None
         token, problem = tokens.check_key(key, related=RELATED, fields=FIELDS)
+        if problem == tokens.INACTIVE:
+            raise PermissionDenied(problem, code=DEACTIVATED_CODE)
         if problem:
-            raise AuthenticationFailed(problem)
+            raise AuthenticationFailed(problem, code=TOKEN_CODES.get(problem, "token_invalid"))
         return token.user, token
 
     def authenticate_header(self, request):

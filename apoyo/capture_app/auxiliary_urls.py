@@ -14,6 +14,11 @@ urlpatterns = [
         name="opl_list",
     ),
     path(
+        "administracion/aspirantes/auxiliares/exportar.<str:fmt>",
+        views.OplAuxiliaryExportView.as_view(),
+        name="opl_export",
+    ),
+    path(
         "administracion/aspirantes/auxiliares/rechazados/",
         views.OplConflictListView.as_view(),
         name="opl_conflicts",

@@ -13,8 +13,11 @@ from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import AspirantRequiredMixin, OplStaffRequiredMixin
 from apoyo.aspirants import services
-from apoyo.aspirants.forms import AuxiliaryForm
+from apoyo.aspirants.forms import AuxiliaryForm, InvitationPasswordForm, password_rules
+from apoyo.aspirants.invitations import invitation_tokens
 from apoyo.aspirants.models import Aspirant, Auxiliary, AuxiliaryConflict
+from apoyo.capture_app.daily_totals import daily_totals
+from apoyo.core.exports import list_response, local_time
 from apoyo.core.pagination import paginate
 from apoyo.supports.models import Channel, Support
 
@@ -35,7 +38,12 @@ class AuxiliaryListView(AspirantRequiredMixin, View):
         for auxiliary in auxiliaries:
             auxiliary.captured = counts.get(auxiliary.user_id, 0)
         log_access(request, "listar", "auxiliares", aspirant.pk)
-        context = {"aspirant": aspirant, "auxiliaries": auxiliaries}
+        names = {auxiliary.user_id: auxiliary.name for auxiliary in auxiliaries}
+        context = {
+            "aspirant": aspirant,
+            "auxiliaries": auxiliaries,
+            "daily": daily_totals(aspirant, names),
+        }
         return render(request, "auxiliaries/list.html", context)
 
 
@@ -58,12 +66,13 @@ class AuxiliaryCreateView(AspirantRequiredMixin, View):
         if services.send_invitation(auxiliary):
             messages.success(
                 request,
-                f"Auxiliar {auxiliary.name} registrado. Se envió la invitación a {auxiliary.email}.",
+                f"Se registró a {auxiliary.name} como auxiliar. Se envió la invitación a "
+                f"{auxiliary.email}.",
             )
         else:
             messages.warning(
                 request,
-                f"Auxiliar {auxiliary.name} registrado, pero el correo no pudo enviarse: "
+                f"Se registró a {auxiliary.name} como auxiliar, pero el correo no pudo enviarse: "
                 "use «Reenviar invitación» más tarde.",
             )
         return redirect("auxiliaries:list")
@@ -73,37 +82,62 @@ class AuxiliaryCreateView(AspirantRequiredMixin, View):
 
 
 class AuxiliaryActionView(AspirantRequiredMixin, View):
-    """Deactivate, reactivate or re-invite one of the aspirant's auxiliaries."""
+    """Deactivate (after a confirmation page), reactivate or re-invite one of the aspirant's
+    auxiliaries."""
 
     action = None
 
+    def get(self, request, pk):
+        if self.action != "deactivate":
+            return self.http_method_not_allowed(request)
+        auxiliary = self.get_auxiliary(request, pk)
+        if not auxiliary.active:
+            return redirect("auxiliaries:list")
+        return render(request, "auxiliaries/deactivate.html", {"auxiliary": auxiliary})
+
+    @staticmethod
+    def get_auxiliary(request, pk):
+        auxiliaries = Auxiliary.objects.visible_to(request.user).select_related("user", "aspirant")
+        return get_object_or_404(auxiliaries, pk=pk)
+
     def post(self, request, pk):
-        auxiliary = get_object_or_404(
-            Auxiliary.objects.visible_to(request.user).select_related("user", "aspirant"), pk=pk
-        )
+        auxiliary = self.get_auxiliary(request, pk)
         if self.action == "deactivate":
             services.deactivate_auxiliary(auxiliary)
             messages.success(
                 request,
-                f"{auxiliary.name} quedó desactivado: su sesión en la aplicación se cerró.",
+                f"Se desactivó a {auxiliary.name}: su sesión en la aplicación se cerró y ya no "
+                "puede capturar. Los apoyos que envió se conservan.",
             )
         elif self.action == "reactivate":
             services.reactivate_auxiliary(auxiliary)
-            messages.success(request, f"{auxiliary.name} puede volver a capturar.")
+            messages.success(
+                request,
+                f"Se reactivó a {auxiliary.name}: puede volver a capturar al iniciar sesión.",
+            )
         elif not auxiliary.active:
-            messages.error(request, "Reactive al auxiliar antes de reenviar la invitación.")
+            messages.error(request, f"Reactive a {auxiliary.name} antes de reenviar la invitación.")
         elif services.send_invitation(auxiliary):
-            messages.success(request, f"Invitación reenviada a {auxiliary.email}.")
+            messages.success(
+                request,
+                f"Invitación reenviada a {auxiliary.email}; el enlace anterior ya no sirve.",
+            )
         else:
             messages.error(request, "El correo no pudo enviarse; intente más tarde.")
         return redirect("auxiliaries:list")
 
 
 class InvitationView(PasswordResetConfirmView):
-    """The invitation link: the auxiliary sets their password (Django's password-reset token)."""
+    """The invitation link: the auxiliary sets their password (Django's password-reset view, with
+    the invitation's own token: a link re-sent makes the earlier ones invalid)."""
 
     template_name = "auxiliaries/invitation.html"
     success_url = reverse_lazy("auxiliaries:invitation_done")
+    token_generator = invitation_tokens
+    form_class = InvitationPasswordForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(password_rules=password_rules(), **kwargs)
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
@@ -119,17 +153,60 @@ class InvitationDoneView(TemplateView):
 # The OPL's pages -----------------------------------------------------------------------------------
 
 
+def opl_auxiliaries(request):
+    """The OPL list's auxiliaries: the entity's, of one aspirant when ?aspirant= names one."""
+    auxiliaries = Auxiliary.objects.visible_to(request.user).select_related(
+        "aspirant__office__process", "user"
+    )
+    aspirant = request.GET.get("aspirant")
+    if aspirant and aspirant.isdigit():
+        auxiliaries = auxiliaries.filter(aspirant=aspirant)
+    return auxiliaries.order_by("aspirant__code", "name", "id")
+
+
+OPL_EXPORT_HEADER = [
+    "Aspirante",
+    "Nombre",
+    "Usuario",
+    "Correo",
+    "Teléfono",
+    "Estado",
+    "Registrado",
+    "Apoyos (app)",
+]
+
+
+def opl_export_rows(auxiliaries):
+    """The OPL list's columns, one row per auxiliary, app captures counted in one query."""
+    counts = app_counts(Support.objects.filter(captured_by__in=auxiliaries.values("user_id")))
+    for a in auxiliaries.iterator(chunk_size=2000):
+        yield [
+            a.aspirant.code,
+            a.name,
+            a.user.username,
+            a.email,
+            a.phone,
+            "Activo" if a.active else "Desactivado",
+            local_time(a.registered_at),
+            counts.get(a.user_id, 0),
+        ]
+
+
+class OplAuxiliaryExportView(OplStaffRequiredMixin, View):
+    """The OPL list as CSV or XLSX, with the page's aspirant filter."""
+
+    def get(self, request, fmt):
+        auxiliaries = opl_auxiliaries(request)
+        log_access(request, "exportar", "auxiliares", detail=f"{fmt} {request.GET.urlencode()}")
+        rows = opl_export_rows(auxiliaries)
+        return list_response(fmt, "auxiliares", "Auxiliares", OPL_EXPORT_HEADER, rows)
+
+
 class OplAuxiliaryListView(OplStaffRequiredMixin, View):
     """Every auxiliary of the entity's aspirants."""
 
     def get(self, request):
-        auxiliaries = Auxiliary.objects.visible_to(request.user).select_related(
-            "aspirant__office__process", "user"
-        )
-        aspirant = request.GET.get("aspirant")
-        if aspirant and aspirant.isdigit():
-            auxiliaries = auxiliaries.filter(aspirant=aspirant)
-        page = paginate(request, auxiliaries.order_by("aspirant__code", "name", "id"))
+        page = paginate(request, opl_auxiliaries(request))
         counts = app_counts(Support.objects.filter(captured_by__in=[a.user_id for a in page]))
         for auxiliary in page:
             auxiliary.captured = counts.get(auxiliary.user_id, 0)

@@ -1,5 +1,6 @@
-"""The API's errors, always {"detail": "...", "errors": [{"field": "...", "message": "..."}]} in
-Spanish, whatever raised them (DRF's own exceptions included)."""
+"""The API's errors, always {"detail": "...", "code": "...", "errors": [{"field": "...", "message":
+"..."}]}, the texts in Spanish, whatever raised them (DRF's own exceptions included). `code` says
+what to do without reading the text: token_expired (log in again) is not account_deactivated."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -10,13 +11,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from apoyo.capture_app import services as app_capture
 
 INVALID = "Los datos enviados no son válidos."
+INVALID_CODE = "invalid"
+CONFLICT_CODE = "conflict"
 
 
-def error_body(detail, errors=()):
+def error_body(detail, errors=(), code=INVALID_CODE):
     return {
         "detail": detail,
+        "code": code,
         "errors": [{"field": e.field, "message": e.message} for e in errors],
     }
+
+
+def code_of(exc):
+    """The code a DRF exception was raised with (ours name one), else its class's default."""
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
 
 
 def flatten(detail, field=""):
@@ -71,7 +81,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(INVALID, flatten(exc.detail))
     else:
-        response.data = error_body(spanish_detail(exc, context.get("request")))
+        detail = spanish_detail(exc, context.get("request"))
+        response.data = error_body(detail, code=code_of(exc))
     return response
 
 
@@ -84,4 +95,5 @@ def refused(errors):
 def conflicted(detail, errors):
     """The 409 answer of a uuid already stored with other data: `detail` names what differs,
     each error gives the value received before."""
-    return Response(error_body(detail, errors), status=status.HTTP_409_CONFLICT)
+    body = error_body(detail, errors, code=CONFLICT_CODE)
+    return Response(body, status=status.HTTP_409_CONFLICT)

@@ -18,6 +18,16 @@ class ErrorItemSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(
+        help_text=(
+            "Qué pasó, para el programa: invalid y login_refused (400); not_authenticated, "
+            "token_invalid, token_expired y token_revoked (401: inicie sesión de nuevo); "
+            "account_deactivated (403: el aspirante desactivó al auxiliar; iniciar sesión no "
+            "sirve) y not_auxiliary (403); conflict (409); throttled (429); y los de DRF para "
+            "lo demás (not_found, method_not_allowed, unsupported_media_type, parse_error, "
+            "not_acceptable)."
+        )
+    )
     errors = ErrorItemSerializer(many=True)
 
 
@@ -133,8 +143,21 @@ def support_item(support):
 
 
 ERRORS_400 = OpenApiResponse(ErrorSerializer, description="Datos no válidos.")
-ERRORS_401 = OpenApiResponse(ErrorSerializer, description="Falta el token, venció o se revocó.")
-ERRORS_403 = OpenApiResponse(ErrorSerializer, description="No es un auxiliar activo.")
+ERRORS_401 = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Falta el token, no es válido, venció o se revocó (code not_authenticated, "
+        "token_invalid, token_expired o token_revoked): inicie sesión de nuevo."
+    ),
+)
+ERRORS_403 = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "La cuenta fue desactivada (code account_deactivated: el token deja de servir y volver a "
+        "iniciar sesión no sirve hasta que el aspirante la reactive) o no es de un auxiliar "
+        "(not_auxiliary)."
+    ),
+)
 ERRORS_429 = OpenApiResponse(ErrorSerializer, description="Demasiadas solicitudes.")
 ERRORS_409 = OpenApiResponse(
     ErrorSerializer,

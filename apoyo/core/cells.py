@@ -73,6 +73,12 @@ def date_from_text(text: str) -> date | None:
     return None
 
 
+def is_written_date(text: str) -> bool:
+    """Whether a text has the shape of a written date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY), real
+    or not: 31/02/2021 is a date that does not exist, "mañana" is not a date at all."""
+    return bool(_ISO_DATE_RE.fullmatch(text) or _DMY_DATE_RE.fullmatch(text))
+
+
 def read_date(value: object) -> date | None:
     """A native XLSX date, an Excel serial number or a date written as text; None if unreadable."""
     if isinstance(value, datetime.datetime):

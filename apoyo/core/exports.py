@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -243,3 +243,28 @@ def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
         content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
+
+
+# Lists as files -----------------------------------------------------------------------------------
+
+LIST_FORMATS = ("csv", "xlsx")
+
+
+def local_time(value: datetime | None) -> datetime | None:
+    """A date and time as the pages show it: the project's local time, to the second, without a
+    zone, so the CSV reads "2021-01-05 10:30:00" like the page and XLSX gets a date-time cell."""
+    if value is None:
+        return None
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+def list_response(fmt: str, filename: str, title: str, header: Sequence[str], rows: Iterable):
+    """A list page's rows as the file it offers: `fmt` "csv" (streamed) or "xlsx" (one sheet named
+    `title`); `filename` without its extension. Another format is a 404."""
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", header, rows)
+    if fmt == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", [(title, header, rows)])
+    raise Http404("Formato de exportación desconocido.")

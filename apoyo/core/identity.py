@@ -175,13 +175,13 @@ def _name_variants(name: str) -> list[str]:
     return _variants(words[:1])
 
 
-def _pair_matches(key_pair: str, variants: list[str]) -> bool:
-    """A key's letter pair agrees with a variant letter by letter; an X in the key agrees with
-    anything (INE's placeholder)."""
+def _matching_variant(key_pair: str, variants: list[str]) -> str | None:
+    """The first variant a key's letter pair agrees with letter by letter, an X in the key agreeing
+    with anything (INE's placeholder); None when none does."""
     for variant in variants:
         if all(k == "X" or k == v for k, v in zip(key_pair, variant, strict=True)):
-            return True
-    return False
+            return variant
+    return None
 
 
 def _join_spanish(items: list[str]) -> str:
@@ -198,11 +198,10 @@ def _letters_warning(key: str, name: str, paternal: str, maternal: str) -> str |
     expected = []
     disagreeing = []
     for (start, label), variants in zip(_KEY_PARTS, all_variants, strict=True):
-        key_pair = key[start : start + 2]
-        if _pair_matches(key_pair, variants):
-            expected.append(key_pair)
-        else:
-            expected.append(variants[0])
+        # The letters the names imply, never the key's own X placeholders.
+        matching = _matching_variant(key[start : start + 2], variants)
+        expected.append(matching or variants[0])
+        if matching is None:
             disagreeing.append(label)
     if not disagreeing:
         return None

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from apoyo.core.tabular import canonical_header, open_table
 from apoyo.geo.models import FederalDistrict, LocalDistrict, Municipality, Section, State
+from apoyo.geo.names import better_name
 
 SONORA_CATALOGUE = Path(__file__).resolve().parent / "data" / "sonora_secciones.csv"
 
@@ -229,8 +230,9 @@ def _save_municipalities(rows, states):
     ]
     changed = []
     for key, municipality in existing.items():
-        if key in names and municipality.name != names[key]:
-            municipality.name = names[key]
+        name = better_name(municipality.name, names[key]) if key in names else municipality.name
+        if municipality.name != name:
+            municipality.name = name
             changed.append(municipality)
     Municipality.objects.bulk_create(new, batch_size=BATCH_SIZE)
     Municipality.objects.bulk_update(changed, ["name"], batch_size=BATCH_SIZE)

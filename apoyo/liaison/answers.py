@@ -69,11 +69,12 @@ def returning_blocked(consultation, answer):
 # The steps ------------------------------------------------------------------------------------------
 
 
-def save_answer(user, assignment, text, files=(), remove=(), now=None):
-    """Create or edit the area's answer in progress for an assignment (any user of the area).
-    An approved answer is no longer edited: UTVOPL forwards it or returns it."""
+def save_answer(user, assignment, text, files=(), remove=(), now=None, ine_folio=""):
+    """Create or edit the area's answer in progress for an assignment (any user of the area), with
+    the number of INE's oficio if the area gives one. An approved answer is no longer edited:
+    UTVOPL forwards it or returns it."""
     policies.require_can_answer(user, assignment)
-    text = text.strip()
+    text, ine_folio = text.strip(), ine_folio.strip()
     if not text:
         raise WorkflowError("Escriba la respuesta.")
     files = list(files)
@@ -86,10 +87,10 @@ def save_answer(user, assignment, text, files=(), remove=(), now=None):
         refuse_if(answering_blocked(consultation, assignment, answer))
         created = answer is None
         if created:
-            answer = _draft(user, consultation, assignment, text, now)
+            answer = _draft(user, consultation, assignment, text, now, ine_folio)
         else:
-            answer.text, answer.updated_at = text, now
-            answer.save(update_fields=["text", "updated_at"])
+            answer.text, answer.ine_folio, answer.updated_at = text, ine_folio, now
+            answer.save(update_fields=["text", "ine_folio", "updated_at"])
         remove_attachments(answer.attachments.filter(pk__in=[a.pk for a in remove]))
         for uploaded in files:
             store_attachment(consultation, uploaded, user, now, answer=answer)
@@ -98,13 +99,14 @@ def save_answer(user, assignment, text, files=(), remove=(), now=None):
     return answer
 
 
-def _draft(user, consultation, assignment, text, now):
+def _draft(user, consultation, assignment, text, now, ine_folio):
     """The first version of the answer; the timeline records the draft once, not every edit."""
     answer = Answer.objects.create(
         consultation=consultation,
         assignment=assignment,
         area=assignment.area,
         text=text,
+        ine_folio=ine_folio,
         created_by=user,
         created_at=now,
         updated_at=now,

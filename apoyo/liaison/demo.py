@@ -16,7 +16,7 @@ from apoyo.accounts.models import User
 from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
 from apoyo.liaison.assignments import assign
 from apoyo.liaison.models import Area, AreaMember, Consultation, DocumentType
-from apoyo.liaison.workflow import register
+from apoyo.liaison.workflow import mark_read, register
 
 SEED_FOLIO = "CONSULTA/SON/2020/1"
 SONORA_TIME = ZoneInfo("America/Hermosillo")
@@ -97,6 +97,8 @@ def load_seed_consultation(users):
         files=[ContentFile(letter_pdf(), name="IEE-PRESI-137-2020.pdf")],
         now=registered,
     )
+    # UTVOPL opened it to assign it: the OPL's read receipt.
+    mark_read(users["ine.utvopl"], consultation, now=registered)
     (assignment,) = assign(
         users["ine.utvopl"], consultation, [Area.objects.get(code="DERFE")], now=registered
     )

@@ -15,7 +15,7 @@ from apoyo.liaison.answers import (
     returning_blocked,
 )
 from apoyo.liaison.assignments import assigning_blocked, reassigning_blocked
-from apoyo.liaison.deadlines import skipped_days
+from apoyo.liaison.deadlines import assignment_deadline, non_working_days, skipped_days
 from apoyo.liaison.models import INTERNAL_EVENTS, Answer, AnswerStatus, Status
 from apoyo.liaison.workflow import closing_blocked, follow_up_blocked
 
@@ -29,15 +29,18 @@ def folio_page(user, consultation, today=None):
     if not sees_internal:
         events = events.exclude(kind__in=INTERNAL_EVENTS)
     may_close = policies.can_close(user, consultation) and not closing_blocked(user, consultation)
+    answers = answers_of(user, consultation)
+    follow_ups = list(
+        consultation.follow_ups.select_related("created_by").prefetch_related("attachments")
+    )
     return {
         "consultation": consultation,
         "opl_name": mail.opl_name(consultation.state),
         "attachments": consultation.attachments.filter(answer=None, follow_up=None),
         "assignments": assignments_of(user, consultation, today or timezone.localdate()),
-        "answers": answers_of(user, consultation),
-        "follow_ups": consultation.follow_ups.select_related("created_by").prefetch_related(
-            "attachments"
-        ),
+        "answers": answers,
+        "follow_ups": follow_ups,
+        "thread": thread(answers, follow_ups),
         "events": events,
         "is_ine": sees_internal,
         "may_assign": policies.can_assign(user) and not assigning_blocked(consultation),
@@ -62,8 +65,9 @@ def assignments_of(user, consultation, today):
             )
         )
     )
+    holidays = non_working_days(today)
     for assignment in assignments:
-        assignment.overdue = assignment.is_overdue(today) and not closed
+        assignment.deadline = assignment_deadline(assignment, today, holidays, closed)
         assignment.skipped = skipped_days(assignment)
         assignment.open_answer = (assignment.open_answers or [None])[0]
         assignment.can_answer = policies.can_answer(user, assignment) and not answering_blocked(
@@ -89,3 +93,18 @@ def answers_of(user, consultation):
         answer.can_forward = may_forward and not forwarding_blocked(consultation, answer)
         answer.can_return = may_forward and not returning_blocked(consultation, answer)
     return answers
+
+
+def thread(answers, follow_ups):
+    """The answers and the OPL's follow-ups in the order they happened, after the consultation
+    itself: an answer counts from when it reached the OPL (forwarded), a draft INE still works on
+    from when it was written. Each entry has its `kind` ("answer" or "follow_up"), `at` and `item`."""
+    entries = [
+        {"kind": "answer", "at": answer.forwarded_at or answer.created_at, "item": answer}
+        for answer in answers
+    ]
+    entries += [
+        {"kind": "follow_up", "at": follow_up.created_at, "item": follow_up}
+        for follow_up in follow_ups
+    ]
+    return sorted(entries, key=lambda entry: entry["at"])

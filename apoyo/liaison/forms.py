@@ -81,6 +81,12 @@ class ReassignForm(forms.Form):
 
 class AnswerForm(forms.Form):
     text = forms.CharField(label="Respuesta", widget=forms.Textarea(attrs={"rows": 10}))
+    ine_folio = forms.CharField(
+        label="Número de oficio del INE (opcional)",
+        max_length=60,
+        required=False,
+        help_text="El oficio con que el área responde, por ejemplo INE/DERFE/0452/2020.",
+    )
     files = AttachmentsField()
     remove = forms.ModelMultipleChoiceField(
         label="Quitar anexos",

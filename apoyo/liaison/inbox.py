@@ -4,8 +4,14 @@
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 
+from apoyo.core.search import matches_words, search_words
 from apoyo.liaison import policies
-from apoyo.liaison.deadlines import due_soon_limit
+from apoyo.liaison.deadlines import (
+    assignment_deadline,
+    due_soon_limit,
+    folio_deadline,
+    non_working_days,
+)
 from apoyo.liaison.models import (
     EDITABLE_ANSWER,
     Answer,
@@ -40,14 +46,7 @@ def consultations_for(user):
 def filter_consultations(consultations, data, today=None):
     """Narrow `consultations_for` by the list's filters (FilterForm's cleaned data)."""
     today = today or timezone.localdate()
-    text = (data.get("q") or "").strip()
-    if text:
-        consultations = consultations.filter(
-            Q(folio__icontains=text)
-            | Q(opl_folio__icontains=text)
-            | Q(subject__icontains=text)
-            | Q(description__icontains=text)
-        )
+    consultations = search_consultations(consultations, data.get("q"))
     if data.get("state"):
         consultations = consultations.filter(state=data["state"])
     if data.get("area"):
@@ -67,13 +66,30 @@ def filter_consultations(consultations, data, today=None):
     return consultations
 
 
-def is_overdue(consultation, today):
-    """A folio of `consultations_for` whose next pending due date has passed."""
-    return (
-        consultation.next_due is not None
-        and consultation.next_due < today
-        and consultation.status != Status.CLOSED
-    )
+def with_deadlines(consultations, today, holidays=None):
+    """The folios as a list, each with its `deadline` (deadlines.folio_deadline): the due date,
+    its state in words and its colour, as the list, the inbox and the exports show it."""
+    holidays = non_working_days(today) if holidays is None else holidays
+    rows = list(consultations)
+    for consultation in rows:
+        consultation.deadline = folio_deadline(consultation, today, holidays)
+    return rows
+
+
+def search_consultations(consultations, text):
+    """The folios whose folio, OPL folio, subject or description hold every word of `text`,
+    ignoring case and accents ("cedulas" finds "cédulas"; core.search).
+
+    Matched in Python over the user's visible folios rather than in SQL: SQLite has no
+    accent-insensitive LIKE, the table holds a few thousand folios a year at most, and a search
+    column would have to be kept on every edit of a subject or description."""
+    words = search_words(text)
+    if not words:
+        return consultations
+    fields = ("folio", "opl_folio", "subject", "description")
+    rows = consultations.order_by().values_list("pk", *fields)
+    found = [pk for pk, *texts in rows.iterator(chunk_size=500) if matches_words(words, *texts)]
+    return consultations.filter(pk__in=found)
 
 
 # The inbox, by desk -------------------------------------------------------------------------------
@@ -85,23 +101,28 @@ def inbox(user, today):
     and what is in progress."""
     consultations = consultations_for(user)
     desk = policies.desk(user)
+    holidays = non_working_days(today)
+
+    def rows(queryset):
+        return with_deadlines(queryset[:INBOX_ROWS], today, holidays)
+
     if desk == policies.LIAISON_UNIT:
         return {
-            "to_assign": consultations.filter(status=Status.REGISTERED)[:INBOX_ROWS],
+            "to_assign": rows(consultations.filter(status=Status.REGISTERED)),
             "to_forward": _to_forward()[:INBOX_ROWS],
-            "overdue": filter_consultations(consultations, {"due": "overdue"}, today)[:INBOX_ROWS],
+            "overdue": rows(filter_consultations(consultations, {"due": "overdue"}, today)),
         }
     if desk == policies.AREA:
         return {
-            "to_answer": _to_answer(user),
+            "to_answer": _to_answer(user, today, holidays),
             "to_approve": _to_approve(user)[:INBOX_ROWS],
             "areas": Area.objects.filter(members__user=user),
         }
     return {
-        "answered": consultations.filter(status=Status.FORWARDED)[:INBOX_ROWS],
-        "in_progress": consultations.filter(
-            status__in=[Status.REGISTERED, Status.ASSIGNED, Status.ANSWERED]
-        )[:INBOX_ROWS],
+        "answered": rows(consultations.filter(status=Status.FORWARDED)),
+        "in_progress": rows(
+            consultations.filter(status__in=[Status.REGISTERED, Status.ASSIGNED, Status.ANSWERED])
+        ),
     }
 
 
@@ -114,7 +135,8 @@ def _to_forward():
     )
 
 
-def _to_answer(user):
+def _to_answer(user, today, holidays):
+    """The user's areas' pending terms, nearest due date first, each with its `deadline`."""
     assignments = (
         Assignment.objects.filter(active=True, answered_at__isnull=True, area__members__user=user)
         .exclude(consultation__status=Status.CLOSED)
@@ -130,6 +152,7 @@ def _to_answer(user):
     )
     for assignment in assignments:
         assignment.open_answer = (assignment.open_answers or [None])[0]
+        assignment.deadline = assignment_deadline(assignment, today, holidays)
     return assignments
 
 

@@ -7,11 +7,12 @@ new folio and of every approved answer.
 """
 
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
 from apoyo.accounts.models import User
-from apoyo.accounts.notifications import notify
+from apoyo.accounts.notifications import absolute_url, notify
 from apoyo.liaison import policies
 from apoyo.liaison.models import EventKind
 from apoyo.liaison.timeline import count_text, record
@@ -98,10 +99,22 @@ def assignment_message(assignment):
         lines.append(f"Instrucción: {assignment.instruction}")
     lines += [
         f"Fecha límite de atención: {assignment.due_date:%d/%m/%Y}",
+        *attachment_lines(consultation),
         "",
         "Consulte el documento en el sistema:",
     ]
     return ASSIGNMENT_SUBJECT, "\n".join(lines)
+
+
+def attachment_lines(consultation):
+    """The OPL's files of the folio (its letter and those of its follow-ups), each with its size
+    and its link: the area sees what it has to read before opening the system."""
+    files = consultation.attachments.filter(answer=None).order_by("uploaded_at", "pk")
+    lines = [f"Anexos del OPL: {len(files) or 'ninguno'}"]
+    for attachment in files:
+        link = absolute_url(reverse("liaison:attachment", args=[attachment.pk]))
+        lines.append(f"  - {attachment.original_name} ({filesizeformat(attachment.size)}): {link}")
+    return lines
 
 
 def notify_assignment(assignment, now=None):
@@ -163,10 +176,11 @@ def notify_approved(answer, consultation):
 
 def notify_forwarded(answer, consultation):
     """The OPL has INE's answer."""
+    ine_folio = f", con el oficio {answer.ine_folio}," if answer.ine_folio else ""
     send(
         opl_recipients(consultation),
         f"Respuesta del INE a {consultation.folio}",
-        f"La UTVOPL remitió la respuesta de {answer.area.name} a {consultation.folio} "
+        f"La UTVOPL remitió la respuesta de {answer.area.name}{ine_folio} a {consultation.folio} "
         f"(oficio {consultation.opl_folio}): {consultation.subject}.",
         consultation,
     )

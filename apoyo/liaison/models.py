@@ -169,6 +169,16 @@ class Consultation(models.Model):
         "estado", max_length=12, choices=Status.choices, default=Status.REGISTERED
     )
     closed_at = models.DateTimeField("concluida", null=True, blank=True)
+    # The OPL's read receipt: when a user of INE (UTVOPL or an area) first opened the folio.
+    ine_read_at = models.DateTimeField("leída por el INE", null=True, blank=True)
+    ine_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="la abrió",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ConsultationQuerySet.as_manager()
 
@@ -285,6 +295,12 @@ class Answer(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
     area = models.ForeignKey(Area, verbose_name="área", on_delete=models.PROTECT, related_name="+")
     text = models.TextField("respuesta")
+    ine_folio = models.CharField(
+        "número de oficio del INE",
+        max_length=60,
+        blank=True,
+        help_text="Opcional: el oficio con que el área responde, por ejemplo INE/DERFE/0452/2020.",
+    )
     status = models.CharField(
         "estado", max_length=10, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
     )
@@ -341,6 +357,8 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("fecha", default=timezone.now)
+    # The OPL's read receipt of the follow-up: when a user of INE first opened the folio after it.
+    ine_read_at = models.DateTimeField("leído por el INE", null=True, blank=True)
 
     class Meta:
         verbose_name = "seguimiento"
@@ -393,6 +411,7 @@ class EventKind(models.TextChoices):
     RETURNED = "returned", "Devuelta al área"
     FORWARDED = "forwarded", "Respuesta remitida al OPL"
     FOLLOW_UP = "follow_up", "Seguimiento del OPL"
+    READ = "read", "Leída por el INE"
     CLOSED = "closed", "Conclusión"
 
 

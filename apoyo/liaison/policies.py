@@ -15,7 +15,7 @@ no role grants, so a superuser answers or approves only for an area they were ad
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from apoyo.accounts.models import Role
+from apoyo.accounts.models import INE_ROLES, Role
 from apoyo.accounts.policies import in_state, is_ine_area, is_liaison_unit, is_opl_staff
 
 # The roles is_ine_area admits, as a lookup: who may be made a member of an area.
@@ -58,6 +58,12 @@ def sees_internal_work(user):
     answers, who drafted them, reassignment reasons) is for INE; the OPL reads the answer once it
     is forwarded."""
     return is_liaison_unit(user) or is_ine_area(user)
+
+
+def reads_for_ine(user):
+    """Whose opening of a folio is INE's read receipt for the OPL: the staff of UTVOPL and of the
+    areas by their role (a superuser passes the policies but reads for nobody)."""
+    return sees_internal_work(user) and user.role in INE_ROLES
 
 
 # Who the user is to a consultation ---------------------------------------------------------------

@@ -160,6 +160,31 @@ def register(user, doc_type, opl_folio, subject, description, files=(), now=None
     return consultation
 
 
+# INE's read receipt ----------------------------------------------------------------------------------
+
+
+def mark_read(user, consultation, now=None):
+    """The first time a user of INE (UTVOPL or an area) opens a folio is the OPL's read receipt
+    ("leída el …"), and so for each follow-up opened after it was asked; the timeline records who
+    read it. Later openings, and the OPL's own, change nothing. Returns whether this was the first."""
+    if not policies.reads_for_ine(user):
+        return False
+    now = now or timezone.now()
+    with transaction.atomic():
+        first = Consultation.objects.filter(pk=consultation.pk, ine_read_at=None).update(
+            ine_read_at=now, ine_read_by=user
+        )
+        follow_ups = FollowUp.objects.filter(consultation=consultation, ine_read_at=None).update(
+            ine_read_at=now
+        )
+        if first or follow_ups:
+            read = "la consulta" if first else count_text(follow_ups, "seguimiento")
+            record(consultation, EventKind.READ, user, now, detail=f"Abrió {read}.")
+    if first:
+        consultation.ine_read_at, consultation.ine_read_by = now, user
+    return bool(first)
+
+
 # The OPL's follow-up and closing ------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from apoyo.supports.models import Channel, Inconsistency, inconsistencies_for_st
 class ReviewFilterForm(forms.Form):
     """Filters of the mesa de control queue."""
 
+    q = forms.CharField(label="Buscar (folio, clave o nombre)", required=False, max_length=100)
     aspirant = forms.ModelChoiceField(
         label="Aspirante", queryset=Aspirant.objects.none(), required=False, empty_label="Todos"
     )

@@ -10,13 +10,14 @@ from django.utils import timezone
 from apoyo.core.identity import normalize_text
 from apoyo.review import claims
 from apoyo.supports.models import Review, ReviewOutcome, Status, Support, open_proposals
+from apoyo.supports.search import search_supports
 
 
 def review_queue(user, filters=None):
     """The supports of the user's entity waiting for a first decision, oldest capture first.
 
-    `filters` may hold aspirant, channel, reference (the cédula's folio), date_from and date_to
-    (capture dates, both included). Supports with an open four-eyes proposal are not here: they
+    `filters` may hold q (folio, clave or name, supports.search), aspirant, channel, reference (the
+    cédula's folio), date_from and date_to (capture dates, both included). Supports with an open four-eyes proposal are not here: they
     wait in `confirmation_queue`.
     """
     supports = (
@@ -29,6 +30,7 @@ def review_queue(user, filters=None):
 
 
 def filter_queue(supports, filters):
+    supports = search_supports(supports, filters.get("q", ""))
     if filters.get("aspirant"):
         supports = supports.filter(aspirant=filters["aspirant"])
     if filters.get("channel"):

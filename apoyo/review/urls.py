@@ -8,6 +8,7 @@ app_name = "review"
 
 urlpatterns = [
     path("mesa/", views.ReviewQueueView.as_view(), name="queue"),
+    path("mesa/exportar.<str:fmt>", views.ReviewQueueExportView.as_view(), name="queue_export"),
     path("mesa/comenzar/", views.ReviewStartView.as_view(), name="start"),
     path("mesa/apoyos/<int:pk>/", views.ReviewSupportView.as_view(), name="support"),
     path("mesa/apoyos/<int:pk>/saltar/", views.ReviewSkipView.as_view(), name="skip"),

@@ -13,9 +13,11 @@ from django.views import View
 
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import OplAdminRequiredMixin, ReviewerRequiredMixin
+from apoyo.core.exports import list_response
 from apoyo.core.pagination import paginate
 from apoyo.review import claims
 from apoyo.review import services as review
+from apoyo.review.exports import QUEUE_HEADER, queue_rows
 from apoyo.review.forms import ConfirmationForm, InconsistencyDecisionForm, ReviewFilterForm
 from apoyo.review.panel import pending_by_aspirant, reviewer_throughput
 from apoyo.review.queue import (
@@ -30,7 +32,7 @@ from apoyo.review.queue import (
 from apoyo.supports.models import ReviewOutcome, Support
 from apoyo.supports.scans import support_images
 
-FILTER_FIELDS = ("aspirant", "channel", "reference", "date_from", "date_to")
+FILTER_FIELDS = ("q", "aspirant", "channel", "reference", "date_from", "date_to")
 NO_FREE_SUPPORT = (
     "No quedan apoyos libres en esta cola: los pendientes los están revisando otros revisores "
     "(cada uno se libera al decidirlo, al saltarlo o a los {minutes} minutos)."
@@ -65,16 +67,21 @@ def with_claims(page):
     return page
 
 
+def filtered_queue(request):
+    """The queue's filter form and the queue it selects (every pending support without filters)."""
+    filtering = any(request.GET.get(name) for name in FILTER_FIELDS)
+    form = ReviewFilterForm(request.user, data=request.GET if filtering else None)
+    filters = form.cleaned_data if filtering and form.is_valid() else {}
+    return form, filters, review_queue(request.user, filters)
+
+
 class ReviewQueueView(ReviewerRequiredMixin, View):
     """Pending supports of the entity, oldest first, with filters and who has each one open."""
 
     def get(self, request):
         # Back at the queue the revisor has left the review: what they had open is free again.
         claims.release(request.user)
-        filtering = any(request.GET.get(name) for name in FILTER_FIELDS)
-        form = ReviewFilterForm(request.user, data=request.GET if filtering else None)
-        filters = form.cleaned_data if filtering and form.is_valid() else {}
-        queue = review_queue(request.user, filters)
+        form, filters, queue = filtered_queue(request)
         page = with_claims(paginate(request, queue))
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
@@ -84,8 +91,22 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
             "in_review": claims.held_by_others(queue, request.user),
             "awaiting": visible_proposals(request.user).count(),
             "claim_minutes": claims.claim_minutes(),
+            "q": filters.get("q", "").strip(),
         }
         return render(request, "review/queue.html", context)
+
+
+class ReviewQueueExportView(ReviewerRequiredMixin, View):
+    """The queue as CSV or XLSX, with the page's filters and search."""
+
+    def get(self, request, fmt):
+        _, _, queue = filtered_queue(request)
+        log_access(
+            request, "exportar", "mesa de control", detail=f"{fmt} {request.GET.urlencode()}"
+        )
+        return list_response(
+            fmt, "mesa-de-control", "Mesa de control", QUEUE_HEADER, queue_rows(queue)
+        )
 
 
 class ReviewStartView(ReviewerRequiredMixin, View):

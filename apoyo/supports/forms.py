@@ -19,6 +19,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def show_collection_period(form, name, office):
+    """Beside a support-date field, the office's collection period, the only dates it accepts
+    (DOMAIN.md): a demo period of 2020-2021 is no surprise. The date picker keeps to it too."""
+    start, end = office.collection_start, office.collection_end
+    field = form.fields[name]
+    field.help_text = f"Periodo de obtención: del {start:%d/%m/%Y} al {end:%d/%m/%Y}."
+    field.widget.attrs.update(min=start.isoformat(), max=end.isoformat())
+    # A form already validated keeps a copy of the help text in its bound field.
+    form[name].help_text = field.help_text
+
+
 class CedulaOpenForm(forms.Form):
     """Pick process, office and aspirant, then open a cédula by its folio."""
 
@@ -42,6 +53,12 @@ class CedulaOpenForm(forms.Form):
             office__in=offices, office=office_id or 0
         )
         self.fields["aspirant"].queryset = aspirants
+        office_id = getattr(office_id, "pk", office_id)
+        office = offices.filter(pk=office_id).first() if str(office_id).isdigit() else None
+        if office:
+            show_collection_period(self, "date", office)
+        else:
+            self.fields["date"].help_text = "Elija el cargo para ver su periodo de obtención."
 
 
 class SupportRowForm(forms.Form):
@@ -94,6 +111,14 @@ class CorrectionForm(SupportRowForm):
                 "Lo decide la mesa de control: solo cambia en la mesa de control o por la "
                 "resolución de una garantía de audiencia."
             )
+
+
+class RowCorrectionForm(CorrectionForm):
+    """A saved row corrected from its cédula's page: the cédula keeps supplying the date."""
+
+    def __init__(self, state_id, *args, **kwargs):
+        super().__init__(state_id, *args, **kwargs)
+        del self.fields["FECHA_APOYO"]
 
 
 class WithdrawForm(forms.Form):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from apoyo.core import cells
 from apoyo.core.cells import cell_text, date_from_text, is_native_number, read_date
 from apoyo.core.identity import (
     CIC_RE,
@@ -302,9 +303,7 @@ def _support_date(value: object, period: tuple[date, date], default_date: date) 
         return default_date
     found = read_date(value)
     if found is None:
-        return RowError(
-            "FECHA_APOYO", f"Fecha ilegible «{_shown(value)}»: use AAAA-MM-DD o DD/MM/AAAA."
-        )
+        return RowError("FECHA_APOYO", _unread_date_message(value))
     start, end = period
     if not start <= found <= end:
         return RowError(
@@ -313,6 +312,13 @@ def _support_date(value: object, period: tuple[date, date], default_date: date) 
             f"({start:%d/%m/%Y} al {end:%d/%m/%Y}).",
         )
     return found
+
+
+def _unread_date_message(value: object) -> str:
+    """A date not in the calendar (31/02/2021) is told apart from text that is no date at all."""
+    if isinstance(value, str) and cells.is_written_date(value.strip()):
+        return f"Fecha inexistente «{_shown(value)}»: revise el día y el mes."
+    return f"Fecha ilegible «{_shown(value)}»: use AAAA-MM-DD o DD/MM/AAAA."
 
 
 def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:

@@ -11,37 +11,21 @@ from apoyo.accounts.permissions import (
     OplAdminRequiredMixin,
 )
 from apoyo.aspirants.models import Aspirant
+from apoyo.core.exports import list_response
 from apoyo.core.identity import normalize_text
 from apoyo.core.pagination import paginate
-from apoyo.processes.models import Process
-from apoyo.supports import services
+from apoyo.supports import exports, services
 from apoyo.supports.forms import (
-    CedulaOpenForm,
     CorrectionForm,
     SupportFilterForm,
-    SupportRowForm,
     WithdrawForm,
+    show_collection_period,
 )
-from apoyo.supports.models import Cedula, Channel, Inconsistency, Status, Support
+from apoyo.supports.models import Channel, Inconsistency, Status, Support
+from apoyo.supports.policies import can_correct_own_support
 from apoyo.supports.scans import support_images
+from apoyo.supports.search import search_supports
 from apoyo.supports.states import SupportState, filter_state, state_counts, with_state
-
-
-def search_supports(queryset, text):
-    """Search by folio, clave de elector or name (any word of the name, in any order)."""
-    text = normalize_text(text)
-    if not text:
-        return queryset
-    key = text.replace(" ", "").replace("-", "")
-    match = Q(cedula__reference=text) | Q(elector_key__startswith=key)
-    words = Q()
-    for word in text.split():
-        words &= (
-            Q(name__contains=word)
-            | Q(paternal_surname__contains=word)
-            | Q(maternal_surname__contains=word)
-        )
-    return queryset.filter(match | words)
 
 
 def status_counts(queryset):
@@ -85,102 +69,41 @@ class DashboardView(CaptureRequiredMixin, View):
         )
 
 
-class CaptureView(CaptureRequiredMixin, View):
-    """Step 1 of manual capture: pick process, office and aspirant, and open a cédula by folio."""
-
-    def get(self, request):
-        form = CedulaOpenForm(request.user, initial=self.initial(request))
-        if request.GET.get("process"):
-            form = CedulaOpenForm(request.user, data=request.GET)
-            form.errors.clear()
-        return self.render(request, form)
-
-    def post(self, request):
-        form = CedulaOpenForm(request.user, data=request.POST)
-        if not form.is_valid():
-            return self.render(request, form)
-        data = form.cleaned_data
-        cedula, errors = services.open_cedula(
-            request.user, data["aspirant"], data["reference"], data["date"]
+def listed_supports(request):
+    """The OPL list's form and its supports: scoped to the user, filtered, annotated with state."""
+    form = SupportFilterForm(request.user, data=request.GET or None)
+    supports = with_state(
+        Support.objects.visible_to(request.user).select_related(
+            "aspirant__office", "cedula", "inconsistency"
         )
-        if errors:
-            for error in errors:
-                field = "reference" if error.column == "NUMERO_REFERENCIA" else "date"
-                form.add_error(field, error.message)
-            return self.render(request, form)
-        return redirect("supports:cedula", pk=cedula.pk)
-
-    def initial(self, request):
-        first = Process.objects.visible_to(request.user).first()
-        return {"process": first.pk} if first else {}
-
-    def render(self, request, form):
-        recent = (
-            Cedula.objects.visible_to(request.user)
-            .filter(created_by=request.user)
-            .select_related("aspirant")
-            .annotate(rows=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)))
-            .order_by("-created_at")[:10]
-        )
-        return render(request, "supports/capture.html", {"form": form, "recent": recent})
-
-
-class CedulaView(CaptureRequiredMixin, View):
-    """Step 2: capture the rows of one cédula, one after another, from the keyboard."""
-
-    def get_cedula(self, request, pk):
-        cedulas = Cedula.objects.visible_to(request.user).select_related(
-            "aspirant__office__process"
-        )
-        return get_object_or_404(cedulas, pk=pk)
-
-    def get(self, request, pk):
-        cedula = self.get_cedula(request, pk)
-        # The page lists every row of the cédula: names, claves and OCRs.
-        log_access(request, "ver", "cédula", cedula.pk, cedula.reference)
-        form = SupportRowForm(cedula.aspirant.office.process.state_id)
-        return self.render(request, cedula, form)
-
-    def post(self, request, pk):
-        cedula = self.get_cedula(request, pk)
-        form = SupportRowForm(cedula.aspirant.office.process.state_id, data=request.POST)
-        if not form.is_valid():
-            return self.render(request, cedula, form, status=400)
-        result = services.capture_support(request.user, cedula, form.cleaned_data)
-        if result.errors:
-            form.add_row_errors(result.errors)
-            return self.render(request, cedula, form, status=400)
-        messages.success(
-            request,
-            f"Apoyo de {result.support.elector_key} guardado en la cédula {cedula.reference}.",
-        )
-        for warning in result.warnings:
-            messages.warning(request, f"Advertencia ({result.support.elector_key}): {warning}")
-        return redirect("supports:cedula", pk=cedula.pk)
-
-    def render(self, request, cedula, form, status=200):
-        rows = with_state(cedula.supports.select_related("inconsistency")).order_by("id")
-        context = {"cedula": cedula, "form": form, "rows": rows}
-        return render(request, "supports/cedula.html", context, status=status)
+    )
+    if form.is_valid():
+        supports = filter_supports(supports, form.cleaned_data)
+    return form, supports
 
 
 class SupportListView(CaptureRequiredMixin, View):
     def get(self, request):
-        form = SupportFilterForm(request.user, data=request.GET or None)
-        supports = with_state(
-            Support.objects.visible_to(request.user).select_related(
-                "aspirant__office", "cedula", "inconsistency"
-            )
-        )
-        if form.is_valid():
-            supports = filter_supports(supports, form.cleaned_data)
+        form, supports = listed_supports(request)
         page = paginate(request, supports)
         log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
-        return render(
-            request,
-            "supports/support_list.html",
-            {"form": form, "page": page, "counts": status_counts(supports)},
-        )
+        context = {
+            "form": form,
+            "page": page,
+            "counts": status_counts(supports),
+            "q": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+        }
+        return render(request, "supports/support_list.html", context)
+
+
+class SupportExportView(CaptureRequiredMixin, View):
+    """The OPL list as CSV or XLSX, with the same scope, filters and search as the page."""
+
+    def get(self, request, fmt):
+        _, supports = listed_supports(request)
+        log_access(request, "exportar", "apoyos", detail=f"{fmt} {request.GET.urlencode()}")
+        rows = exports.opl_rows(supports)
+        return list_response(fmt, "apoyos", "Apoyos", exports.OPL_HEADER, rows)
 
 
 def filter_supports(supports, data):
@@ -245,12 +168,14 @@ class SupportCorrectView(CaptureRequiredMixin, View):
 
 
 def correction_form(support, data=None):
-    return CorrectionForm(
+    form = CorrectionForm(
         support.aspirant.office.process.state_id,
         data=data,
         initial=services.support_values(support),
         outcome_locked=services.outcome_locked(support),
     )
+    show_collection_period(form, "FECHA_APOYO", support.aspirant.office)
+    return form
 
 
 class SupportWithdrawView(CaptureRequiredMixin, View):
@@ -278,26 +203,50 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
         return render(request, "supports/support_withdraw.html", context, status=status)
 
 
+def own_supports(request):
+    """The aspirant's own supports (visible_to), annotated with state."""
+    return with_state(
+        Support.objects.visible_to(request.user).select_related("cedula", "inconsistency")
+    )
+
+
+def portal_filtered(request, supports):
+    """The portal's search and state filter."""
+    supports = search_supports(supports, request.GET.get("q", ""))
+    return filter_state(supports, request.GET.get("state", ""))
+
+
 class PortalView(AspirantRequiredMixin, View):
     """The aspirant portal: their own supports only, with their channel, status and review."""
 
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports = with_state(
-            Support.objects.visible_to(request.user).select_related("cedula", "inconsistency")
-        )
+        supports = own_supports(request)
         counts = status_counts(supports)
-        supports = search_supports(supports, request.GET.get("q", ""))
-        supports = filter_state(supports, request.GET.get("state", ""))
-        page = paginate(request, supports)
+        page = paginate(request, portal_filtered(request, supports))
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,
             "counts": counts,
             "page": page,
             "states": SupportState.choices,
+            "q": request.GET.get("q", "").strip(),
         }
         return render(request, "supports/portal.html", context)
+
+
+class PortalExportView(AspirantRequiredMixin, View):
+    """The aspirant's own supports as CSV or XLSX, with the portal's search and state filter."""
+
+    def get(self, request, fmt):
+        aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
+        supports = portal_filtered(request, own_supports(request))
+        log_access(
+            request, "exportar", "apoyos propios", aspirant.pk, f"{fmt} {request.GET.urlencode()}"
+        )
+        rows = exports.portal_rows(supports)
+        filename = f"mis-apoyos-{aspirant.code}"
+        return list_response(fmt, filename, "Mis apoyos", exports.PORTAL_HEADER, rows)
 
 
 class PortalSupportView(AspirantRequiredMixin, View):
@@ -325,6 +274,7 @@ class PortalSupportView(AspirantRequiredMixin, View):
             "images": images,
             "errors": errors,
             "can_withdraw": services.undecided_precapture(support),
+            "can_correct": can_correct_own_support(request.user, support),
         }
         return render(request, "supports/portal_support.html", context, status=status)
 

@@ -63,6 +63,7 @@ ALLOWED = "permitido"
 REFUSED = "rechazado"
 GET_POST = frozenset({"GET", "POST"})
 GET_ONLY = frozenset({"GET"})
+POST_ONLY = frozenset({"POST"})
 
 
 # The table ------------------------------------------------------------------------------------------
@@ -129,6 +130,7 @@ POLICY = {
     "mfa_setup": rule(SIGNED_IN),
     "mfa_recovery_codes": rule(SIGNED_IN),
     "mfa_remove": rule(SIGNED_IN),
+    "help": rule(SIGNED_IN),  # the guide of one's own role
     "notifications": rule(SIGNED_IN),
     "notification_open": rule(SIGNED_IN, pk="notification"),  # one's own notices only
     # Staff and accounts of the administrator's own entity (policies.can_manage_staff).
@@ -146,21 +148,29 @@ POLICY = {
     "supports:dashboard": rule(OPL),
     "supports:capture": rule(OPL),
     "supports:cedula": rule(OPL, pk="cedula"),
+    "supports:cedula_warnings": rule(OPL, pk="cedula"),
+    "supports:cedula_row": rule(OPL, pk="cedula", support_pk="support"),
     "supports:list": rule(OPL),
+    "supports:export": rule(OPL, fmt=CSV),  # what the list shows, with its filters
     "supports:detail": rule(OPL, pk="support"),
     "supports:correct": rule(OPL, pk="support"),
     "supports:withdraw": rule(OPL, pk="support"),
     "supports:inconsistencies": rule(ADMINS),
     "supports:portal": rule(ASPIRANTS),
+    "supports:portal_export": rule(ASPIRANTS, fmt=CSV),  # the aspirant's own supports
     "supports:portal_support": rule(ASPIRANTS, pk="support"),
     "supports:precapture_cedulas": rule(ASPIRANTS),
     "supports:precapture_cedula": rule(ASPIRANTS, pk="cedula"),
     "supports:precapture_scans": rule(ASPIRANTS, pk="cedula"),
     "supports:precapture_scan_remove": rule(ASPIRANTS, pk="cedula", scan_pk="scan"),
+    # The aspirant's own rows while no revisor has reviewed them (supports/policies.py).
+    "supports:precapture_warnings": rule(ASPIRANTS, pk="cedula"),
+    "supports:precapture_row": rule(ASPIRANTS, pk="cedula", support_pk="support"),
     "supports:scan": rule(OPL | ASPIRANTS, pk="scan"),  # policies.can_see_scans, scoped
     "supports:scan_page": rule(OPL | ASPIRANTS, pk="scan", number=Fixed("1")),  # as its scan
     # Carga masiva: the OPL's (reverting is the administrator's) and the aspirant's own.
     "uploads:list": rule(OPL),
+    "uploads:list_export": rule(OPL, fmt=CSV),
     "uploads:template": rule(OPL | ASPIRANTS, fmt=CSV),  # policies.can_download_template
     "uploads:detail": rule(OPL, pk="upload"),
     "uploads:report": rule(OPL, pk="upload", fmt=CSV),
@@ -172,6 +182,7 @@ POLICY = {
     "uploads:aspirant_report": rule(ASPIRANTS, pk="upload", fmt=CSV),
     # Mesa de control (policies.can_review); the panel is the administrator's.
     "review:queue": rule(REVIEWERS),
+    "review:queue_export": rule(REVIEWERS, fmt=CSV),
     "review:start": rule(REVIEWERS),
     "review:support": rule(REVIEWERS, pk="support"),
     "review:skip": rule(REVIEWERS, pk="support"),
@@ -193,6 +204,7 @@ POLICY = {
     "processes:holidays": rule(ADMINS | {UTVOPL}),
     "processes:holiday_delete": rule(ADMINS | {UTVOPL}, pk="holiday"),
     "processes:office_update": rule(ADMINS, pk="office"),
+    "retention:index": rule(ADMINS),
     "aspirants:list": rule(ADMINS),
     "aspirants:create": rule(ADMINS),
     "aspirants:update": rule(ADMINS, pk="aspirant"),
@@ -208,6 +220,7 @@ POLICY = {
     "verification:run": rule(OPL, pk="run"),
     "verification:aspirant": rule(OPL, pk="aspirant"),
     "verification:portal": rule(ASPIRANTS),
+    "verification:portal_export": rule(ASPIRANTS, fmt=CSV),
     "verification:hearing_office": rule(OPL, pk="office"),
     "verification:hearing_open": rule(ADMINS, pk="office"),
     # Cancelling or re-dating a window: the entity's administrators (policies.administers).
@@ -254,12 +267,14 @@ POLICY = {
     "liaison:area": rule({UTVOPL}, foreign={UTVOPL}, pk="area"),
     # Auxiliaries: the OPL's lists of its entity, the aspirant's own, the public invitation link.
     "auxiliaries:opl_list": rule(OPL),
+    "auxiliaries:opl_export": rule(OPL, fmt=CSV),
     "auxiliaries:opl_conflicts": rule(OPL),
     "auxiliaries:list": rule(ASPIRANTS),
     "auxiliaries:create": rule(ASPIRANTS),
     "auxiliaries:deactivate": rule(ASPIRANTS, pk="auxiliary"),
-    "auxiliaries:reactivate": rule(ASPIRANTS, pk="auxiliary"),
-    "auxiliaries:invite": rule(ASPIRANTS, pk="auxiliary"),
+    # Only deactivating has a confirmation page (GET); the other two actions are POST only.
+    "auxiliaries:reactivate": rule(ASPIRANTS, pk="auxiliary", methods=POST_ONLY),
+    "auxiliaries:invite": rule(ASPIRANTS, pk="auxiliary", methods=POST_ONLY),
     "auxiliaries:invitation_done": PUBLIC,
     "auxiliaries:invitation": rule(
         EVERYONE, foreign=EVERYONE, uidb64="auxiliary_uid", token=BAD_TOKEN
@@ -277,6 +292,13 @@ POLICY = {
     "capture_app:manifest": rule(EVERYONE, methods=GET_ONLY),
     "capture_app:sw": rule(EVERYONE, methods=GET_ONLY),
     "capture_app:image": rule(OPL | ASPIRANTS | AUXILIARIES, pk="image"),
+    # The consulta ciudadana is public (a citizen has no account); the desconocimientos it
+    # receives, with the citizen's contact, are the entity's administrators' (citizens/policies.py).
+    "citizens:lookup": PUBLIC,
+    "citizens:disown": PUBLIC,
+    "citizens:privacy": rule(EVERYONE, methods=GET_ONLY),
+    "citizens:reports": rule(ADMINS),
+    "citizens:report": rule(ADMINS, pk="citizen_report"),
 }
 
 
@@ -475,6 +497,7 @@ def objects(world, role, foreign):
         "auxiliary_uid": uid(person.other_auxiliary.user),
         "hearing_request": person.hearing_request.pk,
         "evidence": person.evidence.pk,
+        "citizen_report": place.citizen_report.pk,
         "consultation": place.consultation.pk,
         "attachment": place.attachment.pk,
         "assignment": folio.assignments[area].pk,

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from apoyo.core.encryption import new_key as new_file_key
 from apoyo.settings import database_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +15,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         os.environ,
         APOYO_PRODUCTION="1",
         APOYO_SECRET_KEY=secrets.token_urlsafe(50),
+        APOYO_FILE_KEYS=new_file_key(),
         APOYO_ALLOWED_HOSTS="apoyo.example.org",
         APOYO_DATA_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path}/apoyo.sqlite3",

@@ -12,12 +12,13 @@ from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import AspirantRequiredMixin
 from apoyo.aspirants.models import Aspirant
 from apoyo.core.datafiles import request_too_large, too_large_message
+from apoyo.core.jobs import fail_dead, fail_if_dead
 from apoyo.core.pagination import paginate
 from apoyo.supports.models import Channel, Upload
 from apoyo.uploads.forms import SupportFileForm
 from apoyo.uploads.services import max_upload_bytes, register_upload
 from apoyo.uploads.tasks import process_upload
-from apoyo.uploads.views import report_response, shown_issues
+from apoyo.uploads.views import report_response, shown_issues, shown_warnings
 
 
 def own_aspirant(request):
@@ -56,13 +57,14 @@ class AspirantUploadsView(AspirantRequiredMixin, View):
     def render(self, request, form, status=200):
         aspirant = own_aspirant(request)
         uploads = Upload.objects.visible_to(request.user).select_related("uploaded_by")
+        fail_dead(uploads, retryable=True)  # a job whose worker died shows failed
         context = {"aspirant": aspirant, "form": form, "page": paginate(request, uploads)}
         return render(request, "uploads/aspirant_list.html", context, status=status)
 
 
 def own_upload(request, pk):
     uploads = Upload.objects.visible_to(request.user).select_related("aspirant__office__process")
-    return get_object_or_404(uploads, pk=pk)
+    return fail_if_dead(get_object_or_404(uploads, pk=pk), retryable=True)
 
 
 class AspirantUploadView(AspirantRequiredMixin, View):
@@ -71,7 +73,12 @@ class AspirantUploadView(AspirantRequiredMixin, View):
     def get(self, request, pk):
         upload = own_upload(request, pk)
         template = "uploads/_progress.html" if request.htmx else "uploads/aspirant_detail.html"
-        context = {"upload": upload, "issues": shown_issues(request, upload), "portal": True}
+        context = {
+            "upload": upload,
+            "issues": shown_issues(request, upload),
+            "warned": shown_warnings(request, upload),
+            "portal": True,
+        }
         return render(request, template, context)
 
 

@@ -30,3 +30,17 @@ class UploadForm(SupportFileForm):
         super().__init__(*args, **kwargs)
         aspirants = Aspirant.objects.visible_to(user).select_related("office__process")
         self.fields["aspirant"].queryset = aspirants
+
+
+class RevertForm(forms.Form):
+    """Why an administrator reverts a whole carga masiva (kept on the upload and its supports)."""
+
+    reason = forms.CharField(
+        label="Motivo de la reversión",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Queda en el historial de la carga y como motivo del retiro de cada uno de sus apoyos."
+        ),
+        error_messages={"required": "Indique el motivo de la reversión."},
+    )

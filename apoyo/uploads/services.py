@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apoyo.core.bulk import db_date, db_datetime, insert_rows
 from apoyo.core.cells import cell_text
+from apoyo.core.encrypted_storage import decrypted_copy
 from apoyo.core.identity import elector_key_warnings
 from apoyo.core.jobs import finish, set_progress
 from apoyo.core.tabular import FileRejected, open_table
@@ -37,6 +38,7 @@ from apoyo.supports.models import (
     UploadStatus,
     inconsistencies_for_state,
     initial_status,
+    search_name_of,
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError, validate_chunk
 from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE, REPEATED_KEY_WARNING
@@ -98,12 +100,36 @@ def register_upload(user, aspirant, source, name, dry_run=False, channel=Channel
     return upload
 
 
+# Why a failed upload may be run again: the file was fine, the system was not.
+CRASHED = (
+    "La carga se interrumpió por un error del sistema; no se guardó ninguna fila. "
+    "Puede reintentarla."
+)
+STORE_FAILED = "Falló al guardar; no se guardó ninguna fila. Puede reintentar la carga."
+
+
 def run_upload(upload):
-    """The job: read, validate and store one upload. Never raises for bad input."""
+    """The job: read, validate and store one upload. Never raises for bad input, nor for a crash
+    (recorded as a failure that may be retried)."""
     reset_upload(upload)
     try:
+        outcome = read_and_validate(upload)
+    except FileRejected as rejected:
+        # The file itself was refused: running it again would refuse it again.
+        return finish(upload, UploadStatus.FAILED, str(rejected), rejected=0, skipped=0)
+    except Exception:
+        logger.exception("Upload %s crashed while validating", upload.pk)
+        return fail_retryable(upload, CRASHED, rejected=0, skipped=0)
+    with outcome:
+        return store_or_fail(upload, outcome)
+
+
+def read_and_validate(upload):
+    # The stored file is encrypted (core.encrypted_storage): the readers get a private copy,
+    # deleted once every row is validated (the outcome keeps what storing needs).
+    with decrypted_copy(upload.file) as path:
         table = open_table(
-            upload.file.path,
+            path,
             required=COLUMNS,
             optional=OPTIONAL_COLUMNS,
             max_bytes=max_upload_bytes(),
@@ -111,11 +137,12 @@ def run_upload(upload):
             max_rows=max_rows(),
         )
         set_progress(upload, rows_total=table.estimated_rows())
-        outcome = validate_file(upload, table)
-    except FileRejected as rejected:
-        return finish(upload, UploadStatus.FAILED, str(rejected), rejected=0, skipped=0)
-    with outcome:
-        return store_or_fail(upload, outcome)
+        return validate_file(upload, table)
+
+
+def fail_retryable(upload, message, **counts):
+    set_progress(upload, retryable=True)
+    return finish(upload, UploadStatus.FAILED, message, **counts)
 
 
 def store_or_fail(upload, outcome):
@@ -125,8 +152,7 @@ def store_or_fail(upload, outcome):
             store_outcome(upload, outcome)
     except Exception:
         logger.exception("Upload %s failed while storing", upload.pk)
-        message = "Falló al guardar; no se guardó ninguna fila. Puede reintentar la carga."
-        return finish(upload, UploadStatus.FAILED, message, stored=0)
+        return fail_retryable(upload, STORE_FAILED, stored=0)
     return upload
 
 
@@ -151,6 +177,7 @@ def reset_upload(upload):
         skipped=0,
         rejected=0,
         message="",
+        retryable=False,
         started_at=timezone.now(),
         finished_at=None,
     )
@@ -328,9 +355,9 @@ SUPPORT_COLUMNS = [
     "withdrawal_reason",
     "upload_id",
 ]
-# With whether FECHA_APOYO was written and the row's warnings (the benchmark inserts
-# SUPPORT_COLUMNS, all written).
-UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written", "warnings"]
+# With whether FECHA_APOYO was written, the row's warnings and the name as searches read it (the
+# benchmark inserts SUPPORT_COLUMNS, all written).
+UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written", "warnings", "search_name"]
 
 
 def insert_supports(upload, valid_rows, cedula_ids):
@@ -363,6 +390,7 @@ def insert_supports(upload, valid_rows, cedula_ids):
             upload_id,
             row.date_written,
             warnings.of(row),
+            search_name_of(row.name, row.paternal_surname, row.maternal_surname),
         )
         for _, row in valid_rows
     )

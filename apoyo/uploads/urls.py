@@ -8,6 +8,7 @@ app_name = "uploads"
 
 urlpatterns = [
     path("cargas/", views.UploadListView.as_view(), name="list"),
+    path("cargas/exportar.<str:fmt>", views.UploadListExportView.as_view(), name="list_export"),
     path("cargas/plantilla.<str:fmt>", views.TemplateView.as_view(), name="template"),
     path("cargas/<int:pk>/", views.UploadDetailView.as_view(), name="detail"),
     path("cargas/<int:pk>/reporte.<str:fmt>", views.UploadReportView.as_view(), name="report"),

@@ -1,7 +1,6 @@
 """Pages of the carga masiva: upload, live progress, reports, original file, revert."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +10,12 @@ from apoyo.accounts import policies
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import CaptureRequiredMixin, PolicyRequiredMixin
 from apoyo.core.datafiles import request_too_large, too_large_message
-from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.exports import csv_response, list_response, xlsx_response
+from apoyo.core.jobs import fail_dead, fail_if_dead
 from apoyo.core.pagination import paginate
 from apoyo.supports.models import IssueKind, Upload, UploadStatus, inconsistencies_for_state
-from apoyo.uploads.forms import UploadForm
+from apoyo.uploads.exports import UPLOAD_LIST_HEADER, upload_list_rows
+from apoyo.uploads.forms import RevertForm, UploadForm
 from apoyo.uploads.revert import revert_upload
 from apoyo.uploads.services import (
     ISSUE_COLUMNS,
@@ -48,20 +49,39 @@ class UploadListView(CaptureRequiredMixin, View):
 
     def render(self, request, form, status=200):
         uploads = Upload.objects.visible_to(request.user).select_related("aspirant", "uploaded_by")
-        if request.GET.get("mine"):
-            uploads = uploads.filter(uploaded_by=request.user)
-        aspirant = request.GET.get("aspirant")
-        if aspirant and aspirant.isdigit():
-            uploads = uploads.filter(aspirant=aspirant)
+        fail_dead(uploads, retryable=True)  # a job whose worker died shows failed, to retry
+        uploads = filter_uploads(request, uploads)
         context = {"form": form, "page": paginate(request, uploads)}
         return render(request, "uploads/list.html", context, status=status)
+
+
+def filter_uploads(request, uploads):
+    """The list's filters: ?mine=1 (the user's own uploads) and ?aspirant=<id>."""
+    if request.GET.get("mine"):
+        uploads = uploads.filter(uploaded_by=request.user)
+    aspirant = request.GET.get("aspirant")
+    if aspirant and aspirant.isdigit():
+        uploads = uploads.filter(aspirant=aspirant)
+    return uploads
+
+
+class UploadListExportView(CaptureRequiredMixin, View):
+    """The uploads list as CSV or XLSX, with the page's filters."""
+
+    def get(self, request, fmt):
+        uploads = Upload.objects.visible_to(request.user).select_related("aspirant", "uploaded_by")
+        uploads = filter_uploads(request, uploads)
+        log_access(request, "exportar", "cargas", detail=f"{fmt} {request.GET.urlencode()}")
+        rows = upload_list_rows(uploads)
+        return list_response(fmt, "cargas", "Cargas", UPLOAD_LIST_HEADER, rows)
 
 
 def visible_upload(request, pk):
     uploads = Upload.objects.visible_to(request.user).select_related(
         "aspirant__office__process", "uploaded_by", "reverted_by"
     )
-    return get_object_or_404(uploads, pk=pk)
+    # A job whose worker died shows failed, to retry (apoyo.core.jobs).
+    return fail_if_dead(get_object_or_404(uploads, pk=pk), retryable=True)
 
 
 def shown_issues(request, upload):
@@ -75,12 +95,29 @@ def shown_issues(request, upload):
     return issues
 
 
+def shown_warnings(request, upload):
+    """The first stored rows the row rules warned about (letters or birth date of the clave
+    against the names, a clave repeated for the aspirant): saved, but worth a look against the
+    cédula. Logged like the issues: they show claves and names."""
+    if upload.status != UploadStatus.DONE or upload.dry_run:
+        return []
+    warned = upload.supports.exclude(warnings="").select_related("cedula").order_by("id")[:50]
+    warned = list(warned)
+    if warned:
+        log_access(request, "ver", "advertencias de una carga", upload.pk, f"{len(warned)} filas")
+    return warned
+
+
 class UploadDetailView(CaptureRequiredMixin, View):
     def get(self, request, pk):
         upload = visible_upload(request, pk)
         template = "uploads/_progress.html" if request.htmx else "uploads/detail.html"
-        issues = shown_issues(request, upload)
-        return render(request, template, {"upload": upload, "issues": issues})
+        context = {
+            "upload": upload,
+            "issues": shown_issues(request, upload),
+            "warned": shown_warnings(request, upload),
+        }
+        return render(request, template, context)
 
 
 class UploadReportView(CaptureRequiredMixin, View):
@@ -116,23 +153,49 @@ class UploadOriginalView(CaptureRequiredMixin, View):
         )
 
 
-class UploadRevertView(CaptureRequiredMixin, View):
-    def post(self, request, pk):
-        if not policies.can_administer(request.user):
-            raise PermissionDenied("Solo un administrador del OPL puede revertir una carga.")
+class UploadRevertView(PolicyRequiredMixin, View):
+    """An administrator reverts a whole upload, giving the reason (revert.revert_upload)."""
+
+    policy = policies.can_administer
+    refusal = "Solo un administrador del OPL puede revertir una carga."
+
+    def get(self, request, pk):
         upload = visible_upload(request, pk)
-        count = revert_upload(request.user, upload)
+        if not upload.can_revert:
+            return redirect("uploads:detail", pk=upload.pk)
+        return self.render(request, upload, RevertForm())
+
+    def post(self, request, pk):
+        upload = visible_upload(request, pk)
+        form = RevertForm(data=request.POST)
+        if not form.is_valid():
+            return self.render(request, upload, form, status=400)
+        count, error = revert_upload(request.user, upload, form.cleaned_data["reason"])
+        if error:
+            form.add_error("reason" if upload.can_revert else None, error)
+            return self.render(request, upload, form, status=400)
         messages.success(
-            request, f"Carga revertida: {count} apoyos retirados con el motivo «carga revertida»."
+            request,
+            f"Carga {upload.pk} revertida: {count:,} apoyos retirados con el motivo "
+            f"«{upload.revert_reason}». Se conservan con su historial y ya no cuentan.",
         )
         return redirect("uploads:detail", pk=upload.pk)
+
+    def render(self, request, upload, form, status=200):
+        context = {"upload": upload, "form": form}
+        return render(request, "uploads/revert.html", context, status=status)
 
 
 class UploadRetryView(CaptureRequiredMixin, View):
     def post(self, request, pk):
         upload = visible_upload(request, pk)
-        if upload.status != UploadStatus.FAILED:
-            messages.error(request, "Solo se reintenta una carga que falló.")
+        if not upload.can_retry:
+            messages.error(
+                request,
+                "Esta carga no se reintenta: solo una carga interrumpida por un error del "
+                "sistema puede correr de nuevo. Si el archivo fue rechazado, corríjalo y súbalo "
+                "otra vez.",
+            )
             return redirect("uploads:detail", pk=upload.pk)
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.QUEUED, message="")
         transaction.on_commit(lambda: process_upload.enqueue(upload.pk))

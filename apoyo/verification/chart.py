@@ -1,12 +1,14 @@
 """The dispersion chart of an aspirant's results page: an inline SVG laid out here, with no
-JavaScript. Each bar is a unit's valid supports as a share of its minimum; the line marks 100 %."""
+JavaScript. Each bar is a unit's valid supports as a share of its minimum; the line marks 100 %.
+Both axes carry a title: the share (vertical) and the dispersion unit (horizontal)."""
 
 CHART_WIDTH = 720
 CHART_PLOT_HEIGHT = 200
 CHART_TOP = 12
-CHART_LEFT = 44
+CHART_LEFT = 64  # room for the tick labels and the vertical axis title
 CHART_RIGHT = 8
 CHART_LABEL_ROOM = 72
+CHART_AXIS_TITLE_ROOM = 22
 CHART_MAX_RATIO = 2  # bars are drawn up to twice the unit's requirement
 # Past this many units the labels would overlap: the bars keep their names in a tooltip only.
 CHART_MAX_LABELS = 40
@@ -44,9 +46,13 @@ def dispersion_chart(units):
     step = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) / len(units)
     labelled = len(units) <= CHART_MAX_LABELS
     bottom = CHART_TOP + CHART_PLOT_HEIGHT
+    labels_bottom = bottom + (CHART_LABEL_ROOM if labelled else 16)
     return {
         "width": CHART_WIDTH,
-        "height": bottom + (CHART_LABEL_ROOM if labelled else 16),
+        "height": labels_bottom + CHART_AXIS_TITLE_ROOM,
+        "x_title_x": (CHART_LEFT + CHART_WIDTH - CHART_RIGHT) / 2,
+        "x_title_y": labels_bottom + CHART_AXIS_TITLE_ROOM - 6,
+        "y_title_y": CHART_TOP + CHART_PLOT_HEIGHT / 2,
         "left": CHART_LEFT,
         "right": CHART_WIDTH - CHART_RIGHT,
         "top": CHART_TOP,

@@ -1,6 +1,12 @@
-"""The result files of a run (CONTRACT export_results), shared by the command and the pages."""
+"""The result files of a run (CONTRACT export_results), shared by the command and the pages; the
+dispersion sheet of the results workbook; and the aspirant's own supports with their motivo (the
+portal's download)."""
 
-from apoyo.verification.models import AspirantResult, Motive, SupportResult
+from decimal import Decimal
+
+from apoyo.verification.models import AspirantResult, Motive, SupportResult, UnitResult
+
+CENT = Decimal("0.01")
 
 SUPPORT_HEADER = [
     "ASPIRANTE",
@@ -92,9 +98,69 @@ def aspirant_rows(run):
             result.required,
             result.captured,
             result.valid,
-            f"{result.percent:.2f}",
+            # A number (XLSX writes a number cell); str() gives the CONTRACT's two decimals in CSV.
+            Decimal(result.percent).quantize(CENT),
             "" if result.units_met is None else result.units_met,
             "" if result.units_required is None else result.units_required,
             int(result.meets),
             *(result.motive_counts.get(motive, 0) for motive in Motive.values),
+        ]
+
+
+DISPERSION_HEADER = [
+    "ASPIRANTE",
+    "UNIDAD",
+    "NOMBRE_UNIDAD",
+    "LISTA_NOMINAL",
+    "REQUERIDOS",
+    "VALIDOS",
+    "CUMPLE",
+]
+
+
+def dispersion_rows(run):
+    """The dispersion table of every aspirant of the run, one row per unit, as the pages show it."""
+    units = UnitResult.objects.filter(run=run).select_related("aspirant")
+    for unit in units.order_by("aspirant__code", "unit_number").iterator(chunk_size=5000):
+        yield [
+            unit.aspirant.code,
+            unit.unit_number,
+            unit.unit_name,
+            unit.nominal_list,
+            unit.required,
+            unit.valid,
+            int(unit.met),
+        ]
+
+
+PORTAL_HEADER = [
+    "Folio de la cédula",
+    "Clave de elector",
+    "Nombre",
+    "Apellido paterno",
+    "Apellido materno",
+    "Canal",
+    "Fecha del apoyo",
+    "Situación registral",
+    "Válido",
+    "Motivo",
+]
+
+
+def portal_rows(results):
+    """The aspirant's supports in one run with their motivo, as the portal lists them; `results`
+    is the page's queryset (scoped to the aspirant, motivo filter applied)."""
+    for r in results.iterator(chunk_size=2000):
+        s = r.support
+        yield [
+            s.reference,
+            s.elector_key,
+            s.name,
+            s.paternal_surname,
+            s.maternal_surname,
+            s.get_channel_display(),
+            s.support_date,
+            r.get_registry_status_display(),
+            "Sí" if r.valid else "No",
+            r.get_motive_display(),
         ]

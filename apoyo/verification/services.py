@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apoyo.core.jobs import set_progress
+from apoyo.core.jobs import fail_dead, own_connection, set_progress
 from apoyo.geo.models import Section
 from apoyo.roll.models import NominalListStat, RollCut
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
@@ -25,7 +25,8 @@ from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
 # count until a revisor accepts them (DOMAIN.md, pre-captura).
 COUNTED_STATUS = Status.PRELIMINARY
 FINISHED = (RunStatus.DONE, RunStatus.FAILED)
-# A run still queued or running after this long is taken as abandoned (its worker died).
+# A run still queued after this long is taken as abandoned (no worker took it); a running one is
+# judged by its heartbeat (apoyo.core.jobs).
 STALE_AFTER = timedelta(hours=2)
 
 
@@ -44,7 +45,9 @@ def start_run(office, user=None):
 
 
 def active_run(office):
-    """A run of the office still queued or running, unless it looks abandoned."""
+    """A run of the office still queued or running, unless it looks abandoned: running with a
+    stale heartbeat (then marked failed, apoyo.core.jobs), or queued this long."""
+    fail_dead(CheckRun.objects.filter(office=office))
     since = timezone.now() - STALE_AFTER
     runs = CheckRun.objects.filter(office=office, created_at__gte=since)
     return runs.exclude(status__in=FINISHED).order_by("-created_at").first()
@@ -61,28 +64,45 @@ def run_check(office, user=None, run=None):
     run = run or start_run(office, user)
     set_progress(run, status=RunStatus.RUNNING, phase="Preparando", started_at=timezone.now())
     try:
-        with transaction.atomic():
+        with transaction.atomic(), own_connection() as through:
             plan = plan_run(office)
-            set_progress(
-                run, phase="Compulsa y cruces", cut_date=plan["cut_date"], source=plan["source"]
-            )
+            # Apart from the run's transaction on PostgreSQL: the page sees the phase at once, and
+            # the run's row stays unlocked for its heartbeat (apoyo.core.jobs).
+            set_progress(run, through, phase="Compulsa y cruces")
             classify_supports(run, office, plan)
             count_results(run, office, plan)
+            close_run(run, plan)
     except CheckError as error:
         set_progress(
             run, status=RunStatus.FAILED, phase="", message=str(error), finished_at=timezone.now()
         )
         raise
-    supports = SupportResult.objects.filter(run=run).count()
-    set_progress(
-        run, status=RunStatus.DONE, phase="", supports=supports, finished_at=timezone.now()
-    )
     return run
+
+
+def close_run(run, plan):
+    """Mark the run done in the transaction that stored its results: a worker killed before the
+    commit leaves neither, one killed after leaves both (never results of an unfinished run)."""
+    set_progress(
+        run,
+        status=RunStatus.DONE,
+        phase="",
+        cut_date=plan["cut_date"],
+        source=plan["source"],
+        supports=SupportResult.objects.filter(run=run).count(),
+        finished_at=timezone.now(),
+    )
 
 
 def plan_run(office):
     """Decide the registry source and gather the figures the SQL needs."""
     process = office.process
+    if process.personal_data_purged_at:
+        # The claves are hashes now (apoyo.retention): a new compulsa would find no one.
+        raise CheckError(
+            f"Los datos personales del proceso {process.code} ya se suprimieron; no se puede "
+            "ejecutar otra compulsa. Los resultados y dictámenes guardados se conservan."
+        )
     cut_date = process.roll_cut_date
     if cut_date is None:
         raise CheckError(f"El proceso {process.code} no tiene fecha de corte de la Lista Nominal.")

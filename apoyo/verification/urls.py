@@ -18,6 +18,9 @@ urlpatterns = [
     path("compulsas/<int:pk>/", views.RunView.as_view(), name="run"),
     path("aspirantes/<int:pk>/", views.AspirantResultsView.as_view(), name="aspirant"),
     path("portal/", views.PortalResultsView.as_view(), name="portal"),
+    path(
+        "portal/exportar.<str:fmt>", views.PortalResultsExportView.as_view(), name="portal_export"
+    ),
     # Garantía de audiencia
     path(
         "cargos/<int:pk>/audiencia/",

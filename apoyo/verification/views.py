@@ -13,11 +13,13 @@ from django.views import View
 from apoyo.accounts.audit import log_access
 from apoyo.accounts.permissions import AspirantRequiredMixin, PolicyRequiredMixin
 from apoyo.core.datafiles import DataFileField, request_too_large, too_large_message
-from apoyo.core.exports import csv_response, xlsx_response
+from apoyo.core.exports import csv_response, list_response, xlsx_response
+from apoyo.core.jobs import fail_if_dead
 from apoyo.core.pagination import paginate
 from apoyo.processes.models import Office
 from apoyo.uploads.services import max_upload_bytes
 from apoyo.verification import policies
+from apoyo.verification import results as result_files
 from apoyo.verification.chart import dispersion_chart
 from apoyo.verification.counting import run_counts
 from apoyo.verification.exchange import (
@@ -42,31 +44,23 @@ from apoyo.verification.models import (
     SupportResult,
     UnitResult,
 )
-from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER, aspirant_rows, support_rows
+from apoyo.verification.results import (
+    ASPIRANT_HEADER,
+    DISPERSION_HEADER,
+    SUPPORT_HEADER,
+    aspirant_rows,
+    dispersion_rows,
+    support_rows,
+)
 from apoyo.verification.services import FINISHED, active_run, current_run
 from apoyo.verification.tasks import queue_check
 
-# Short column titles for the per-motivo counts; the full label goes in the cell's title.
-MOTIVE_SHORT = {
-    Motive.INCONSISTENCIA: "Inconsistencia",
-    Motive.NO_ENCONTRADO: "No encontrado",
-    Motive.BAJA: "Baja",
-    Motive.PADRON: "Padrón",
-    Motive.FUERA_AMBITO: "Fuera de ámbito",
-    Motive.FUERA_REGIMEN_EXCEPCION: "Fuera de régimen",
-    Motive.DUPLICADO_MISMO: "Duplicado (mismo)",
-    Motive.DUPLICADO_OTRO: "Duplicado (otro)",
-}
 VALID_FILTER = "validos"
 EXPORTS = {("apoyos", "csv"), ("aspirantes", "csv"), ("resultados", "xlsx")}
 REJECTED_SHOWN = 200
 
 
 # Building blocks of the tables ----------------------------------------------------------------------
-
-
-def motive_columns():
-    return [(value, MOTIVE_SHORT[value], label) for value, label in Motive.choices]
 
 
 def threshold_percent(valid, required):
@@ -78,10 +72,12 @@ def threshold_percent(valid, required):
 
 def aspirant_row(result):
     counts = result.motive_counts
+    motives = [(value, label, counts.get(value, 0)) for value, label in Motive.choices]
     return {
         "result": result,
         "progress": threshold_percent(result.valid, result.required),
-        "motives": [(value, label, counts.get(value, 0)) for value, label in Motive.choices],
+        "motives": motives,
+        "not_counted": sum(n for _, _, n in motives),
     }
 
 
@@ -143,7 +139,6 @@ class ResultsIndexView(PolicyRequiredMixin, View):
         )
         context = {
             "offices": [office_summary(request.user, office) for office in offices],
-            "motive_columns": motive_columns(),
         }
         return render(request, "verification/index.html", context)
 
@@ -165,7 +160,6 @@ class OfficeResultsView(PolicyRequiredMixin, View):
             "active": active_run(office),
             "rows": aspirant_table(run),
             "history": history,
-            "motive_columns": motive_columns(),
             **office_actions(request.user, office),
         }
         return render(request, "verification/office.html", context)
@@ -192,7 +186,7 @@ class RunView(PolicyRequiredMixin, View):
     policy = policies.can_see_results
 
     def get(self, request, pk):
-        run = visible_run(request, pk)
+        run = fail_if_dead(visible_run(request, pk))
         context = {"run": run, "finished": run.status in FINISHED, "counts": run_counts(run)}
         template = "verification/_run_progress.html" if request.htmx else "verification/run.html"
         return render(request, template, context)
@@ -214,17 +208,22 @@ class AspirantResultsView(PolicyRequiredMixin, View):
         return render(request, "verification/aspirant.html", context)
 
 
-def aspirant_context(request, run, aspirant):
-    """What the OPL's and the aspirant's result pages share: count, units, chart, supports."""
-    result = AspirantResult.objects.filter(run=run, aspirant=aspirant).first()
-    units = unit_rows(run, aspirant)
-    motive = request.GET.get("motivo", "")
-    results = (
+def aspirant_results(request, run, aspirant):
+    """The aspirant's supports in the run, scoped to the user, in capture order."""
+    return (
         SupportResult.objects.visible_to(request.user)
         .filter(run=run, aspirant=aspirant)
         .select_related("support__cedula", "support__inconsistency")
         .order_by("support_id")
     )
+
+
+def aspirant_context(request, run, aspirant):
+    """What the OPL's and the aspirant's result pages share: count, units, chart, supports."""
+    result = AspirantResult.objects.filter(run=run, aspirant=aspirant).first()
+    units = unit_rows(run, aspirant)
+    motive = request.GET.get("motivo", "")
+    results = aspirant_results(request, run, aspirant)
     return {
         "result": result,
         "row": aspirant_row(result) if result else None,
@@ -232,6 +231,7 @@ def aspirant_context(request, run, aspirant):
         "chart": dispersion_chart(units),
         "page": paginate(request, filter_by_motive(results, motive)),
         "motive": motive,
+        "motive_label": dict(motive_options()).get(motive, ""),
         "motive_options": motive_options(),
     }
 
@@ -256,6 +256,7 @@ class ExportView(PolicyRequiredMixin, View):
             return csv_response(f"{name}-aspirantes.csv", ASPIRANT_HEADER, aspirant_rows(run))
         sheets = [
             ("Aspirantes", ASPIRANT_HEADER, aspirant_rows(run)),
+            ("Dispersión", DISPERSION_HEADER, dispersion_rows(run)),
             ("Apoyos", SUPPORT_HEADER, support_rows(run)),
         ]
         return xlsx_response(f"{name}.xlsx", sheets)
@@ -367,3 +368,21 @@ class PortalResultsView(AspirantRequiredMixin, View):
         if run is not None:
             context.update(aspirant_context(request, run, aspirant))
         return render(request, "verification/portal.html", context)
+
+
+class PortalResultsExportView(AspirantRequiredMixin, View):
+    """The aspirant's own supports in the run shown (?run=, default the current one) with their
+    motivo, as CSV or XLSX, with the page's motivo filter."""
+
+    def get(self, request, fmt):
+        aspirant = portal_aspirant(request)
+        run = portal_run(request, aspirant)
+        if run is None:
+            raise Http404("Aún no hay compulsa de su cargo.")
+        results = aspirant_results(request, run, aspirant)
+        results = filter_by_motive(results, request.GET.get("motivo", ""))
+        detail = f"compulsa {run.pk} {fmt} {request.GET.urlencode()}"
+        log_access(request, "exportar", "resultados propios", aspirant.pk, detail)
+        rows = result_files.portal_rows(results)
+        name = f"mis-resultados-{aspirant.code}-compulsa-{run.pk}"
+        return list_response(fmt, name, "Mis apoyos", result_files.PORTAL_HEADER, rows)

@@ -133,6 +133,7 @@ def test_requests_without_a_token_or_with_an_unknown_one_are_401(client, auxilia
     assert unknown.status_code == 401
     assert unknown.json() == {
         "detail": "El token no es válido. Inicie sesión de nuevo.",
+        "code": "token_invalid",
         "errors": [],
     }
     malformed = client.get(PROFILE_URL, HTTP_AUTHORIZATION="Token a b")

@@ -108,19 +108,20 @@ def test_the_invitation_link_sets_the_password_and_opens_the_app(client, aspiran
     assert login.status_code == 201
     # The link is used up.
     again = client.get(path, follow=True).content.decode()
-    assert "Enlace no válido" in again
+    assert "Este enlace ya no es válido" in again
 
 
 def test_an_invitation_link_never_resets_another_role(client, aspirant):
-    from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    from apoyo.aspirants.invitations import invitation_tokens
+
     user = aspirant.user
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = invitation_tokens.make_token(user)
     page = client.get(reverse("auxiliaries:invitation", args=[uid, token]), follow=True)
-    assert "Enlace no válido" in page.content.decode()
+    assert "Este enlace ya no es válido" in page.content.decode()
 
 
 def test_a_failing_mail_server_keeps_the_registration(client, aspirant, monkeypatch):
@@ -249,7 +250,8 @@ def test_deactivating_an_auxiliary_revokes_their_tokens_and_blocks_the_app(clien
     assert not auxiliary.active and not auxiliary.user.is_active
     assert ApiToken.objects.filter(user=auxiliary.user, revoked_at__isnull=True).count() == 0
     assert check_key(key)[0] is None
-    assert client.get(PROFILE_URL, **auth(key)).status_code == 401
+    refused = client.get(PROFILE_URL, **auth(key))
+    assert (refused.status_code, refused.json()["code"]) == (403, "account_deactivated")
     body = {"username": auxiliary.user.username, "password": PASSWORD}
     login = client.post(SESSION_URL, body, content_type="application/json")
     assert login.status_code == 400

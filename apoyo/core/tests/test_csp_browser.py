@@ -95,6 +95,16 @@ def open_page(page, url):
     return response
 
 
+def wait_until_controlled(page, seconds=15):
+    """Polled from the test, not with wait_for_function: its predicate runs through eval, which
+    the very policy under test forbids once the first check fails."""
+    for _ in range(seconds * 10):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("El service worker no tomó el control de la página.")
+
+
 def screenshot(page, artifacts_dir, name, size):
     page.set_viewport_size(size)
     page.screenshot(path=os.path.join(artifacts_dir, name), full_page=True)
@@ -284,7 +294,7 @@ def test_capture_app_installs_its_worker_and_shows_photos_under_the_policy(
     page.get_by_role("button", name="Entrar").click()
     expect(page.get_by_text("A-07 · ROSA MENDOZA LOPEZ")).to_be_visible()
     # worker-src and manifest-src: the service worker takes control of the page.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until_controlled(page)
 
     photo = tmp_path / "frente.png"
     photo.write_bytes(png(400, 250))

@@ -198,6 +198,13 @@ def test_several_disagreeing_parts_are_named_in_one_warning():
     assert "revise el apellido paterno y el apellido materno" in warning
 
 
+def test_the_expected_letters_are_the_names_never_the_keys_x_placeholders():
+    [warning] = elector_key_warnings("XXVLJN80070501M100", "Margarita", "Gómez", "Velázquez")
+    assert "(se esperaba GMVLMR): revise el nombre." in warning
+    [warning] = elector_key_warnings("GXPRXX80070501M100", "Margarita", "Gómez", "Velázquez")
+    assert "(se esperaba GMVLMR): revise el apellido materno." in warning
+
+
 def test_x_in_the_key_matches_any_letter():
     assert elector_key_warnings("XXVLXX80070501M100", "Margarita", "Gómez", "Velázquez") == []
 

@@ -324,3 +324,34 @@ def test_the_catalogue_is_written_in_bulk_not_a_query_per_section(django_assert_
     with django_assert_max_num_queries(40):
         counts = import_geo(SONORA_CATALOGUE)
     assert counts["sections_created"] == 1533
+
+
+# Accented municipality names ----------------------------------------------------------------------
+
+
+def test_the_bundled_sonora_catalogue_keeps_the_accents_of_capital_letters():
+    import_geo(SONORA_CATALOGUE)
+    names = dict(Municipality.objects.filter(state=26).values_list("number", "name"))
+    assert (names[62], names[6], names[24], names[66]) == ("Álamos", "Átil", "Ímuris", "Ónavas")
+    assert "Alamos" not in names.values()
+
+
+def test_a_reimport_without_accents_keeps_the_accented_name(tmp_path):
+    import_geo(write_csv(tmp_path, ["26,1109,62,Álamos,21,7,Urbana"]))
+    import_geo(write_csv(tmp_path, ["26,1109,62,Alamos,21,7,Urbana"], name="ine.csv"))
+    assert Municipality.objects.get(state=26, number=62).name == "Álamos"
+    import_geo(write_csv(tmp_path, ["26,1109,62,Álamos de Sonora,21,7,Urbana"], name="b.csv"))
+    assert Municipality.objects.get(state=26, number=62).name == "Álamos de Sonora"
+
+
+def test_the_migration_accents_names_loaded_before(tmp_path):
+    import importlib
+
+    from django.apps import apps
+
+    import_geo(write_csv(tmp_path, ["26,1109,62,Alamos,21,7,Urbana", "26,45,6,Atil,3,1,Mixta"]))
+    Municipality.objects.filter(number=6).update(name="Atil (editado)")
+    migration = importlib.import_module("apoyo.geo.migrations.0003_accented_municipality_names")
+    migration.accent_names(apps, None)
+    names = dict(Municipality.objects.values_list("number", "name"))
+    assert names == {62: "Álamos", 6: "Atil (editado)"}

@@ -38,8 +38,11 @@ def test_demo_loads_consulta_son_2020_1_as_it_happened_and_a_request_to_assign(m
     assert timezone.localtime(answer.forwarded_at).date() == datetime.date(2020, 6, 10)
     assert "No existe un módulo de carga masiva" in answer.text
 
+    # UTVOPL opened the seed to assign it; the new request waits unread.
+    assert seed.ine_read_by.username == "ine.utvopl" and seed.ine_read_at == seed.created_at
     waiting = Consultation.objects.get(status=Status.REGISTERED)
     assert waiting.folio == f"SOLICITUD/SON/{timezone.localdate().year}/1"
+    assert waiting.ine_read_at is None
 
     load_sivople_demo()  # loading twice adds nothing
     assert Consultation.objects.count() == 2

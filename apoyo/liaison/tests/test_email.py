@@ -13,7 +13,7 @@ from apoyo.accounts.models import Notification
 from apoyo.liaison.answers import approve_answer, forward_answer, save_answer
 from apoyo.liaison.assignments import assign, reassign
 from apoyo.liaison.models import Assignment, Event, EventKind
-from apoyo.liaison.tests.helpers import World, area, member
+from apoyo.liaison.tests.helpers import World, area, docx, member, pdf
 
 SONORA = ZoneInfo("America/Hermosillo")
 REGISTERED = datetime.datetime(2020, 6, 1, 19, 8, tzinfo=SONORA)
@@ -161,3 +161,23 @@ def test_the_opl_hears_of_a_forwarded_answer_and_utvopl_of_new_and_approved_item
     assert sorted(address for m in answered for address in m.to) == sorted(
         [world.opl.email, world.opl_admin.email]
     )
+
+
+def test_the_assignment_mail_lists_the_opl_attachments_with_their_links(
+    world, mailoutbox, settings
+):
+    settings.APOYO_BASE_URL = "http://127.0.0.1:8102"
+    consultation = world.register(files=[pdf("IEE-PRESI-137-2020.pdf"), docx("anexo.docx")])
+    assign(world.utvopl, consultation, [area("DERFE")])
+    (mail, *_) = [m for m in mailoutbox if m.subject == SUBJECT]
+    files = consultation.attachments.order_by("pk")
+    assert "Anexos del OPL: 2" in mail.body
+    for attachment in files:
+        link = f"http://127.0.0.1:8102/sivople/anexos/{attachment.pk}/"
+        assert f"  - {attachment.original_name} (" in mail.body and link in mail.body
+
+
+def test_an_assignment_without_attachments_says_so(world, mailoutbox):
+    assign(world.utvopl, world.register(), [area("DERFE")])
+    (mail, *_) = [m for m in mailoutbox if m.subject == SUBJECT]
+    assert "Anexos del OPL: ninguno" in mail.body

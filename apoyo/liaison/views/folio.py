@@ -19,7 +19,7 @@ from apoyo.liaison.forms import (
 )
 from apoyo.liaison.models import Answer, Attachment
 from apoyo.liaison.views.common import SivopleMixin, page, visible_consultation
-from apoyo.liaison.workflow import WorkflowError, register
+from apoyo.liaison.workflow import WorkflowError, mark_read, register
 
 
 class RegisterView(SivopleMixin, View):
@@ -58,7 +58,9 @@ class RegisterView(SivopleMixin, View):
 
 class DetailView(SivopleMixin, View):
     def get(self, request, pk):
-        return render_detail(request, visible_consultation(request, pk))
+        consultation = visible_consultation(request, pk)
+        mark_read(request.user, consultation)
+        return render_detail(request, consultation)
 
 
 def render_detail(request, consultation, status=200, **forms):

@@ -5,8 +5,9 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views import View
 
+from apoyo.core.search import no_results_message
 from apoyo.liaison.forms import FilterForm
-from apoyo.liaison.inbox import consultations_for, filter_consultations, inbox
+from apoyo.liaison.inbox import consultations_for, filter_consultations, inbox, with_deadlines
 from apoyo.liaison.views.common import SivopleMixin, page
 
 
@@ -28,10 +29,13 @@ class ConsultationListView(SivopleMixin, View):
         page_obj = Paginator(consultations, settings.APOYO_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        today = timezone.localdate()
+        page_obj.object_list = with_deadlines(page_obj.object_list, today)
         context = {
             "form": form,
             "page_obj": page_obj,
-            "today": timezone.localdate(),
+            "today": today,
             "query": request.GET.urlencode(),
+            "empty": no_results_message(form.cleaned_data.get("q") if form.is_valid() else ""),
         }
         return page(request, "liaison/list.html", context)

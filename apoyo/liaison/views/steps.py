@@ -144,7 +144,7 @@ class AnswerView(SivopleMixin, View):
                 "o respondida, o el turno ya no está vigente.",
             )
             return redirect("liaison:detail", pk=consultation.pk)
-        initial = {"text": answer.text} if answer else {}
+        initial = {"text": answer.text, "ine_folio": answer.ine_folio} if answer else {}
         return self.render(
             request, assignment, consultation, answer, AnswerForm(answer, initial=initial)
         )
@@ -162,6 +162,7 @@ class AnswerView(SivopleMixin, View):
                 data["text"],
                 files=data["files"],
                 remove=data.get("remove") or (),
+                ine_folio=data["ine_folio"],
             )
         except WorkflowError as exc:
             messages.error(request, str(exc))

@@ -29,6 +29,7 @@ from apoyo.supports.models.support import (  # noqa: F401
     SupportChange,
     inconsistencies_for_state,
     initial_status,
+    search_name_of,
 )
 from apoyo.supports.models.upload import (  # noqa: F401
     IssueKind,

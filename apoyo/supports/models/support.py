@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apoyo.accounts.scoping import scoped_manager
+from apoyo.core.search import search_text
 
 
 class Inconsistency(models.Model):
@@ -104,6 +105,14 @@ class Cedula(models.Model):
         return f"Cédula {self.reference}"
 
 
+NAME_FIELDS = frozenset({"name", "paternal_surname", "maternal_surname"})
+
+
+def search_name_of(name, paternal_surname, maternal_surname):
+    """Support.search_name of a name: surname first, as core.search.search_text writes it."""
+    return search_text(f"{paternal_surname} {maternal_surname} {name}")
+
+
 class Support(models.Model):
     """One citizen's support for one aspirant, whatever channel it came through."""
 
@@ -128,6 +137,18 @@ class Support(models.Model):
     paternal_surname = models.CharField("apellido paterno", max_length=120, blank=True)
     maternal_surname = models.CharField("apellido materno", max_length=120, blank=True)
     elector_key = models.CharField("clave de elector", max_length=18)
+    # The full name as searches read it (core.search: no accents, Ñ as N), surname first as the
+    # lists and the roll print it; kept by save() and by the carga masiva's insert (search_name_of).
+    # Indexed for prefix search by migration 0012 (the index differs per database). db_default:
+    # rows inserted with another column list (the benchmark) still satisfy NOT NULL.
+    search_name = models.CharField(
+        "nombre para búsqueda",
+        max_length=370,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
     ocr = models.CharField("OCR", max_length=13, blank=True)
     # The app accepts the CIC of credenciales D to H instead of the OCR. db_default: the carga
     # masiva inserts rows with its own column list.
@@ -228,6 +249,15 @@ class Support(models.Model):
     def __str__(self):
         return f"{self.elector_key} ({self.aspirant.code})"
 
+    def save(self, *args, **kwargs):
+        """Every write through the model (manual capture, pre-capture, app, correction, ruling)
+        keeps search_name with the name it was saved with."""
+        self.search_name = search_name_of(self.name, self.paternal_surname, self.maternal_surname)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def reference(self):
         return self.cedula.reference if self.cedula_id else ""
@@ -258,6 +288,8 @@ class ChangeAction(models.TextChoices):
     REJECTION_PROPOSED = "rejection_proposed", "Mesa de control: rechazo por confirmar"
     REJECTION_CONFIRMED = "rejection_confirmed", "Mesa de control: rechazo confirmado"
     REJECTION_OVERTURNED = "rejection_overturned", "Mesa de control: rechazo no confirmado"
+    # The citizen said, through the public consulta ciudadana, that they did not give it.
+    CITIZEN_DISOWNED = "citizen_disowned", "Desconocido por la persona ciudadana"
 
 
 class SupportChange(models.Model):

@@ -56,10 +56,14 @@ class Upload(JobProgress):
     )
     stored = models.PositiveIntegerField("guardadas", default=0)
     skipped = models.PositiveIntegerField("omitidas (ya registradas)", default=0)
+    # A failed upload is retried only when running it again can succeed (the job crashed or the
+    # database refused the write), never when the file itself was refused for its content.
+    retryable = models.BooleanField("se puede reintentar", default=False)
     reverted_at = models.DateTimeField("revertida", null=True, blank=True)
     reverted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    revert_reason = models.CharField("motivo de la reversión", max_length=200, blank=True)
 
     objects = scoped_manager(
         state_path="aspirant__office__process__state", aspirant_path="aspirant"
@@ -85,6 +89,10 @@ class Upload(JobProgress):
         if not self.rows_total:
             return 0
         return min(90, 90 * self.rows_read // self.rows_total)
+
+    @property
+    def can_retry(self):
+        return self.status == UploadStatus.FAILED and self.retryable
 
     @property
     def can_revert(self):

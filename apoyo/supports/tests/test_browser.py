@@ -51,7 +51,7 @@ def test_capturist_captures_a_cedula_and_the_aspirant_sees_it(page, live_server,
     expect(page.get_by_label("Nombre(s)")).to_be_focused()
 
     type_row(page, "ana", "peña", "ruiz", "PXRZAN9002302", "0000000000001")
-    expect(page.get_by_text("La clave de elector")).to_be_visible()
+    expect(page.get_by_text("La clave de elector debe")).to_be_visible()
     expect(page.get_by_label("Clave de elector")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Clave de elector")).to_be_focused()
     page.get_by_label("Clave de elector").fill("PXRZAN90023026M002")

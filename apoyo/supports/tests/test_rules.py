@@ -193,7 +193,7 @@ def test_comment_keeps_its_case():
         ({"TIPO_INCONSISTENCIA": "foto"}, "TIPO_INCONSISTENCIA", "no está en el catálogo"),
         ({"COMENTARIO": "x" * 501}, "COMENTARIO", "500 caracteres"),
         ({"FECHA_APOYO": "mañana"}, "FECHA_APOYO", "Fecha ilegible «mañana»"),
-        ({"FECHA_APOYO": "31/02/2021"}, "FECHA_APOYO", "Fecha ilegible"),
+        ({"FECHA_APOYO": "31/02/2021"}, "FECHA_APOYO", "Fecha inexistente «31/02/2021»"),
         ({"FECHA_APOYO": 12345}, "FECHA_APOYO", "Fecha ilegible"),
         ({"FECHA_APOYO": True}, "FECHA_APOYO", "Fecha ilegible"),
         ({"FECHA_APOYO": "2021-02-01"}, "FECHA_APOYO", "fuera del periodo"),
@@ -334,11 +334,22 @@ def test_missing_support_date_uses_the_default_date_without_period_check(value):
     assert row.support_date == outside
 
 
-@pytest.mark.parametrize("value", [19999, 80001, "2021/13/01", "1/1/21", "2021-1-32", float("nan")])
+@pytest.mark.parametrize(
+    "value", [19999, 80001, "2021/13/01", "1/1/21", "31.02.2021", float("nan")]
+)
 def test_unreadable_dates_and_absurd_serials_are_rejected(value):
     error = single_error(valid_raw(FECHA_APOYO=value))
     assert error.message.startswith("Fecha ilegible «")
     assert error.message.endswith("»: use AAAA-MM-DD o DD/MM/AAAA.")
+
+
+@pytest.mark.parametrize(
+    "value", ["31/02/2021", "2021-02-29", " 30-02-2021 ", "2021-1-32", "31/04/2021 10:30"]
+)
+def test_a_written_date_missing_from_the_calendar_says_it_does_not_exist(value):
+    error = single_error(valid_raw(FECHA_APOYO=value))
+    assert error.column == "FECHA_APOYO"
+    assert error.message == f"Fecha inexistente «{value.strip()}»: revise el día y el mes."
 
 
 _CELLS = {
@@ -362,6 +373,9 @@ _CELLS = {
             "20/12/2020",
             "2019-01-01",
             "31/02/2021",
+            "2021-02-29",
+            " 30-02-2021 ",
+            "2021/13/01",
             date(2021, 1, 5),
             44197.0,
         ]
@@ -380,6 +394,11 @@ def test_the_common_path_agrees_with_the_full_validation(raw):
     full_row, full_errors = rules._validate_in_full(raw, codes, period, date(2020, 12, 16))
     if fast is not None:
         assert full_errors == [] and full_row == fast
+    # Whichever path a row takes, the answer and its Spanish messages are the full rules' own.
+    public = rules.validate_support_row(
+        raw, inconsistency_codes=codes, period=period, default_date=date(2020, 12, 16)
+    )
+    assert public == (full_row, full_errors)
 
 
 def test_an_ordinary_row_takes_the_common_path():

@@ -116,12 +116,45 @@ def test_only_an_opl_administrator_reverts(
         django_capture_on_commit_callbacks,
     )
     url = reverse("uploads:revert", args=[upload.pk])
-    assert client.post(url).status_code == 403
+    assert client.post(url, {"reason": "duplicada"}).status_code == 403
+    assert "Revertir carga" not in client.get(reverse("uploads:detail", args=[upload.pk])).text
     client.force_login(make_user(Role.OPL_ADMIN))
-    client.post(url)
+    client.post(url, {"reason": "duplicada"})
     assert Support.objects.get().status == Status.WITHDRAWN
     upload.refresh_from_db()
     assert upload.status == UploadStatus.REVERTED
+
+
+def test_a_revert_asks_for_the_reason_shows_it_and_confirms(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    _, upload = post_file(
+        client,
+        aspirant,
+        write_csv(tmp_path / "a.csv", [good_row(1), good_row(2)]),
+        django_capture_on_commit_callbacks,
+    )
+    admin = make_user(Role.OPL_ADMIN, first_name="Rosa")
+    client.force_login(admin)
+    detail = reverse("uploads:detail", args=[upload.pk])
+    url = reverse("uploads:revert", args=[upload.pk])
+    assert f'href="{url}"' in client.get(detail).text
+    form = client.get(url)
+    assert form.status_code == 200 and "Motivo de la reversión" in form.text
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400 and "Indique el motivo de la reversión" in refused.text
+    assert Support.objects.filter(status=Status.WITHDRAWN).count() == 0
+    done = client.post(url, {"reason": "Archivo de otro aspirante"}, follow=True)
+    page = done.text
+    assert f"Carga {upload.pk} revertida: 2 apoyos retirados" in page
+    assert "«Archivo de otro aspirante»" in page
+    assert "Motivo de la reversión" in page and "Archivo de otro aspirante" in page
+    support = Support.objects.first()
+    assert support.withdrawal_reason == "carga revertida: Archivo de otro aspirante"
+    shown = client.get(reverse("supports:detail", args=[support.pk])).text
+    assert "carga revertida: Archivo de otro aspirante" in shown
+    listing = client.get(reverse("uploads:list")).text
+    assert "Motivo: Archivo de otro aspirante" in listing
 
 
 def test_oversized_request_is_refused_before_reading_the_body(
@@ -156,14 +189,63 @@ def test_templates_download(client, capturist):
     assert client.get(reverse("uploads:template", args=["pdf"])).status_code == 404
 
 
-def test_failed_upload_can_be_retried(
+def test_a_file_refused_for_its_content_shows_a_failed_state_without_retry(
     client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
 ):
     path = tmp_path / "a.csv"
     path.write_text("NOMBRE\nJUAN\n", encoding="utf-8")
     _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
     assert upload.status == UploadStatus.FAILED
+    page = client.get(reverse("uploads:detail", args=[upload.pk])).text
+    assert 'class="card failed"' in page and '<span class="badge fails">Falló</span>' in page
+    assert "<progress" not in page and "Reintentar" not in page
+    assert "rechazado por su contenido" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("uploads:retry", args=[upload.pk]), follow=True)
+    assert "Esta carga no se reintenta" in response.text
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.FAILED and "NUMERO_REFERENCIA" in upload.message
+
+
+def test_an_upload_that_crashed_offers_retry_and_runs_again(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    from apoyo.uploads import services as uploads
+
+    real_insert = uploads.insert_rows
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("la base no responde")
+
+    monkeypatch.setattr(uploads, "insert_rows", crash)
+    path = write_csv(tmp_path / "a.csv", [good_row(1)])
+    _, upload = post_file(client, aspirant, path, django_capture_on_commit_callbacks)
+    assert upload.status == UploadStatus.FAILED
+    page = client.get(reverse("uploads:detail", args=[upload.pk])).text
+    assert 'class="card failed"' in page and "<progress" not in page
+    assert "Reintentar" in page
+    monkeypatch.setattr(uploads, "insert_rows", real_insert)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("uploads:retry", args=[upload.pk]))
     upload.refresh_from_db()
-    assert upload.status == UploadStatus.FAILED and "NUMERO_REFERENCIA" in upload.message
+    assert (upload.status, upload.stored) == (UploadStatus.DONE, 1)
+
+
+def test_the_upload_page_lists_stored_rows_with_warnings_naming_the_expected_letters(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    # A clave of GARCIA LOPEZ JUAN typed for GARCIA LOPEZ MARIO: the name implies GRLPMR.
+    warned = ["F-1", "MARIO", "GARCIA", "LOPEZ", "GRLPJN85010126H001", "1234567890123", "", ""]
+    fine = ["F-1", "JUAN", "GARCIA", "LOPEZ", "GRLPJN85010126H002", "1234567890124", "", ""]
+    _, upload = post_file(
+        client,
+        aspirant,
+        write_csv(tmp_path / "a.csv", [warned + ["2020-12-20"], fine + ["2020-12-20"]]),
+        django_capture_on_commit_callbacks,
+    )
+    assert upload.stored == 2
+    page = client.get(reverse("uploads:detail", args=[upload.pk])).text
+    assert "Filas guardadas con advertencias" in page
+    assert "(se esperaba GRLPMR): revise el nombre." in page
+    assert "GRLPJN85010126H002" not in page
+    assert AccessLog.objects.filter(object_type="advertencias de una carga").exists()

@@ -127,6 +127,8 @@ def test_rejected_rows_report_row_column_and_spanish_reason(aspirant, tmp_path):
     assert set(row4) == {"OCR", "FECHA_APOYO"}
     assert "notación científica" in row4["OCR"]
     assert "periodo" in row4["FECHA_APOYO"]
+    row3 = {column: reason for row, column, reason in found if row == 3}
+    assert row3["FECHA_APOYO"] == "Fecha inexistente «31/02/2021»: revise el día y el mes."
     values = upload.issues.filter(row_number=4).first().values
     assert values["OCR"] == "1.234E+12"
 
@@ -251,6 +253,7 @@ def test_failure_while_storing_leaves_nothing_and_can_be_rerun(aspirant, tmp_pat
     run_upload(upload)
     assert upload.status == UploadStatus.FAILED
     assert "no se guardó ninguna fila" in upload.message
+    assert upload.can_retry
     assert not Support.objects.exists()
     assert not upload.issues.exists()
     monkeypatch.setattr(uploads, "insert_rows", real_insert)
@@ -258,18 +261,61 @@ def test_failure_while_storing_leaves_nothing_and_can_be_rerun(aspirant, tmp_pat
     assert (upload.status, upload.stored) == ("done", 100)
 
 
+def test_a_crash_while_validating_fails_the_upload_as_retryable(aspirant, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "a.csv", [good_row(1)])
+
+    def crash(*args, **kwargs):
+        raise MemoryError("sin memoria")
+
+    monkeypatch.setattr(uploads, "validate_file", crash)
+    with open(path, "rb") as source:
+        upload = register_upload(None, aspirant, source, path.name)
+    run_upload(upload)
+    upload.refresh_from_db()
+    assert (upload.status, upload.retryable) == (UploadStatus.FAILED, True)
+    assert "error del sistema" in upload.message and upload.finished_at is not None
+    monkeypatch.undo()
+    run_upload(upload)
+    upload.refresh_from_db()
+    assert (upload.status, upload.stored, upload.retryable) == (UploadStatus.DONE, 1, False)
+
+
+def test_a_file_refused_for_its_content_is_not_retryable(aspirant, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("NOMBRE\nJUAN\n", encoding="utf-8")
+    upload = upload_file(aspirant, path)
+    assert upload.status == UploadStatus.FAILED and "NUMERO_REFERENCIA" in upload.message
+    assert not upload.retryable and not upload.can_retry
+
+
 def test_revert_withdraws_supports_with_reason_and_history(aspirant, tmp_path):
     admin = make_user(Role.OPL_ADMIN)
     upload = upload_file(aspirant, write_csv(tmp_path / "a.csv", [good_row(1), good_row(2)]))
-    assert revert_upload(admin, upload) == 2
+    assert revert_upload(admin, upload, "  archivo  del aspirante equivocado ") == (2, None)
     assert upload.status == UploadStatus.REVERTED
+    assert upload.revert_reason == "archivo del aspirante equivocado"
     assert set(Support.objects.values_list("status", "withdrawal_reason")) == {
-        (Status.WITHDRAWN, "carga revertida")
+        (Status.WITHDRAWN, "carga revertida: archivo del aspirante equivocado")
     }
-    assert SupportChange.objects.filter(new_value__contains="carga revertida").count() == 2
-    assert revert_upload(admin, upload) == 0
+    history = SupportChange.objects.filter(
+        new_value=f"Retirado: carga revertida: archivo del aspirante equivocado (carga {upload.pk})"
+    )
+    assert history.count() == 2
+    count, error = revert_upload(admin, upload, "otra vez")
+    assert count == 0 and "no se puede revertir" in error
     again = upload_file(aspirant, write_csv(tmp_path / "b.csv", [good_row(1)]))
     assert again.stored == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_a_revert_without_a_reason_is_refused_and_changes_nothing(aspirant, tmp_path, reason):
+    admin = make_user(Role.OPL_ADMIN)
+    upload = upload_file(aspirant, write_csv(tmp_path / "a.csv", [good_row(1)]))
+    count, error = revert_upload(admin, upload, reason)
+    assert count == 0 and error.startswith("Indique el motivo de la reversión")
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.DONE
+    assert Support.objects.get().status == Status.PRELIMINARY
 
 
 def test_command_prints_json_summary_last_and_writes_error_report(aspirant, tmp_path, capsys):

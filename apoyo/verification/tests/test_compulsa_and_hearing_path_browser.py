@@ -67,7 +67,7 @@ def review_heading(page, elector_key):
 def valid_cell(page, aspirant):
     """The «Válidos» cell of the aspirant's row in the results table of the office."""
     table = page.get_by_role("table", name=re.compile("^Resultados por aspirante"))
-    return table.locator("tbody tr").filter(has_text=aspirant.full_name).locator("td").nth(3)
+    return table.locator("tbody tr").filter(has_text=aspirant.full_name).locator("td").nth(1)
 
 
 def build():

@@ -300,7 +300,7 @@ def test_exports_have_the_contract_headers_and_neutralise_formulas(client, offic
     response = client.get(url("resultados", "xlsx"))
     assert f"resultados-{office.code}-compulsa-{run.pk}.xlsx" in response["Content-Disposition"]
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert workbook.sheet_names == ["Aspirantes", "Apoyos"]
+    assert workbook.sheet_names == ["Aspirantes", "Dispersión", "Apoyos"]
     sheet = workbook.get_sheet_by_name("Apoyos").to_python()
     assert sheet[0] == SUPPORT_HEADER and sheet[-1][1] == "'=HYPERLINK(1)"
     assert workbook.get_sheet_by_name("Aspirantes").to_python()[0] == ASPIRANT_HEADER

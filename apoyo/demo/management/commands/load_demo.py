@@ -15,5 +15,6 @@ class Command(BaseCommand):
         if options["if_empty"] and not is_empty():
             self.stdout.write("La base de datos ya tiene datos: no se cargó la demostración.")
             return
+        self.stdout.write("Cargando los datos de demostración (uno o dos minutos)…")
         load_demo()
         self.stdout.write(self.style.SUCCESS("Datos de demostración cargados."))
