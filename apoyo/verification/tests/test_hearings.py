@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Notification, Role
 from apoyo.processes.models import Holiday
+from apoyo.processes.workdays import national_days_of_rest
 from apoyo.supports.models import ChangeAction, SupportChange
 from apoyo.testing.factories import (
     elector_key,
@@ -82,11 +83,22 @@ def next_monday(after):
     return after + timedelta(days=7 - after.weekday())
 
 
+def quiet_monday(after):
+    """The first Monday after `after` with no national day of rest in the next two weeks, so a
+    test's own holidays are the only ones (Christmas or 16 September would shift the count)."""
+    monday = next_monday(after)
+    fortnight = [monday + timedelta(days=n) for n in range(14)]
+    while any(day in national_days_of_rest(day.year) for day in fortnight):
+        monday = next_monday(monday)
+        fortnight = [monday + timedelta(days=n) for n in range(14)]
+    return monday
+
+
 # Opening the window ------------------------------------------------------------------------------
 
 
 def test_the_window_ends_after_five_working_days_skipping_weekends_and_holidays(h, admin):
-    monday = next_monday(hearings.today() + timedelta(days=7))
+    monday = quiet_monday(hearings.today() + timedelta(days=7))
     Holiday.objects.create(date=monday + timedelta(days=1), name="Día inhábil nacional")
     Holiday.objects.create(date=monday + timedelta(days=3), name="Día de Sonora", state_id=26)
     Holiday.objects.create(date=monday + timedelta(days=2), name="Otra entidad", state_id=14)
@@ -98,7 +110,7 @@ def test_the_window_ends_after_five_working_days_skipping_weekends_and_holidays(
 
 
 def test_a_window_started_on_a_saturday_counts_from_monday(h, admin):
-    saturday = next_monday(hearings.today()) + timedelta(days=5)
+    saturday = quiet_monday(hearings.today()) + timedelta(days=5)
     window = hearings.open_window(admin, h.office, saturday, working_days=3)
     assert window.end_date == saturday + timedelta(days=4)  # Mon, Tue, Wed
 
