@@ -214,6 +214,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id first (accounts/hashers.py says why); the others verify older hashes, rewritten at sign-in.
+PASSWORD_HASHERS = ["apoyo.accounts.hashers.Argon2idPasswordHasher"] + [
+    f"django.contrib.auth.hashers.{name}PasswordHasher"
+    for name in ("PBKDF2", "PBKDF2SHA1", "Scrypt")
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -107,7 +107,8 @@ def is_valid_ocr(ocr: str) -> bool:
 # Capture warnings: the clave against the names -----------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
+# A carga masiva of 100,000 rows holds some 20,000 distinct birth dates.
+@functools.lru_cache(maxsize=65536)
 def _birth_date_of_digits(digits: str) -> date | None:
     year = int(digits[:2])
     century = 1900 if year > date.today().year % 100 else 2000
@@ -191,7 +192,9 @@ def _join_spanish(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " y " + items[-1]
 
 
-def _letters_warning(key: str, name: str, paternal: str, maternal: str) -> str | None:
+# Only the key's six letters matter, and they repeat with the names across a file's rows.
+@functools.lru_cache(maxsize=65536)
+def _letters_warning(letters: str, name: str, paternal: str, maternal: str) -> str | None:
     """Warn when the six letters of the key do not agree with the captured names (DOMAIN
     "Identity formats": warn, do not reject)."""
     all_variants = (_surname_variants(paternal), _surname_variants(maternal), _name_variants(name))
@@ -199,14 +202,14 @@ def _letters_warning(key: str, name: str, paternal: str, maternal: str) -> str |
     disagreeing = []
     for (start, label), variants in zip(_KEY_PARTS, all_variants, strict=True):
         # The letters the names imply, never the key's own X placeholders.
-        matching = _matching_variant(key[start : start + 2], variants)
+        matching = _matching_variant(letters[start : start + 2], variants)
         expected.append(matching or variants[0])
         if matching is None:
             disagreeing.append(label)
     if not disagreeing:
         return None
     return (
-        f"Las letras de la clave de elector ({key[:6]}) no coinciden con el nombre capturado "
+        f"Las letras de la clave de elector ({letters}) no coinciden con el nombre capturado "
         f"(se esperaba {''.join(expected)}): revise {_join_spanish(disagreeing)}."
     )
 
@@ -221,7 +224,7 @@ def elector_key_warnings(
     if ELECTOR_KEY_RE.fullmatch(key) is None:
         return []
     warnings = []
-    letters = _letters_warning(key, name, paternal_surname, maternal_surname)
+    letters = _letters_warning(key[:6], name, paternal_surname, maternal_surname)
     if letters:
         warnings.append(letters)
     if elector_key_birth_date(key) is None:

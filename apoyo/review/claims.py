@@ -42,9 +42,11 @@ def unclaimed(rows, user, support_field="pk"):
 
 
 def held_by_others(supports, user):
-    """How many of `supports` other revisors have open (read from the few live claims, not by
-    walking the queue)."""
-    return live_claims().exclude(reviewer=user).filter(support__in=supports.values("pk")).count()
+    """How many of `supports` other revisors have open: the few live claims first, then only
+    their supports looked up in the queue (as `support__in=<queue>` the database would build the
+    whole queue to test a handful of rows)."""
+    claimed = list(live_claims().exclude(reviewer=user).values_list("support_id", flat=True))
+    return supports.filter(pk__in=claimed).count() if claimed else 0
 
 
 def holder_elsewhere(user, support):

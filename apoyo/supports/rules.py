@@ -87,7 +87,7 @@ class SupportRow(NamedTuple):
 # Raw cell values ----------------------------------------------------------------------------------
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     """A missing key, None or a text of only spaces is an empty cell."""
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -299,7 +299,7 @@ def _support_date(value: object, period: tuple[date, date], default_date: date) 
     upload date, unchecked against the period (CONTRACT upload_supports, settled cases);
     otherwise it must be readable and inside the collection period, bounds included. A date
     holding a time counts by its date."""
-    if _is_blank(value):
+    if is_blank(value):
         return default_date
     found = read_date(value)
     if found is None:
@@ -359,15 +359,15 @@ def _common_valid_row(get, codes, period, default_date) -> SupportRow | None:
     comment = " ".join(comment.split()) if comment else ""
     if len(comment) > MAX_COMMENT_LENGTH or (not comment and code in COMMENT_REQUIRED_CODES):
         return None
-    written = not _is_blank(day)
-    support_date = _common_date(day, period) if written else default_date
+    written = not is_blank(day)
+    support_date = common_date(day, period) if written else default_date
     if support_date is None:
         return None
     row = (reference, name, paternal, maternal, key, ocr, code, comment, support_date, written)
     return SupportRow(*row)
 
 
-def _common_date(value, period):
+def common_date(value, period):
     kind = type(value)
     if kind is str:
         found = date_from_text(value.strip())
@@ -407,7 +407,7 @@ def validate_support_row(
 def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_required=True):
     """Every rule, column by column, with its Spanish message."""
     get = raw.get
-    ocr = "" if not ocr_required and _is_blank(get("OCR")) else _ocr(get("OCR"))
+    ocr = "" if not ocr_required and is_blank(get("OCR")) else _ocr(get("OCR"))
     paternal = _name_part(get("APELLIDO_PATERNO"), "APELLIDO_PATERNO", "El apellido paterno")
     maternal = _name_part(get("APELLIDO_MATERNO"), "APELLIDO_MATERNO", "El apellido materno")
     code = _inconsistency(get("TIPO_INCONSISTENCIA"), inconsistency_codes)
@@ -427,7 +427,7 @@ def _validate_in_full(raw, inconsistency_codes, period, default_date, ocr_requir
     if errors:
         return None, errors
     reference, name, _, _, _, elector_key, ocr, code, comment, support_date = results
-    written = not _is_blank(get("FECHA_APOYO"))
+    written = not is_blank(get("FECHA_APOYO"))
     fields = (paternal, maternal, elector_key, ocr, code, comment, support_date, written)
     return SupportRow(reference, name, *fields), errors
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -21,24 +21,68 @@ from apoyo.supports.forms import (
     WithdrawForm,
     show_collection_period,
 )
-from apoyo.supports.models import Channel, Inconsistency, Status, Support
+from apoyo.supports.models import Channel, Inconsistency, Status, Support, open_proposals
 from apoyo.supports.policies import can_correct_own_support
 from apoyo.supports.scans import support_images
 from apoyo.supports.search import search_supports
-from apoyo.supports.states import SupportState, filter_state, state_counts, with_state
+from apoyo.supports.states import SupportState, filter_state, results_model, with_state
+
+
+def grouped_counts(queryset, *by):
+    """Supports per (*by, status, channel) with how many of each group carry a tipo de
+    inconsistencia: one pass over the supports, without the per-row subqueries of with_state
+    (which the lists need only for the 50 rows of a page)."""
+    return (
+        queryset.order_by()
+        .values(*by, "status", "channel")
+        .annotate(n=Count("id"), rejected=Count("id", filter=Q(inconsistency__isnull=False)))
+    )
+
+
+def awaiting_count(queryset):
+    """Pending supports of `queryset` with an open four-eyes proposal: read from the proposals,
+    which are few, and never by probing every pending support."""
+    proposed = list(open_proposals().values_list("support_id", flat=True).distinct())
+    if not proposed:
+        return 0
+    return queryset.filter(status=Status.PENDING_REVIEW, pk__in=proposed).count()
+
+
+def verified_count(queryset):
+    """Accepted supports judged by a compulsa; only looked for when some compulsa judged any."""
+    results = results_model().objects
+    if not results.exists():
+        return 0
+    judged = Exists(results.filter(support=OuterRef("pk")))
+    accepted = queryset.filter(status=Status.PRELIMINARY, inconsistency__isnull=True)
+    return accepted.filter(judged).count()
 
 
 def status_counts(queryset):
     """Supports per derived state (supports.states) and per channel, for the summaries at the top
-    of lists and portals."""
-    by_state = state_counts(with_state(queryset))
-    rows = queryset.values("channel").annotate(n=Count("id")).order_by()
+    of lists and portals: the same figures as states.state_counts, from one grouped pass plus the
+    open proposals and, after a compulsa, the judged supports."""
+    totals = dict.fromkeys(Status.values, 0)
+    rejected = 0
     by_channel = {value: 0 for value, _ in Channel.choices}
-    for row in rows:
+    for row in grouped_counts(queryset):
+        totals[row["status"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
+        if row["status"] == Status.PRELIMINARY:
+            rejected += row["rejected"]
+    awaiting = awaiting_count(queryset) if totals[Status.PENDING_REVIEW] else 0
+    verified = verified_count(queryset) if totals[Status.PRELIMINARY] > rejected else 0
+    counts = {
+        SupportState.PENDING: totals[Status.PENDING_REVIEW] - awaiting,
+        SupportState.AWAITING: awaiting,
+        SupportState.REJECTED: rejected,
+        SupportState.ACCEPTED: totals[Status.PRELIMINARY] - rejected - verified,
+        SupportState.VERIFIED: verified,
+        SupportState.WITHDRAWN: totals[Status.WITHDRAWN],
+    }
     return {
-        "total": sum(n for _, _, n in by_state),
-        "by_state": by_state,
+        "total": sum(counts.values()),
+        "by_state": [(state.value, state.label, counts[state]) for state in SupportState],
         "by_channel": [(label, by_channel[value]) for value, label in Channel.choices],
     }
 

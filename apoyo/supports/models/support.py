@@ -237,6 +237,10 @@ class Support(models.Model):
                 condition=Q(status="pending_review"),
                 name="support_review_queue",
             ),
+            # The lists' order, newest first (Meta.ordering): a page of 50 reads 50 index entries
+            # instead of sorting every support of the entity. captured_at grows with time, so the
+            # carga masiva appends to its end.
+            models.Index(fields=["captured_at", "id"], name="support_newest_first"),
             # An auxiliary's own captures, newest first (the app's list); partial, so the other
             # channels pay nothing for it.
             models.Index(

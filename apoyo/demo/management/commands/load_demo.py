@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from apoyo.core.dbstats import refresh_statistics
 from apoyo.demo.services import is_empty, load_demo
 
 
@@ -17,4 +18,6 @@ class Command(BaseCommand):
             return
         self.stdout.write("Cargando los datos de demostración (uno o dos minutos)…")
         load_demo()
+        # The tables went from empty to thousands of rows: the planner must know (core.dbstats).
+        refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Datos de demostración cargados."))

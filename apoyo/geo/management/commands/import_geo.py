@@ -8,6 +8,10 @@ from apoyo.geo.services import GeoImportError, format_error, import_geo, summary
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = (
         "Importa el marco geográfico electoral (secciones, municipios y distritos) desde un CSV "
         "o XLSX. Si alguna fila tiene errores no se importa nada."

@@ -7,6 +7,10 @@ from apoyo.roll.services import import_ln_stats
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = (
         "Importa la Lista Nominal por sección publicada por el INE para una fecha de corte "
         "(columnas ENTIDAD, SECCION, LISTA_NOMINAL). Reemplaza las cifras de esa fecha."

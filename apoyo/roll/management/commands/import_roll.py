@@ -7,6 +7,10 @@ from apoyo.roll.services import import_roll
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = (
         "Importa un corte del Padrón Electoral / Lista Nominal (CSV, CSV.GZ o XLSX). Importar de "
         "nuevo la misma fecha de corte reemplaza ese corte y su Lista Nominal por sección."

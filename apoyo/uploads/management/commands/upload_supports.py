@@ -19,6 +19,10 @@ from apoyo.uploads.services import (
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = "Carga masiva de filas de cédulas de apoyo ciudadano (CSV o XLSX) para un aspirante."
 
     def add_arguments(self, parser):

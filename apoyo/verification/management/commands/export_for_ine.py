@@ -8,6 +8,10 @@ from apoyo.verification.exchange import EXPORT_HEADER, export_rows
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = "Exporta los apoyos de un cargo para que el INE realice la compulsa (vía tradicional)."
 
     def add_arguments(self, parser):

@@ -17,6 +17,10 @@ from apoyo.verification.services import CheckError, current_run, run_check
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = "Escribe supports.csv y aspirants.csv con los resultados vigentes de un cargo."
 
     def add_arguments(self, parser):

@@ -9,6 +9,10 @@ from apoyo.verification.services import CheckError
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = "Importa la respuesta del INE a la compulsa (vía tradicional) y recalcula resultados."
 
     def add_arguments(self, parser):

@@ -6,6 +6,10 @@ from apoyo.verification.services import CheckError, run_check
 
 
 class Command(BaseCommand):
+    # A batch command of the contract needs no page: the system checks would import every URL
+    # conf and view (about 2 s of start-up, issue 15); `manage.py check` and the test suite
+    # run them.
+    requires_system_checks = []
     help = "Compulsa y cruces de todos los aspirantes de un cargo; recalcula los resultados."
 
     def add_arguments(self, parser):

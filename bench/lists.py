@@ -1,0 +1,98 @@
+"""Child process of `make bench ONLY=lists`: the lists at a million supports in one entity.
+
+The parent sets DATABASE_URL and APOYO_DATA_DIR and passes bench.roll_data's supports file (the roll
+itself is not imported: no list reads it). This process stores the supports directly
+(bench.web_data), then asks each list page in-process through Django's test client, signed in
+as the role that sees it: the OPL's supports list (first page, a name search, a far page), the
+mesa de control queue and the aspirant portal (first page, a search). It prints p50/p95 per page;
+the last stdout line is the JSON the parent reads.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from time import perf_counter
+
+from bench.api import percentile
+from bench.web_data import build, setup_django
+
+REQUESTS = 20
+WARM_UP = 2
+TARGET_MS = 200
+# (page, role of the user who asks it, path)
+PAGES = [
+    ("lista de apoyos", "admin", "/apoyos/"),
+    ("lista: búsqueda por nombre", "admin", "/apoyos/?q=garcia+maria"),
+    ("lista: búsqueda por clave", "admin", "/apoyos/?q=GRLP"),
+    ("lista: página 1000", "admin", "/apoyos/?page=1000"),
+    ("tablero", "admin", "/tablero/"),
+    ("mesa de control", "reviewer", "/mesa/"),
+    ("mesa: búsqueda", "reviewer", "/mesa/?q=lopez"),
+    ("portal del aspirante", "aspirant", "/portal/"),
+    ("portal: búsqueda", "aspirant", "/portal/?q=munoz"),
+    ("portal: pendientes", "aspirant", "/portal/?state=pending"),
+]
+
+
+def say(label, text):
+    print(f"  [{label}] {text}", flush=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Mide las listas con un millón de apoyos.")
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--roll", type=Path, required=True)
+    parser.add_argument("--roll-rows", type=int, required=True)
+    parser.add_argument("--supports", type=Path, required=True)
+    parser.add_argument("--support-rows", type=int, required=True)
+    return parser.parse_args(argv)
+
+
+def clients(world):
+    from django.test import Client
+
+    from apoyo.accounts.models import User
+
+    usernames = {
+        "admin": world.admins[0],
+        "reviewer": world.reviewers[0],
+        "aspirant": world.aspirants[0][0],
+    }
+    signed_in = {}
+    for role, username in usernames.items():
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(User.objects.get(username=username))
+        signed_in[role] = client
+    return signed_in
+
+
+def measure(label, client, page, path):
+    times = []
+    for attempt in range(WARM_UP + REQUESTS):
+        start = perf_counter()
+        response = client.get(path)
+        seconds = perf_counter() - start
+        if response.status_code != 200:
+            raise SystemExit(f"{page}: HTTP {response.status_code} en {path}")
+        if attempt >= WARM_UP:
+            times.append(seconds)
+    p50, p95 = 1000 * percentile(times, 0.5), 1000 * percentile(times, 0.95)
+    say(label, f"{page}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    return {"page": page, "p50_ms": p50, "p95_ms": p95, "target_ms": TARGET_MS}
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.environ["APOYO_MFA_REQUIRED"] = "0"
+    setup_django(args.label)
+    files = {"roll": args.roll, "supports": args.supports}
+    world = build(args.label, say, files, 0, args.support_rows, (0, 1, 1, 1), 0)
+    signed_in = clients(world)
+    results = [measure(args.label, signed_in[role], page, path) for page, role, path in PAGES]
+    print(json.dumps({"database": args.label, "results": results}), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Child process of `make bench ONLY=web`: the web under load on the database of DATABASE_URL.
+
+The parent sets DATABASE_URL and APOYO_DATA_DIR and passes bench.roll_data's files and a 100,000-row
+XLSX. This process builds a Sonora-scale database (bench.web_data: the roll, the supports, a share
+of them in the mesa de control, the accounts), starts gunicorn (as in production, no debug) and the
+job worker (`manage.py db_worker`, as scripts/serve.sh), registers the XLSX's carga masiva, and lets
+the simulated users of bench.web_users work for `--seconds` on 127.0.0.1 while the worker stores
+it. It prints p50/p95/p99 and errors per page type; the last stdout line is the JSON the parent
+reads.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from time import perf_counter
+
+from bench import web_users
+from bench.api import free_port, percentile, stop_server, wait_for
+from bench.web_data import build, setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+# (capturists, reviewers, aspirants, admins) and phones: the issue's mix of 20 users.
+MIX = (8, 4, 3, 1)
+PHONES = 4
+SAVES = frozenset({"abrir cédula", "guardar fila", "aceptar", "API: envío", "entrar"})
+PAGE_TARGET_MS = 200
+SAVE_TARGET_MS = 300
+
+
+def say(label, text):
+    print(f"  [{label}] {text}", flush=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Mide las páginas con usuarios concurrentes.")
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--roll", type=Path, required=True)
+    parser.add_argument("--roll-rows", type=int, required=True)
+    parser.add_argument("--supports", type=Path, required=True)
+    parser.add_argument("--support-rows", type=int, required=True)
+    parser.add_argument("--xlsx", type=Path, required=True, help="la carga masiva simultánea")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2, help="procesos de gunicorn")
+    parser.add_argument("--threads", type=int, default=2, help="hilos por proceso")
+    return parser.parse_args(argv)
+
+
+def server_env():
+    from bench.api import server_env as api_env
+
+    env = api_env()
+    env["APOYO_MFA_REQUIRED"] = "0"  # the simulated staff sign in with their password only
+    return env
+
+
+def start_server(port, workers, threads, log):
+    """gunicorn as bench.api starts it (gthread, keep-alive), its errors into `log`."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "apoyo.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={threads}",
+        "--keep-alive=30",
+        "--log-level=warning",
+    ]
+    # The command is this interpreter running gunicorn on the project's own WSGI module.
+    return subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=server_env(), stdout=log, stderr=log, start_new_session=True
+    )
+
+
+def start_worker(log):
+    command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
+    # The command is this interpreter running the project's own job worker.
+    return subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=server_env(), stdout=log, stderr=log, start_new_session=True
+    )
+
+
+def start_upload(world):
+    """Register the XLSX's carga masiva and queue it for the worker, as the upload page does."""
+    from apoyo.accounts.models import User
+    from apoyo.aspirants.models import Aspirant
+    from apoyo.uploads.services import register_upload
+    from apoyo.uploads.tasks import process_upload
+
+    def run(path):
+        user = User.objects.get(username=world.capturists[0])
+        aspirant = Aspirant.objects.get(pk=world.upload_aspirant_id)
+        with open(path, "rb") as source:
+            upload = register_upload(user, aspirant, source, path.name)
+        process_upload.enqueue(upload.pk)
+        return upload.pk
+
+    return run
+
+
+def upload_state(pk):
+    from apoyo.supports.models import Upload
+
+    upload = Upload.objects.get(pk=pk)
+    return upload.status, upload.stored, upload.rows_read
+
+
+def make_users(port, world, deadline, start_event, results, ready):
+    from django.utils import timezone
+
+    captured_at = timezone.localtime(timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+    common = {"start_event": start_event, "deadline": deadline, "results": results, "ready": ready}
+    users = [
+        *(web_users.Capturist(port, world, name, n, **common) for n, name in enumerate(world.capturists)),
+        *(web_users.Reviewer(port, world, name, 100 + n, **common) for n, name in enumerate(world.reviewers)),
+        *(web_users.Admin(port, world, name, 200 + n, **common) for n, name in enumerate(world.admins)),
+    ]  # fmt: skip
+    for n, (name, aspirant_id) in enumerate(world.aspirants):
+        users.append(
+            web_users.Aspirant(port, world, name, 300 + n, aspirant_id=aspirant_id, **common)
+        )
+    for n, key in enumerate(world.api_keys):
+        users.append(web_users.Phone(port, world, "", 400 + n, key=key, captured_at=captured_at, **common))  # fmt: skip
+    return users
+
+
+def summarise(results):
+    """{kind: {n, p50_ms, p95_ms, p99_ms, errors, first_errors, target_ms}}."""
+    kinds = {}
+    for kind, seconds, error in results:
+        entry = kinds.setdefault(kind, {"times": [], "errors": []})
+        entry["times"].append(seconds)
+        if error:
+            entry["errors"].append(error)
+    summary = {}
+    for kind, entry in sorted(kinds.items()):
+        times = entry["times"]
+        summary[kind] = {
+            "n": len(times),
+            "p50_ms": 1000 * percentile(times, 0.50),
+            "p95_ms": 1000 * percentile(times, 0.95),
+            "p99_ms": 1000 * percentile(times, 0.99),
+            "errors": len(entry["errors"]),
+            "first_errors": sorted(set(entry["errors"]))[:3],
+            "target_ms": SAVE_TARGET_MS if kind in SAVES else PAGE_TARGET_MS,
+        }
+    return summary
+
+
+def run_load(label, args, world, port):
+    results, start_event, deadline = [], threading.Event(), [0.0]
+    people = [world.capturists, world.reviewers, world.admins, world.aspirants, world.api_keys]
+    ready = threading.Barrier(sum(map(len, people)) + 1)
+    users = make_users(port, world, deadline, start_event, results, ready)
+    for user in users:
+        user.start()
+    ready.wait()
+    say(label, f"{len(users)} usuarios entraron; la carga masiva de {args.xlsx.name} en cola.")
+    upload_pk = start_upload(world)(args.xlsx)
+    began = time.monotonic()
+    deadline[0] = perf_counter() + args.seconds
+    start_event.set()
+    for user in users:
+        user.join(timeout=args.seconds + 180)
+    status, stored, read = upload_state(upload_pk)
+    say(
+        label,
+        f"Al terminar ({time.monotonic() - began:.0f} s): carga en estado «{status}», "
+        f"{stored:,} guardadas de {read:,} leídas.",
+    )
+    return results, status
+
+
+def locked_in(log_path):
+    text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+    return text.count("database is locked")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    label = args.label
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
+    setup_django(label)
+    files = {"roll": args.roll, "supports": args.supports}
+    world = build(label, say, files, args.roll_rows, args.support_rows, MIX, PHONES)
+    port = free_port()
+    log_path = Path(os.environ["APOYO_DATA_DIR"]) / "servidor.log"
+    with open(log_path, "w") as log:
+        server = start_server(port, args.workers, args.threads, log)
+        worker = start_worker(log)
+        try:
+            wait_for(server, port)
+            results, upload_status = run_load(label, args, world, port)
+        finally:
+            stop_server(server)
+            stop_server(worker)
+    summary = summarise(results)
+    locked = locked_in(log_path)
+    for kind, entry in summary.items():
+        say(
+            label,
+            f"{kind}: {entry['n']:,} solicitudes, p50 {entry['p50_ms']:.0f} ms, p95 "
+            f"{entry['p95_ms']:.0f} ms, p99 {entry['p99_ms']:.0f} ms, {entry['errors']} errores "
+            + "; ".join(entry["first_errors"]),
+        )
+    result = {
+        "pages": summary,
+        "locked": locked,
+        "upload_status": upload_status,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "threads": args.threads,
+    }
+    print(json.dumps({"database": label, "results": [result]}), flush=True)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    sys.exit(main())
