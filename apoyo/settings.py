@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "apoyo.verification",
     "apoyo.liaison",
     "apoyo.citizens",
+    "apoyo.publication",
+    "apoyo.sampling",
     "apoyo.demo",
     "apoyo.operations",
     "apoyo.retention",
@@ -418,6 +420,12 @@ APOYO_CITIZEN_LOOKUPS_PER_ADDRESS = env_int("APOYO_CITIZEN_LOOKUPS_PER_ADDRESS",
 APOYO_CITIZEN_LOOKUPS_PER_KEY = env_int("APOYO_CITIZEN_LOOKUPS_PER_KEY", 5)
 APOYO_CITIZEN_LOOKUP_WINDOW_MINUTES = env_int("APOYO_CITIZEN_LOOKUP_WINDOW_MINUTES", 60)
 APOYO_CITIZEN_DISOWN_MINUTES = env_int("APOYO_CITIZEN_DISOWN_MINUTES", 30)
+
+# Sampling projection (README, "Proyección por muestreo"): the band's margins over the threshold,
+# in percent, for every process: "cumple con holgura" when the interval's lower bound reaches
+# threshold × CLEAR %, "no alcanza" when its upper bound stays under threshold × SHORT %.
+APOYO_SAMPLING_CLEAR_PERCENT = env_int("APOYO_SAMPLING_CLEAR_PERCENT", 110)
+APOYO_SAMPLING_SHORT_PERCENT = env_int("APOYO_SAMPLING_SHORT_PERCENT", 95)
 
 CACHES = {
     "default": {

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", include("apoyo.capture_app.api_urls")),
     path("app/", include("apoyo.capture_app.urls")),
     path("consulta-ciudadana/", include("apoyo.citizens.urls")),
+    path("muestreo/", include("apoyo.sampling.urls")),
+    path("avance/", include("apoyo.publication.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -4,7 +4,7 @@ the same support)."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from apoyo.core.identity import normalize_text
@@ -26,7 +26,18 @@ def review_queue(user, filters=None):
         .filter(~Exists(open_proposals().filter(support=OuterRef("pk"))))
     )
     supports = filter_queue(supports, filters or {})
-    return supports.select_related("aspirant__office", "cedula").order_by("captured_at", "id")
+    return sampled_first(supports.select_related("aspirant__office", "cedula"))
+
+
+def sampled_first(supports):
+    """The supports of an aspirant's current sample (apoyo.sampling) first, in the draw's order,
+    then the rest oldest first: the sampled ones are reviewed early so the projection rests on
+    reviewed supports. The sample is reached through its reverse relation (`sample_entries`,
+    `active`, `rank`), not imported: sampling is a higher layer that builds on this one."""
+    current = FilteredRelation("sample_entries", condition=Q(sample_entries__active=True))
+    return supports.alias(current_sample=current).order_by(
+        F("current_sample__rank").asc(nulls_last=True), "captured_at", "id"
+    )
 
 
 def filter_queue(supports, filters):
@@ -52,10 +63,14 @@ def start_of(day):
 
 
 def after(support):
-    """Supports later than `support` in the queue's order."""
-    return Q(captured_at__gt=support.captured_at) | Q(
+    """Supports later than `support` in the queue's order (sampled_first)."""
+    later = Q(captured_at__gt=support.captured_at) | Q(
         captured_at=support.captured_at, pk__gt=support.pk
     )
+    rank = support.sample_entries.filter(active=True).values_list("rank", flat=True).first()
+    if rank is None:
+        return Q(current_sample__isnull=True) & later
+    return Q(current_sample__rank__gt=rank) | Q(current_sample__isnull=True)
 
 
 def next_in_queue(queue, current):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicationConfig(AppConfig):
+    name = "apoyo.publication"
+    verbose_name = "Avance público"
