@@ -8,6 +8,7 @@ from apoyo.accounts.signin import send_password_link
 from apoyo.aspirants.forms import AspirantForm
 from apoyo.aspirants.models import Aspirant
 from apoyo.aspirants.services import save_aspirant
+from apoyo.core.pagination import paginate
 
 
 class AspirantList(OplAdminRequiredMixin, View):
@@ -19,7 +20,8 @@ class AspirantList(OplAdminRequiredMixin, View):
         office = request.GET.get("office")
         if office and office.isdigit():
             aspirants = aspirants.filter(office=office)
-        return render(request, "aspirants/aspirant_list.html", {"aspirants": aspirants})
+        page = paginate(request, aspirants)
+        return render(request, "aspirants/aspirant_list.html", {"page": page})
 
 
 class AspirantEdit(OplAdminRequiredMixin, View):

@@ -26,6 +26,7 @@ from apoyo.accounts.audit import client_address, log_access
 from apoyo.accounts.tokens import issue_token, revoke_token
 from apoyo.aspirants.services import active_auxiliary
 from apoyo.capture_app import services as app_capture
+from apoyo.capture_app.daily_totals import own_daily_totals
 from apoyo.capture_app.errors import conflicted, error_body, refused
 from apoyo.capture_app.permissions import IsActiveAuxiliary
 from apoyo.capture_app.serializers import (
@@ -168,7 +169,8 @@ class ProfileView(APIView):
         summary="Perfil del auxiliar",
         description=(
             "Aspirante, cargo, proceso y periodo de obtención de apoyo (fechas en la zona "
-            "horaria indicada), plazo de envío y tamaño máximo de cada imagen."
+            "horaria indicada), plazo de envío, tamaño máximo de cada imagen y los apoyos que el "
+            "servidor ha recibido del auxiliar en cada uno de sus últimos días con capturas."
         ),
         responses={200: ProfileSerializer, **AUTHENTICATED_ERRORS},
     )
@@ -190,6 +192,10 @@ class ProfileView(APIView):
             "grace_hours": settings.APOYO_APP_GRACE_HOURS,
             "time_zone": settings.TIME_ZONE,
             "max_image_bytes": settings.APOYO_APP_IMAGE_MAX_BYTES,
+            "daily_totals": [
+                {"day": day.isoformat(), "total": total}
+                for day, total in own_daily_totals(request.user)
+            ],
         }
         return Response(body)
 

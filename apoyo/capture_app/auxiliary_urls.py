@@ -24,6 +24,11 @@ urlpatterns = [
         name="opl_conflicts",
     ),
     path("portal/auxiliares/", views.AuxiliaryListView.as_view(), name="list"),
+    path(
+        "portal/auxiliares/exportar.<str:fmt>",
+        views.AuxiliaryExportView.as_view(),
+        name="export",
+    ),
     path("portal/auxiliares/nuevo/", views.AuxiliaryCreateView.as_view(), name="create"),
     path(
         "portal/auxiliares/<int:pk>/desactivar/",

@@ -28,23 +28,72 @@ def app_counts(supports):
     return {row["captured_by"]: row["n"] for row in rows.order_by()}
 
 
+def own_auxiliaries(request):
+    """The signed-in aspirant's auxiliaries, in name order."""
+    return Auxiliary.objects.visible_to(request.user).select_related("user").order_by("name", "id")
+
+
 class AuxiliaryListView(AspirantRequiredMixin, View):
-    """The aspirant's auxiliaries, with their invitation state and app captures."""
+    """The aspirant's auxiliaries, a page at a time, with their invitation state and app
+    captures, and the per-day totals of those captures."""
 
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        auxiliaries = list(Auxiliary.objects.visible_to(request.user).select_related("user"))
+        auxiliaries = own_auxiliaries(request)
+        page = paginate(request, auxiliaries)
         counts = app_counts(Support.objects.filter(aspirant=aspirant))
-        for auxiliary in auxiliaries:
+        for auxiliary in page:
             auxiliary.captured = counts.get(auxiliary.user_id, 0)
         log_access(request, "listar", "auxiliares", aspirant.pk)
-        names = {auxiliary.user_id: auxiliary.name for auxiliary in auxiliaries}
+        names = dict(auxiliaries.values_list("user_id", "name"))
         context = {
             "aspirant": aspirant,
-            "auxiliaries": auxiliaries,
+            "page": page,
             "daily": daily_totals(aspirant, names),
         }
         return render(request, "auxiliaries/list.html", context)
+
+
+EXPORT_HEADER = [
+    "Nombre",
+    "Usuario",
+    "Correo",
+    "Teléfono",
+    "Estado",
+    "Invitación",
+    "Invitación enviada",
+    "Apoyos capturados (app)",
+]
+
+
+def invitation_state(auxiliary):
+    """The page's «Invitación» column in words."""
+    if auxiliary.user.has_usable_password():
+        return "Contraseña creada"
+    return "Enviada" if auxiliary.invited_at else "No enviada"
+
+
+class AuxiliaryExportView(AspirantRequiredMixin, View):
+    """The aspirant's list of auxiliaries as CSV or XLSX: the page's columns, every page."""
+
+    def get(self, request, fmt):
+        aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
+        counts = app_counts(Support.objects.filter(aspirant=aspirant))
+        log_access(request, "exportar", "auxiliares", aspirant.pk, detail=fmt)
+        rows = (
+            [
+                a.name,
+                a.user.username,
+                a.email,
+                a.phone,
+                "Cuenta activa" if a.active else "Cuenta desactivada",
+                invitation_state(a),
+                local_time(a.invited_at),
+                counts.get(a.user_id, 0),
+            ]
+            for a in own_auxiliaries(request)
+        )
+        return list_response(fmt, "mis-auxiliares", "Auxiliares", EXPORT_HEADER, rows)
 
 
 class AuxiliaryCreateView(AspirantRequiredMixin, View):

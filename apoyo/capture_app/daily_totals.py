@@ -43,3 +43,20 @@ def daily_totals(aspirant, names, days=SHOWN_DAYS):
     for total in totals.values():
         total.parts.sort(key=lambda part: (-part[1], part[0]))
     return [totals[day] for day in recent]
+
+
+# The app's home screen shows the auxiliary's last week with captures.
+OWN_SHOWN_DAYS = 7
+
+
+def own_daily_totals(user, days=OWN_SHOWN_DAYS):
+    """The last `days` days on which `user` captured with the app, newest first, as (day, supports)
+    pairs: what the auxiliary's home screen shows (one grouped query). Counted like the aspirant's
+    table above: every capture the server stored that day, withdrawn ones included."""
+    rows = (
+        Support.objects.filter(captured_by=user, channel=Channel.APP)
+        .values("support_date")
+        .annotate(n=Count("id"))
+        .order_by("-support_date")[:days]
+    )
+    return [(row["support_date"], row["n"]) for row in rows]

@@ -55,6 +55,13 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField()
 
 
+class DayTotalSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    total = serializers.IntegerField(
+        help_text="Apoyos que el servidor recibió del auxiliar con esa fecha (retirados incluidos)."
+    )
+
+
 class ProfileSerializer(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()
@@ -65,6 +72,10 @@ class ProfileSerializer(serializers.Serializer):
     grace_hours = serializers.IntegerField()
     time_zone = serializers.CharField()
     max_image_bytes = serializers.IntegerField()
+    daily_totals = DayTotalSerializer(
+        many=True,
+        help_text="Los últimos días con capturas del auxiliar, del más reciente al más antiguo.",
+    )
 
 
 # The multipart form of a capture, for the schema: app_capture validates it.

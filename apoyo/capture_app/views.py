@@ -30,6 +30,7 @@ STATIC_ASSETS = [
     "app/capture.js",
     "app/db.js",
     "app/form.js",
+    "app/home.js",
     "app/pending.js",
     "app/rules.js",
     "app/signature.js",

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -228,6 +227,9 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """A workbook with one worksheet per (title, header, rows), header bold and frozen, autofilter,
     dates as dd/mm/yyyy date cells, numbers as numbers and every text as a plain string cell."""
     output = io.BytesIO()
+    # Imported here: only the XLSX download needs it, not every command and worker start-up.
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
     formats = _Formats(workbook)
     for sheet in sheets:

@@ -49,12 +49,15 @@ class CaptureView(CaptureRequiredMixin, View):
         return {"process": first.pk} if first else {}
 
     def render(self, request, form):
+        # The ten newest first, then their rows counted: counting before the limit would group
+        # every cédula the user ever opened (thousands) to show ten.
+        mine = Cedula.objects.visible_to(request.user).filter(created_by=request.user)
+        newest = list(mine.order_by("-created_at").values_list("pk", flat=True)[:10])
         recent = (
-            Cedula.objects.visible_to(request.user)
-            .filter(created_by=request.user)
+            Cedula.objects.filter(pk__in=newest)
             .select_related("aspirant")
             .annotate(rows=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)))
-            .order_by("-created_at")[:10]
+            .order_by("-created_at")
         )
         # Back from "Terminar cédula": cargo and aspirant stay chosen, the cursor waits on the
         # next cédula's folio.

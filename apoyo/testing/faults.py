@@ -1,8 +1,8 @@
 """Faults for the tests that kill a process mid-work (apoyo/operations/tests/test_faults_*.py).
 
 The tests run real processes against the test database: `python -m apoyo.testing.faults worker`
-is the job worker (`manage.py db_worker --batch`), and `... scan` saves a cédula scan as the web
-does. With `--pause-at STAGE` the process stops at a chosen point inside its transaction (rows
+is the job worker (`manage.py db_worker --batch`), `... scan` saves a cédula scan and `... row` a
+cédula row as the web does. With `--pause-at STAGE` the process stops at a chosen point inside its transaction (rows
 written, not committed; files on disk), writes `--marker` and waits there to be killed: the test
 polls for the marker instead of sleeping, then sends SIGKILL.
 
@@ -23,7 +23,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Where each process stops: (module, function, stop before calling it or after it returned).
+# Where each process stops: (module, function or dotted attribute in it, stop before calling it or
+# after it returned).
 STAGES = {
     # The upload's supports are inserted; its issues and its "done" not yet.
     "upload": ("apoyo.uploads.services", "insert_issues", "before"),
@@ -33,15 +34,20 @@ STAGES = {
     "compulsa": ("apoyo.verification.services", "count_results", "after"),
     # The scan's file, its rows and its pages' images are written; the commit not yet.
     "scan": ("apoyo.supports.scans", "store_pages", "after"),
+    # The cédula row's support and its history line are inserted; the commit not yet.
+    "row": ("apoyo.supports.models", "SupportChange.objects.create", "after"),
 }
 PAUSE_SECONDS = 300  # far longer than any test waits: the test kills the process first
 
 
 def pause_at(stage, marker):
     """Replace the stage's function with one that stops there, inside the open transaction."""
-    module_name, name, when = STAGES[stage]
-    module = importlib.import_module(module_name)
-    original = getattr(module, name)
+    module_name, dotted, when = STAGES[stage]
+    *path, name = dotted.split(".")
+    owner = importlib.import_module(module_name)
+    for attribute in path:
+        owner = getattr(owner, attribute)
+    original = getattr(owner, name)
 
     def stop():
         Path(marker).write_text(str(os.getpid()))
@@ -56,7 +62,7 @@ def pause_at(stage, marker):
             stop()
         return result
 
-    setattr(module, name, paused)
+    setattr(owner, name, paused)
 
 
 def run_worker():
@@ -78,13 +84,29 @@ def save_scan(cedula_id, path):
     add_scan(None, cedula, SimpleUploadedFile(Path(path).name, data))
 
 
+def save_row(cedula_id, user_id, number):
+    """Capture citizen `number`'s row (factories.row) in the cédula, as the capture page does."""
+    from apoyo.accounts.models import User
+    from apoyo.supports.models import Cedula
+    from apoyo.supports.services import capture_support
+    from apoyo.testing.factories import row
+
+    result = capture_support(
+        User.objects.get(pk=user_id), Cedula.objects.get(pk=cedula_id), row(number)
+    )
+    if result.errors:
+        raise SystemExit(f"Fila rechazada: {result.errors}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m apoyo.testing.faults")
-    parser.add_argument("action", choices=["worker", "scan"])
+    parser.add_argument("action", choices=["worker", "scan", "row"])
     parser.add_argument("--pause-at", choices=sorted(STAGES))
     parser.add_argument("--marker")
     parser.add_argument("--cedula", type=int)
     parser.add_argument("--file")
+    parser.add_argument("--user", type=int)
+    parser.add_argument("--number", type=int)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     import django
@@ -94,6 +116,8 @@ def main(argv=None):
         pause_at(args.pause_at, args.marker)
     if args.action == "worker":
         run_worker()
+    elif args.action == "row":
+        save_row(args.cedula, args.user, args.number)
     else:
         save_scan(args.cedula, args.file)
 

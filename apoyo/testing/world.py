@@ -10,9 +10,9 @@ the project has a real object of each side to be asked for.
 Each aspirant has a pre-captured cédula with a pending support and a scan, a support the compulsa
 invalidates, an upload, an auxiliary with a support sent by the app (and its photos), a second
 auxiliary to act on, and a hearing request with evidence; each entity has a process, an office
-with a finished compulsa, a dictamen, an open garantía de audiencia, a holiday, a staff account to
-manage and a SIVOPLE consultation with an attachment, assigned to INE areas whose answers are
-approved (not yet forwarded).
+with a finished compulsa (its figures published), a dictamen, an open garantía de audiencia, a
+holiday, a staff account to manage and a SIVOPLE consultation with an attachment, assigned to INE
+areas whose answers are approved (not yet forwarded).
 """
 
 import datetime
@@ -39,6 +39,7 @@ from apoyo.liaison.models import (
 )
 from apoyo.liaison.workflow import register
 from apoyo.processes.models import Holiday, Office, Process
+from apoyo.publication.services import publish_figures
 from apoyo.roll.jobs import register_import
 from apoyo.roll.models import RollImport
 from apoyo.supports.models import Cedula, CedulaScan, Channel, Support, SupportImage, Upload
@@ -194,6 +195,8 @@ def entity(state, aspirants=1, holiday=datetime.date(2030, 1, 2)):
     run = run_check(office, admin)
     # The dictamen before the hearing opens: an open window blocks it.
     ruling = generate_ruling(admin, office, no_hearing_reason="Matriz de autorización.")
+    # Its figures are public: the avance público of each side's office is a page to ask for.
+    publish_figures(admin, run)
     window = open_window(admin, office, hearing_today())
     for item in objects:
         item.hearing_request = file_hearing_request(

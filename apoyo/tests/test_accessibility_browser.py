@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from apoyo.liaison.assignments import assign
 from apoyo.liaison.models import Area
 from apoyo.liaison.workflow import register
+from apoyo.supports.models import Upload, UploadStatus
 from apoyo.testing.browser import log_in
 from apoyo.testing.factories import PASSWORD
 from apoyo.testing.world import build_world, pdf_file
@@ -75,6 +76,7 @@ OPL_PAGES = (
     "liaison:detail",
     "auxiliaries:opl_list",
     "auxiliaries:opl_conflicts",
+    "sampling:aspirant",
 )
 REVIEW_PAGES = ("review:queue", "review:support", "review:confirmations")
 ADMIN_PAGES = (
@@ -98,6 +100,11 @@ ADMIN_PAGES = (
     "user_update",
     "account_list",
     "audit_log",
+    "uploads:revert",
+    "retention:index",
+    "citizens:reports",
+    "citizens:report",
+    "publication:withdraw",
 )
 PAGES = {
     ANONYMOUS: (
@@ -109,6 +116,10 @@ PAGES = {
         "auxiliaries:invitation",
         "auxiliaries:invitation_done",
         "api:docs",
+        "citizens:lookup",
+        "citizens:privacy",
+        "publication:index",
+        "publication:office",
     ),
     ADMIN: ACCOUNT + OPL_PAGES + REVIEW_PAGES + ADMIN_PAGES,
     CAPTURIST: ACCOUNT + OPL_PAGES,
@@ -123,6 +134,7 @@ PAGES = {
         "uploads:aspirant_detail",
         "auxiliaries:list",
         "auxiliaries:create",
+        "auxiliaries:deactivate",
         "verification:portal",
         "verification:hearing_portal",
         "verification:hearing_portal_request",
@@ -157,8 +169,11 @@ ERROR_PAGES = {"400.html": 400, "403_csrf.html": 403, "500.html": 500}
 def own_objects(world, role):
     """The objects of `role`'s own side (the matrix's), and for an INE area user a folio turned to
     their area and not answered yet, whose answer form can still be opened (the world's are
-    approved)."""
+    approved); for an administrator the upload is finished, so its revert form shows."""
     own = objects(world, role, foreign=False)
+    if role == ADMIN:
+        # A finished upload that stored rows, which only then offers its revert form.
+        Upload.objects.filter(pk=own["upload"]).update(status=UploadStatus.DONE, stored=1)
     if role in (AREA, DERFE):
         registered = register(
             world.home.capturist,

@@ -270,6 +270,7 @@ POLICY = {
     "auxiliaries:opl_export": rule(OPL, fmt=CSV),
     "auxiliaries:opl_conflicts": rule(OPL),
     "auxiliaries:list": rule(ASPIRANTS),
+    "auxiliaries:export": rule(ASPIRANTS, fmt=CSV),  # the aspirant's own auxiliaries
     "auxiliaries:create": rule(ASPIRANTS),
     "auxiliaries:deactivate": rule(ASPIRANTS, pk="auxiliary"),
     # Only deactivating has a confirmation page (GET); the other two actions are POST only.
@@ -299,6 +300,18 @@ POLICY = {
     "citizens:privacy": rule(EVERYONE, methods=GET_ONLY),
     "citizens:reports": rule(ADMINS),
     "citizens:report": rule(ADMINS, pk="citizen_report"),
+    # The sampling projection is part of the OPL's results of an aspirant (every OPL role of the
+    # entity); drawing the sample is the entity's administrator's (sampling/policies.py).
+    "sampling:aspirant": rule(OPL, pk="aspirant"),
+    "sampling:draw": rule(ADMINS, pk="aspirant"),
+    # Avance público: public pages and open data of any entity's published figures (the world's
+    # runs are published); publishing and withdrawing are the run's entity's administrators'
+    # (publication/policies.py).
+    "publication:index": PUBLIC,
+    "publication:office": rule(EVERYONE, foreign=EVERYONE, pk="office"),
+    "publication:office_data": rule(EVERYONE, foreign=EVERYONE, pk="office", fmt=CSV),
+    "publication:publish": rule(ADMINS, pk="run"),
+    "publication:withdraw": rule(ADMINS, pk="run"),
 }
 
 

@@ -189,6 +189,7 @@ def test_profile_gives_aspirant_office_process_period_and_app_settings(client, a
         "grace_hours": 72,
         "time_zone": "America/Hermosillo",
         "max_image_bytes": 5 * 1024 * 1024,
+        "daily_totals": [],
     }
 
 
@@ -279,7 +280,8 @@ def test_the_profile_takes_the_token_query_and_the_process(client, token):
     client.get(PROFILE_URL, **auth(token))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(PROFILE_URL, **auth(token)).status_code == 200
-    assert len(queries) == 2
+    # The token (with auxiliary, aspirant and office) and the per-day totals.
+    assert len(queries) == 3
 
 
 def test_the_same_uuid_twice_stores_one_support_and_answers_the_same_body(

@@ -4,6 +4,7 @@ in the mesa de control; the phone's rules beside the server's; refusals and reje
 
 import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -264,28 +265,37 @@ def test_the_phone_applies_the_same_rules_as_the_server(browser, live_server):
         )
 
 
-def test_a_capture_outside_the_collection_period_is_refused_on_the_phone(
+def test_a_capture_saved_after_the_period_ended_is_refused_on_the_phone(
     browser, live_server, photos
 ):
+    """The form opened on the period's last day and saved after midnight: the phone refuses it as
+    the server would. (Outside the period "Nueva captura" is disabled: test_app_phone_browser.)"""
     today = timezone.localdate()
-    office = make_office(
-        collection_start=today - datetime.timedelta(days=30),
-        collection_end=today - datetime.timedelta(days=1),
-    )
+    office = make_office(collection_start=today - datetime.timedelta(days=30), collection_end=today)
     make_auxiliary(office)
+    zone = ZoneInfo(PHONE["timezone_id"])
 
-    context, page = open_app(browser, live_server)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    # The phone's clock (only the phone's) at 23:58 of the last day.
+    page.clock.install(time=datetime.datetime.combine(today, datetime.time(23, 58), zone))
+    page.goto(f"{live_server.url}/app/")
     log_in(page)
-    expect(page.get_by_text("ya terminó: la aplicación no acepta capturas hoy")).to_be_visible()
     fill_capture(page, photos, "GRLPJN80010126H001", ocr="1234567890123")
+    page.clock.fast_forward("03:00")
     page.get_by_role("button", name="Guardar captura").click()
+    tomorrow = today + datetime.timedelta(days=1)
     expect(page.get_by_role("alert")).to_contain_text(
-        f"La captura es del {today:%d/%m/%Y}, fuera del periodo de obtención de apoyo del cargo"
+        f"La captura es del {tomorrow:%d/%m/%Y}, fuera del periodo de obtención de apoyo del cargo"
     )
-    # Cancelling a filled form asks before discarding it.
+    # Cancelling a filled form asks before discarding it; home says why no new capture starts.
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("link", name="Cancelar").click()
     expect(page.get_by_text("Aún no hay capturas.")).to_be_visible()
+    expect(page.locator("#period-alert")).to_have_text(
+        f"El periodo de obtención de apoyo terminó el {today:%d/%m/%Y}: "
+        "ya no se pueden hacer capturas nuevas."
+    )
     context.close()
     assert not Support.objects.exists()
 

@@ -89,7 +89,8 @@ def test_a_double_tap_on_guardar_stores_one_capture(
     )
     shot(page, artifacts_dir, "app-guardando.png")
     assert during == [True, "Guardando…"]
-    expect(page.get_by_text("guardada; se está enviando")).to_be_visible()
+    # The notice follows the capture: "se está enviando", then (once stored) "enviada".
+    expect(page.locator("#notice")).to_have_text("Captura de JUAN GARCIA LOPEZ guardada y enviada.")
     expect(badges(page, "Enviada")).to_have_count(1)
 
     # The same with the phone's own double tap, on a second citizen.

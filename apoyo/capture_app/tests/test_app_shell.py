@@ -77,6 +77,7 @@ def test_every_module_the_app_imports_is_cached_by_the_service_worker():
         "capture.js",
         "db.js",
         "form.js",
+        "home.js",
         "pending.js",
         "rules.js",
         "signature.js",

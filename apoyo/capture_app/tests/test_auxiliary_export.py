@@ -1,13 +1,22 @@
-"""The OPL's list of auxiliaries downloads what it shows: the entity's, filtered by aspirant."""
+"""The lists of auxiliaries download what they show: the OPL's, of its entity and filtered by
+aspirant, and the aspirant's own."""
 
 import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
-from apoyo.capture_app.auxiliary_views import OPL_EXPORT_HEADER
+from apoyo.capture_app.auxiliary_views import EXPORT_HEADER, OPL_EXPORT_HEADER
+from apoyo.supports.models import Channel, Support
 from apoyo.testing.capture_app import make_auxiliary
 from apoyo.testing.downloads import csv_rows, xlsx_sheets
-from apoyo.testing.factories import make_aspirant, make_office, make_process, make_user
+from apoyo.testing.factories import (
+    elector_key,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+    support,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +49,22 @@ def test_aspirants_cannot_download_the_opl_list(client):
     auxiliary = make_auxiliary()
     client.force_login(auxiliary.aspirant.user)
     assert client.get(reverse("auxiliaries:opl_export", args=["csv"])).status_code == 403
+
+
+def test_the_aspirant_downloads_their_own_auxiliaries_with_their_app_captures(client):
+    first = make_auxiliary()
+    second = make_auxiliary(first.aspirant)
+    make_auxiliary(make_aspirant(first.aspirant.office))  # another aspirant's
+    captured = support(first.aspirant, elector_key(1), channel=Channel.APP)
+    Support.objects.filter(pk=captured.pk).update(captured_by=first.user)
+    client.force_login(first.aspirant.user)
+    rows = csv_rows(client.get(reverse("auxiliaries:export", args=["csv"])))
+    assert rows[0] == EXPORT_HEADER
+    by_user = {row[1]: row for row in rows[1:]}
+    assert set(by_user) == {first.user.username, second.user.username}
+    assert by_user[first.user.username][-1] == "1" and by_user[second.user.username][-1] == "0"
+    sheet = xlsx_sheets(client.get(reverse("auxiliaries:export", args=["xlsx"])))["Auxiliares"]
+    assert len(sheet) == 3 and sheet[1][4] == "Cuenta activa"
+    assert AccessLog.objects.filter(action="exportar", object_type="auxiliares").count() == 2
+    page = client.get(reverse("auxiliaries:list")).text
+    assert reverse("auxiliaries:export", args=["xlsx"]) in page and "(2 registros)" in page

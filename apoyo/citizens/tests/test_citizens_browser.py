@@ -45,6 +45,10 @@ def test_a_citizen_on_a_phone_finds_a_support_and_disowns_it(
 
     look_up(page, live_server, KEY.lower(), WRONG_OCR)
     expect(page.get_by_text("No encontramos apoyos registrados")).to_be_visible()
+    assert fits_the_width(page)
+    page.screenshot(
+        path=os.path.join(artifacts_dir, "consulta-ciudadana-sin-apoyos-390.png"), full_page=True
+    )
 
     look_up(page, live_server, KEY, OCR)
     result = page.get_by_role("article")

@@ -1,6 +1,7 @@
 """The web side of the faults: a save killed between writing its files and committing its rows
 leaves no row and only unreachable files, which clean_orphan_files removes once they are older
-than the grace period; the database unreachable answers a Spanish 503 with Retry-After (pages,
+than the grace period; a cédula row's save killed before its commit leaves no row and no file,
+and the same row then saves as if it had never been tried; the database unreachable answers a Spanish 503 with Retry-After (pages,
 saves, the API), stores nothing, and the next request after it comes back succeeds."""
 
 import io
@@ -17,9 +18,9 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.core.unavailable import RETRY_AFTER_SECONDS
 from apoyo.operations.manifest import data_files
 from apoyo.operations.orphans import referenced_names
-from apoyo.supports.models import CedulaScan, CedulaScanPage, Support
+from apoyo.supports.models import CedulaScan, CedulaScanPage, Support, SupportChange
 from apoyo.supports.scans import add_scan
-from apoyo.supports.services import open_cedula
+from apoyo.supports.services import REPEATED_KEY_WARNING, capture_support, open_cedula
 from apoyo.testing.factories import PERIOD_START, make_aspirant, make_user
 from apoyo.testing.factories import row as factory_row
 from apoyo.testing.faults import SharedDatabase, kill_when_paused, start
@@ -75,6 +76,37 @@ def test_a_scan_save_killed_before_its_commit_leaves_no_row_and_its_files_are_cl
     assert unnamed_files(settings) == []
     assert sorted(data_files(settings.MEDIA_ROOT)) == kept_files
     assert AccessLog.objects.latest("id").action == "borrar"
+
+
+def test_a_row_save_killed_before_its_commit_leaves_nothing_and_the_row_saves_again(
+    settings, tmp_path
+):
+    capturist = make_user(Role.OPL_CAPTURIST)
+    cedula, _ = open_cedula(capturist, make_aspirant(), "C-1", PERIOD_START)
+    files = data_files(settings.MEDIA_ROOT)
+    shared = SharedDatabase(tmp_path)
+    shared.push()
+    marker = tmp_path / "pausa-row"
+    options = ["--cedula", str(cedula.pk), "--user", str(capturist.pk), "--number", "7"]
+    unseen = []
+
+    def while_paused():
+        # PostgreSQL: the paused save's rows exist only in its open transaction.
+        if not shared.is_sqlite:
+            unseen.append(not Support.objects.filter(cedula=cedula).exists())
+
+    process = start("row", shared.env(), *options, "--pause-at", "row", "--marker", str(marker))
+    kill_when_paused(process, marker, while_paused=while_paused)
+    shared.pull()
+
+    assert unseen == ([] if shared.is_sqlite else [True])
+    assert not Support.objects.filter(cedula=cedula).exists()
+    assert not SupportChange.objects.exists()
+    assert data_files(settings.MEDIA_ROOT) == files  # a row save writes no file
+    # No trace of the killed save: the same clave is not "already captured in this cédula".
+    again = capture_support(capturist, cedula, factory_row(7))
+    assert again.errors == [] and REPEATED_KEY_WARNING not in again.warnings
+    assert again.support.changes.count() == 1
 
 
 # The database unreachable ---------------------------------------------------------------------

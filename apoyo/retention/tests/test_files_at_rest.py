@@ -1,6 +1,7 @@
 """Every file of personal data the real flows store is encrypted on disk (no image, PDF or workbook
 can be recognised in it) and whole when read through the storage: scans and their pages, app
-photos, a carga masiva's original file, hearing evidence and the dictamen's PDF. A carga masiva
+photos (the four the capture app sends: credential front and back, live photo and signature), a
+carga masiva's original file, hearing evidence and the dictamen's PDF. A carga masiva
 and a roll file are still read from their encrypted copy."""
 
 import datetime
@@ -18,6 +19,7 @@ from apoyo.roll.jobs import register_import, run_import
 from apoyo.roll.models import ImportStatus
 from apoyo.roll.tests.files import csv_text, elector_key, roll_row
 from apoyo.supports.models import CedulaScan, CedulaScanPage, Support, SupportImage, UploadStatus
+from apoyo.testing.capture_app import capture, make_auxiliary, send, token_for
 from apoyo.testing.factories import make_aspirant, make_sections, make_user
 from apoyo.testing.files import good_row, write_xlsx
 from apoyo.uploads.services import register_upload, run_upload
@@ -47,6 +49,19 @@ def test_scans_pages_photos_evidence_and_the_dictamen_are_encrypted_on_disk(
         assert on_disk.startswith(MAGIC) and detect(io.BytesIO(on_disk)) is None, name
         with default_storage.open(name) as stored:
             assert detect(io.BytesIO(stored.read())) == kind, name
+
+
+def test_the_capture_apps_photos_selfie_and_signature_are_encrypted_on_disk(client):
+    response = send(client, token_for(make_auxiliary()), capture(3))
+    assert response.status_code == 201
+    images = SupportImage.objects.filter(support__client_uuid=response.json()["uuid"])
+    stored = {image.kind: image for image in images}
+    assert sorted(stored) == ["back", "front", "selfie", "signature"]
+    for kind, image in stored.items():
+        on_disk = raw(image.file.name)
+        assert on_disk.startswith(MAGIC) and detect(io.BytesIO(on_disk)) is None, kind
+        with default_storage.open(image.file.name) as plain:
+            assert detect(io.BytesIO(plain.read())) == image.content_kind, kind
 
 
 def test_a_carga_masiva_is_stored_encrypted_and_still_read(tmp_path):

@@ -249,3 +249,20 @@ def test_the_upload_page_lists_stored_rows_with_warnings_naming_the_expected_let
     assert "(se esperaba GRLPMR): revise el nombre." in page
     assert "GRLPJN85010126H002" not in page
     assert AccessLog.objects.filter(object_type="advertencias de una carga").exists()
+
+
+def test_the_progress_card_writes_its_counts_with_thousands_separators(
+    client, capturist, aspirant, tmp_path, django_capture_on_commit_callbacks
+):
+    _, upload = post_file(
+        client,
+        aspirant,
+        write_csv(tmp_path / "a.csv", [good_row(1)]),
+        django_capture_on_commit_callbacks,
+    )
+    Upload.objects.filter(pk=upload.pk).update(
+        rows_read=70312, stored=63145, skipped=1200, rejected=5967
+    )
+    page = client.get(reverse("uploads:detail", args=[upload.pk])).content.decode()
+    assert 'data-count="rows_read">70,312<' in page and 'data-count="stored">63,145<' in page
+    assert 'data-count="skipped">1,200<' in page and 'data-count="rejected">5,967<' in page

@@ -149,10 +149,10 @@ def dispersion_text(office):
         units = f"al menos {office.dispersion_min_units} unidades"
     else:
         fraction = office.dispersion_min_units_fraction * 100
-        units = f"al menos el {fraction:.0f} % de las unidades"
+        units = f"al menos el {fraction:.2f}% de las unidades"
     unit = office.get_dispersion_unit_display().lower()
     return (
-        f"{units} ({unit}) con al menos el {office.dispersion_min_percent:.2f} % "
+        f"{units} ({unit}) con al menos el {office.dispersion_min_percent:.2f}% "
         "de su Lista Nominal en apoyos válidos"
     )
 

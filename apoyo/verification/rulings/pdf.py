@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from apoyo.core.display import number, percent
 from apoyo.verification.rulings.figures import (
     hearing_summary,
     hearing_text,
@@ -52,7 +53,9 @@ def styles():
 
 
 def table(rows, widths, numeric=(1,)):
-    """A grid with a shaded header repeated on every page; `numeric` columns right-aligned."""
+    """A grid with a shaded header repeated on every page; `numeric` columns right-aligned, and
+    counts written with thousands separators as on the page (core.display.number)."""
+    rows = [[number(cell) if type(cell) is int else cell for cell in row] for row in rows]
     t = Table(rows, colWidths=widths, repeatRows=1)
     commands = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
@@ -188,7 +191,7 @@ def cover(figures, s):
         Spacer(1, 8),
         p(
             f"Ámbito: {office['scope']}. Periodo de obtención de apoyo: {office['collection']}. "
-            f"Porcentaje requerido: {office['threshold_percent']} % de la Lista Nominal.",
+            f"Porcentaje requerido: {percent(office['threshold_percent'])} de la Lista Nominal.",
             s["body"],
         ),
     ]
@@ -198,8 +201,8 @@ def cover(figures, s):
         p(
             f"Resultados de la compulsa N.º {run['number']} ({run['source']}, corte de la Lista "
             f"Nominal {run['cut_date'] or '—'}), terminada el {run['finished_at']}, con "
-            f"{run['supports']} apoyos revisados. Dictamen N.º {figures['number']} generado el "
-            f"{figures['generated_at']} por {figures['generated_by'] or 'el sistema'}.",
+            f"{number(run['supports'])} apoyos revisados. Dictamen N.º {figures['number']} "
+            f"generado el {figures['generated_at']} por {figures['generated_by'] or 'el sistema'}.",
             s["body"],
         )
     )
@@ -212,7 +215,8 @@ def cover(figures, s):
     story.append(Spacer(1, 6))
     story.append(
         p(
-            f"Cumplen los requisitos {figures['meet']} de {len(figures['aspirants'])} aspirantes.",
+            f"Cumplen los requisitos {number(figures['meet'])} de "
+            f"{number(len(figures['aspirants']))} aspirantes.",
             s["body"],
         )
     )
@@ -259,7 +263,7 @@ def aspirant_section(a, figures, s):
         ["Apoyos requeridos", a["required"]],
         ["Apoyos capturados", a["captured"]],
         ["Apoyos válidos", a["valid"]],
-        ["Porcentaje de la Lista Nominal", f"{a['percent']} %"],
+        ["Porcentaje de la Lista Nominal", percent(a["percent"])],
     ]
     if a["valid_before_hearing"] is not None:
         facts.append(

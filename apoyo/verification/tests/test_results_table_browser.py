@@ -80,4 +80,4 @@ def test_the_results_table_fits_1366_px_with_names_on_two_lines_at_most(
     first = table.locator("details.motives").first
     first.locator("summary").click()
     expect(first.get_by_role("link", name="No encontrado en el padrón")).to_be_visible()
-    page.screenshot(path=os.path.join(artifacts_dir, "resultados-1366.png"), full_page=True)
+    page.screenshot(path=os.path.join(artifacts_dir, "results-1366.png"), full_page=True)

@@ -17,6 +17,7 @@ from apoyo.testing.factories import citizen, elector_key, make_office, make_user
 from apoyo.verification.hearings import resolution
 from apoyo.verification.hearings import services as hearings
 from apoyo.verification.models import RequestStatus, Ruling
+from apoyo.verification.rulings.pdf import ruling_pdf
 from apoyo.verification.rulings.services import RulingError, blockers, generate_ruling
 from apoyo.verification.services import current_run, run_check
 from apoyo.verification.tasks import check_office
@@ -312,6 +313,29 @@ def test_the_page_shows_the_pdf_sha256_and_what_a_ruling_supersedes(client, h, a
     listing = text(client.get(reverse("verification:rulings", args=[h.office.pk])))
     assert f"Sustituido por el N.º {second.pk}: Corrección de cifras." in listing
     assert first.pdf_sha256 in listing
+
+
+def test_the_page_writes_counts_with_thousands_separators_and_percentages_with_the_sign(
+    client, h, admin, heard
+):
+    ruling = generate_ruling(admin, h.office)
+    # Figures of a large entity, as a ruling keeps them.
+    first = ruling.figures["aspirants"][0]
+    first.update(nominal_list=2105000, required=63145, captured=70312, valid=64000)
+    first["percent"] = "3.04"
+    ruling.figures["office"]["threshold_percent"] = "3.00"
+    ruling.figures["run"]["supports"] = 140624
+    Ruling.objects.filter(pk=ruling.pk).update(figures=ruling.figures)
+    opl(client)
+    page = text(client.get(reverse("verification:ruling", args=[ruling.pk])))
+    assert '<td class="num">2,105,000</td>' in page and '<td class="num">63,145</td>' in page
+    assert '<td class="num">70,312</td>' in page and '<td class="num">64,000</td>' in page
+    assert '<td class="num">3.04%</td>' in page and "3.00% de la Lista Nominal" in page
+    assert "140,624 apoyos revisados" in page
+    assert " %" not in page
+    drawn = pdf_text(ruling_pdf(ruling.figures))
+    assert "(2,105,000)" in drawn and "(63,145)" in drawn and "(3.04%)" in drawn
+    assert "3.00% de la" in drawn and "140,624 apoyos" in drawn
 
 
 def test_the_first_page_of_the_dictamen_pdf_as_a_picture(h, admin, heard, artifacts_dir):

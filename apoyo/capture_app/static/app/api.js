@@ -3,14 +3,16 @@
 //   "invalid" the server refused the data (400 and other 4xx): do not retry, show the reason;
 //   "conflict" the server holds the capture's uuid with other data (409): keep it for the volunteer;
 //   "retry"   no network, 429 or 5xx: keep it waiting and try again later.
+// `code` is the server's code (errors.py): a 403 "account_deactivated" is not an expired session.
 
 const BASE = new URL("../api/v1/", new URL(document.body.dataset.scope, location.origin));
 
 export class ApiError extends Error {
-  constructor(kind, message, { status = 0, errors = [], retryAfter = 0 } = {}) {
+  constructor(kind, message, { status = 0, code = "", errors = [], retryAfter = 0 } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
+    this.code = code;
     this.errors = errors;
     this.retryAfter = retryAfter; // Seconds the server asked to wait (429), or 0.
   }
@@ -76,6 +78,7 @@ async function request(method, path, { token, json, form, timeout = TIMEOUT_SECO
     `Error del servidor (${response.status}).`;
   throw new ApiError(kindOf(response.status), message, {
     status: response.status,
+    code: typeof data?.code === "string" ? data.code : "",
     errors,
     retryAfter: Number(response.headers.get("Retry-After")) || 0,
   });

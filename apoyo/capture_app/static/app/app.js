@@ -6,15 +6,16 @@
 import * as api from "./api.js";
 import * as db from "./db.js";
 import * as form from "./form.js";
+import * as home from "./home.js";
 import * as pending from "./pending.js";
-import { displayDay, periodNotice } from "./rules.js";
+import { displayDay } from "./rules.js";
 import * as sync from "./sync.js";
-import { $, notify } from "./ui.js";
+import { $, notify, updateNotice } from "./ui.js";
 
 const { WAITING, SENDING } = db.STATES;
 const VIEWS = ["login-view", "home-view", "capture-view", "detail-view"];
 
-let session = null; // {token, expires_at, username, name, expired?}
+let session = null; // {token, expires_at, username, name, expired?, deactivated?}
 let profile = null; // GET /api/v1/profile/, kept for offline starts.
 
 function showNetwork() {
@@ -36,6 +37,13 @@ function route() {
   if (!session || !profile || view === "entrar") {
     showLogin();
   } else if (view === "captura") {
+    const closed = home.renderNewCapture(profile, new Date());
+    if (closed) {
+      // Reached by its address (or a tab left open past the period's end): say why, go home.
+      notify(closed);
+      location.replace("#");
+      return;
+    }
     notify("");
     show("capture-view");
     form.openNew();
@@ -54,6 +62,9 @@ function showLogin() {
   show("login-view");
   const expired = Boolean(session?.expired);
   $("session-expired").hidden = !expired;
+  $("session-expired").textContent = session?.deactivated
+    ? `${home.DEACTIVATED} Si el aspirante la reactiva, entre de nuevo para enviar las capturas en espera.`
+    : SESSION_EXPIRED;
   $("login-back").hidden = !(session && profile);
   if (session?.username) $("login-username").value = session.username;
   $("login-error").hidden = true;
@@ -67,6 +78,9 @@ function renderProfile() {
   $("profile-period").textContent = `${displayDay(period.start)} al ${displayDay(period.end)}`;
 }
 
+const SESSION_EXPIRED =
+  "Su sesión venció. Entre de nuevo para enviar las capturas en espera; no se ha perdido ninguna.";
+
 function countWaiting(captures) {
   return captures.filter((capture) => capture.state === WAITING || capture.state === SENDING).length;
 }
@@ -77,14 +91,18 @@ let rendering = Promise.resolve();
 function renderHome() {
   rendering = rendering.then(async () => {
     if (!session || !profile) return;
+    const now = new Date();
     renderProfile();
-    $("period-alert").textContent = periodNotice(profile, new Date()) || "";
-    $("period-alert").hidden = !$("period-alert").textContent;
-    $("relogin-alert").hidden = !session.expired;
+    home.renderNewCapture(profile, now);
+    home.renderSessionAlert(session);
     const captures = await db.listCaptures(session.username);
     const waiting = countWaiting(captures);
+    const online = navigator.onLine;
     $("waiting-count").textContent = String(waiting);
     $("waiting-label").textContent = `${waiting === 1 ? "captura" : "capturas"} en espera de envío`;
+    home.renderQueueStatus({ waiting, online, session, retrying: sync.retrying() });
+    home.renderTotals(profile, captures, now);
+    updateNotice({ captures, online, session });
     const items = captures.reverse().map((capture) => pending.captureItem(capture, profile.time_zone));
     $("capture-list").replaceChildren(...items);
     $("empty-list").hidden = captures.length > 0;
@@ -96,19 +114,31 @@ function renderHome() {
 
 // Session ----------------------------------------------------------------------------------------
 
-function startSession() {
+/** `fresh`: the profile was fetched just now (at login). */
+async function startSession(fresh = false) {
   renderProfile();
   route();
   if (session.expired) return; // Capture goes on; sending waits for a new login.
-  sync.start(session, { changed: renderHome, authFailed: expireSession });
-  refreshProfile();
+  const started = session;
+  // The profile first, then the queue: the per-day totals the profile brings count exactly the
+  // captures sent before it (home.renderTotals adds those sent after).
+  if (!fresh) await refreshProfile();
+  if (session === started) sync.start(session, { changed: renderHome, authFailed: expireSession });
+}
+
+/** The profile, stamped with when it was fetched (on the phone's clock, as each capture's sentAt). */
+async function fetchProfile(token) {
+  return { ...(await api.profile(token)), fetched_ms: Date.now() };
 }
 
 /** A fresh profile at every online start: the OPL may have changed the period or the limits. */
 async function refreshProfile() {
   if (!navigator.onLine) return;
+  const asked = session;
   try {
-    profile = await api.profile(session.token);
+    const fetched = await fetchProfile(asked.token);
+    if (session !== asked) return; // Logged out (or expired) meanwhile.
+    profile = fetched;
     await db.setSetting("profile", profile);
     renderHome();
   } catch (error) {
@@ -116,13 +146,17 @@ async function refreshProfile() {
   }
 }
 
-/** 401 (or 403): the queue stays on the phone, untouched, until the auxiliary logs in again. */
+/** 401 (the session expired: log in again) or 403 (code account_deactivated: the aspirant
+ * deactivated the auxiliary, and only they can undo it): the queue stays on the phone,
+ * untouched, until the auxiliary logs in again. */
 async function expireSession(error) {
   sync.stop();
   if (!session || session.expired) return;
-  session = { ...session, expired: true };
+  const deactivated = error?.code === "account_deactivated";
+  session = { ...session, expired: true, deactivated };
   await db.setSetting("session", session);
-  if (error?.status === 403) notify(error.message);
+  // Another 403 (the account is no longer an auxiliary's): the server's words say why.
+  if (error?.status === 403 && !deactivated) notify(error.message);
   renderHome();
 }
 
@@ -146,7 +180,7 @@ async function logIn(event) {
   button.disabled = true;
   try {
     const newSession = await api.logIn(username, password);
-    const newProfile = await api.profile(newSession.token);
+    const newProfile = await fetchProfile(newSession.token);
     await db.setSetting("session", newSession);
     await db.setSetting("profile", newProfile);
     sync.stop();
@@ -157,7 +191,7 @@ async function logIn(event) {
     navigator.storage?.persist?.().catch(() => {});
     notify("");
     history.replaceState(null, "", location.pathname);
-    startSession();
+    startSession(true).catch((error) => console.error("start", error));
   } catch (error) {
     const known = error instanceof api.ApiError;
     problem.textContent = known ? error.message : "No se pudo entrar; intente de nuevo.";
@@ -203,11 +237,17 @@ function registerWorker() {
   });
 }
 
+function networkChanged() {
+  showNetwork();
+  if (session && profile) renderHome();
+}
+
 async function main() {
+  home.setUpInstall(); // Before any await: the browser may offer the install at once.
   registerWorker();
   showNetwork();
-  window.addEventListener("online", showNetwork);
-  window.addEventListener("offline", showNetwork);
+  window.addEventListener("online", networkChanged);
+  window.addEventListener("offline", networkChanged);
   window.addEventListener("hashchange", route);
   form.setUp({
     current: () => ({ session, profile }),
@@ -219,13 +259,15 @@ async function main() {
   $("relogin").addEventListener("click", () => (location.hash = "#entrar"));
   $("login-back").addEventListener("click", () => (location.hash = ""));
   $("sync-now").addEventListener("click", () => {
-    if (!navigator.onLine) notify("Sin conexión: las capturas se enviarán cuando vuelva la red.");
+    // Said until the network is back, no longer.
+    const offline = "Sin conexión: las capturas se enviarán cuando vuelva la red.";
+    if (!navigator.onLine) notify(offline, ({ online }) => (online ? "" : offline));
     else if (session.expired) location.hash = "#entrar";
     else sync.syncNow();
   });
   session = (await db.getSetting("session")) || null;
   profile = (await db.getSetting("profile")) || null;
-  if (session && profile) startSession();
+  if (session && profile) startSession().catch((error) => console.error("start", error));
   else route();
 }
 

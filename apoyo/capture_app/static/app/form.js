@@ -38,12 +38,17 @@ let changed = false;
 
 // Photos and errors -------------------------------------------------------------------------------
 
+/** The photo's preview, and its camera button's words: "Tomar foto" until there is one, then
+ * "Cambiar foto" (the button's accessible name, the input's label, changes with them). */
 function setPreview(field, blob) {
-  const preview = document.querySelector(`[data-photo="${field}"] img.preview`);
+  const box = document.querySelector(`[data-photo="${field}"]`);
+  const preview = box.querySelector("img.preview");
   if (preview.src) URL.revokeObjectURL(preview.src);
   preview.hidden = !blob;
   if (blob) preview.src = URL.createObjectURL(blob);
   else preview.removeAttribute("src");
+  box.querySelector(".camera-action").textContent = blob ? "Cambiar foto" : "Tomar foto";
+  box.classList.toggle("taken", Boolean(blob));
 }
 
 function photoTaken(event) {
@@ -248,11 +253,30 @@ async function save() {
   }
   if (gone) return showErrors([{ field: null, message: GONE }]);
   const what = `Captura de ${fullName(values)} ${editing ? "actualizada" : "guardada"}`;
+  const follows = savedNotice(capture.uuid, what);
   resetForm();
-  notify(`${what}; ${navigator.onLine ? "se está enviando." : "se enviará cuando haya conexión."}`);
+  notify(follows({ online: navigator.onLine, session: context.session }), follows);
   location.hash = "";
   $("capture-view").hidden = true; // At once: a third tap must not reach the emptied form.
   app.saved();
+}
+
+/** What the notice of a saved capture says as it travels: "se enviará cuando haya conexión"
+ * while it waits offline, "enviada" once the server stored it; nothing once it left the phone. */
+function savedNotice(uuid, what) {
+  return ({ captures, online, session }) => {
+    // Before the first redraw (no list yet) it is the capture just saved, waiting.
+    const capture = captures ? captures.find((each) => each.uuid === uuid) : { state: db.STATES.WAITING };
+    if (!capture) return "";
+    if (capture.stored) return `${what} y enviada.`;
+    if (capture.state === db.STATES.REJECTED) {
+      return `${what}, pero el servidor la rechazó: vea el motivo en la lista.`;
+    }
+    if (capture.state === db.STATES.CONFLICT) return `${what}, pero quedó por corregir: vea la lista.`;
+    if (session.deactivated) return `${what}; se queda en este teléfono mientras su cuenta esté desactivada.`;
+    if (session.expired) return `${what}; se enviará cuando entre de nuevo.`;
+    return `${what}; ${online ? "se está enviando." : "se enviará cuando haya conexión."}`;
+  };
 }
 
 function setSaving(on) {

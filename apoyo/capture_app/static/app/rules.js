@@ -135,15 +135,21 @@ export function periodError(profile, now) {
   );
 }
 
-/** What the list says on a day outside the period; or null. */
-export function periodNotice(profile, now) {
+/** Why no new capture can start at `now` (the period is over or has not begun), as the home
+ * screen says it beside the disabled "Nueva captura"; or null inside the period. */
+export function periodClosed(profile, now) {
   const day = dayOutsidePeriod(profile, now);
   if (!day) return null;
   const { start, end } = profile.period;
-  const when = day < start ? "aún no empieza" : "ya terminó";
+  if (day < start) {
+    return (
+      `El periodo de obtención de apoyo empieza el ${displayDay(start)}: ` +
+      "aún no se pueden hacer capturas."
+    );
+  }
   return (
-    `El periodo de obtención de apoyo (${displayDay(start)} al ${displayDay(end)}) ${when}: ` +
-    "la aplicación no acepta capturas hoy."
+    `El periodo de obtención de apoyo terminó el ${displayDay(end)}: ` +
+    "ya no se pueden hacer capturas nuevas."
   );
 }
 

@@ -35,6 +35,11 @@ export function syncNow() {
   return requestSync();
 }
 
+/** Whether the last send failed for the network or the server, and a retry is scheduled. */
+export function retrying() {
+  return failures > 0;
+}
+
 export function stop() {
   session = null;
   clearTimeout(retryTimer);

@@ -21,9 +21,28 @@ export function fullName(fields) {
   return [fields.name, fields.paternal_surname, fields.maternal_surname].filter(Boolean).join(" ");
 }
 
-export function notify(message) {
+function showNotice(message) {
   $("notice").textContent = message;
   $("notice").hidden = !message;
+}
+
+// What the shown notice says as the queue changes (a function of the home screen's state), so a
+// notice never outlives what it reports: "se enviará cuando haya conexión" becomes "enviada".
+let follow = null;
+
+/** Show `message`; `follows(state)`, when given, rewords it at every redraw of the home screen
+ * (state: {captures, online, session}); an empty wording hides it. */
+export function notify(message, follows = null) {
+  follow = follows;
+  showNotice(message);
+}
+
+/** Reword the notice for the current state (called by each redraw of the home screen). */
+export function updateNotice(state) {
+  if (!follow) return;
+  const message = follow(state);
+  if (!message) follow = null;
+  showNotice(message);
 }
 
 const timeFormats = new Map();
