@@ -25,6 +25,7 @@ class DrawForm(forms.Form):
         decimal_places=2,
         initial=3,
         required=False,
+        help_text="Con «Calcularlo con un margen de error».",
     )
     confidence_percent = forms.TypedChoiceField(
         label="Nivel de confianza",
@@ -33,7 +34,11 @@ class DrawForm(forms.Form):
         initial=95,
     )
     size = forms.IntegerField(
-        label="Número de apoyos", min_value=1, max_value=1_000_000, required=False
+        label="Número de apoyos",
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        help_text="Con «Un número fijo de apoyos», p. ej. 500.",
     )
     seed = forms.IntegerField(
         label="Semilla (opcional)",

@@ -51,7 +51,7 @@ def test_the_page_shows_counts_percentage_units_and_titled_axes(client, office, 
     page = client.get(reverse("publication:office", args=[office.pk])).content.decode()
     assert "MARIA SOTO RUIZ" in page and "PEDRO LUNA DIAZ" in page
     # A: 3 valid of 120 in the Lista Nominal, 3 municipalities of the 2 required.
-    assert "2.50%" in page and "3 de 2" in page
+    assert "2.50%" in page and '3 <span class="help">(se requieren 2)</span>' in page
     assert "3.00% de la Lista Nominal (4 apoyos)" in page
     assert 'data-axis="y">Apoyos válidos<' in page
     assert 'data-axis="x">Compulsa publicada (fecha y número)<' in page

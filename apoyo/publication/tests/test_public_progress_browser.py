@@ -38,6 +38,16 @@ def fits_the_width(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def inside(box, frame):
+    """Whether a drawn box lies wholly within the frame (an axis title not cut by the chart's edge)."""
+    return (
+        box["x"] >= frame["x"]
+        and box["y"] >= frame["y"]
+        and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    )
+
+
 def open_office(page, live_server, office):
     page.goto(f"{live_server.url}/entrar/")
     page.get_by_role("link", name="Avance público").click()
@@ -75,8 +85,11 @@ def test_the_public_progress_reads_well_on_a_390_px_phone(
     page.set_viewport_size(PHONE)
     open_office(page, live_server, office)
     expect(page.get_by_text("MARIA SOTO RUIZ").first).to_be_visible()
-    expect(page.locator('svg[data-layout="narrow"]')).to_be_visible()
+    narrow = page.locator('svg[data-layout="narrow"]')
+    expect(narrow).to_be_visible()
     expect(page.locator('svg[data-layout="wide"]')).to_be_hidden()
+    assert inside(narrow.locator('[data-axis="x"]').bounding_box(), narrow.bounding_box())
+    assert inside(narrow.locator('[data-axis="y"]').bounding_box(), narrow.bounding_box())
     page.get_by_text("Columnas de los archivos").click()
     expect(page.get_by_text("PORCENTAJE_REQUERIDO", exact=True)).to_be_visible()
     assert fits_the_width(page)

@@ -56,4 +56,7 @@ def test_an_administrator_draws_a_sample_and_sees_the_projection(
     page.set_viewport_size(PHONE)
     expect(page.locator("[data-projection=interval]")).to_be_visible()
     assert fits_the_width(page)
+    # On a phone each channel's row stacks into a card: no figure hides in a sideways scroll.
+    by_channel = page.get_by_role("table", name="Proyección por canal")
+    assert by_channel.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     page.screenshot(path=os.path.join(artifacts_dir, "sampling-390.png"), full_page=True)
