@@ -220,7 +220,7 @@ OPL_EXPORT_HEADER = [
     "Correo",
     "Teléfono",
     "Estado",
-    "Registrado",
+    "Fecha de registro",
     "Apoyos (app)",
 ]
 
@@ -235,7 +235,7 @@ def opl_export_rows(auxiliaries):
             a.user.username,
             a.email,
             a.phone,
-            "Activo" if a.active else "Desactivado",
+            "Cuenta activa" if a.active else "Cuenta desactivada",
             local_time(a.registered_at),
             counts.get(a.user_id, 0),
         ]

@@ -30,6 +30,10 @@ pytestmark = [
 ]
 
 DEACTIVATED = "Su cuenta fue desactivada. Consulte al aspirante para el que trabaja."
+NO_NEW_CAPTURES = (
+    "Su cuenta fue desactivada: no se pueden hacer capturas nuevas hasta que el aspirante la "
+    "reactive y usted entre de nuevo."
+)
 
 
 def totals_rows(page):
@@ -71,6 +75,8 @@ def test_the_camera_buttons_take_each_photo_and_show_its_preview(
         page.keyboard.press("Space")
     chooser.value.set_files(photos["front"])
     expect(page.locator('[data-photo="back"] label.camera')).to_contain_text("Cambiar foto")
+    # From the top: scrolled, the sticky app bar would be drawn over the middle of the full page.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=os.path.join(artifacts_dir, "app-fotos-390.png"), full_page=True)
     context.close()
 
@@ -135,12 +141,20 @@ def test_a_deactivated_volunteer_is_told_so_and_the_queue_stays_on_the_phone(
         "esté desactivada."
     )
     expect(badges(page, "En espera")).to_have_count(1)
+    # No new captures: the aspirant's confirmation said the account stops capturing.
+    new = page.get_by_role("link", name="Nueva captura")
+    expect(new).to_be_disabled()
+    expect(new).to_have_accessible_description(NO_NEW_CAPTURES)
     page.screenshot(path=os.path.join(artifacts_dir, "app-cuenta-desactivada.png"), full_page=True)
 
     # A reload (the app reopened) still says it, and still holds the capture.
     page.reload()
     expect(banner).to_contain_text(DEACTIVATED)
     expect(badges(page, "En espera")).to_have_count(1)
+    expect(new).to_be_disabled()
+    page.goto(f"{live_server.url}/app/#captura")
+    expect(page.locator("#capture-view")).to_be_hidden()
+    expect(page.locator("#notice")).to_have_text(NO_NEW_CAPTURES)
     page.get_by_role("button", name="Entrar de nuevo").click()
     expect(page.locator("#session-expired")).to_contain_text(DEACTIVATED)
     expect(page.locator("#session-expired")).not_to_contain_text("Su sesión venció")

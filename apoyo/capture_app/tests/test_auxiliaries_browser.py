@@ -21,6 +21,11 @@ pytestmark = [
 PHONE = {"width": 390, "height": 844}
 
 
+def assert_no_sideways_scrolling(page):
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"la página se desplaza de lado: {widths}"
+
+
 def test_the_auxiliaries_page_fits_a_phone_and_confirms_before_deactivating(
     browser, live_server, artifacts_dir
 ):
@@ -40,8 +45,7 @@ def test_the_auxiliaries_page_fits_a_phone_and_confirms_before_deactivating(
     page.goto(f"{live_server.url}/portal/auxiliares/")
     expect(page.get_by_role("heading", name="Mis auxiliares")).to_be_visible()
 
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"la página se desplaza de lado: {widths}"
+    assert_no_sideways_scrolling(page)
     for action in (
         page.get_by_role("link", name="Desactivar a María Guadalupe Hernández Villaseñor"),
         page.get_by_role("button", name="Reenviar la invitación a Luis Ruiz"),
@@ -54,12 +58,14 @@ def test_the_auxiliaries_page_fits_a_phone_and_confirms_before_deactivating(
 
     page.get_by_role("link", name="Desactivar a Luis Ruiz").click()
     expect(page.get_by_role("heading", name="¿Desactivar a Luis Ruiz?")).to_be_visible()
+    assert_no_sideways_scrolling(page)
     assert Auxiliary.objects.get(name="Luis Ruiz").active
     page.get_by_role("button", name="Sí, desactivar").click()
     expect(page.get_by_text("Se desactivó a Luis Ruiz")).to_be_visible()
     assert not Auxiliary.objects.get(name="Luis Ruiz").active
     page.goto(f"{live_server.url}/portal/auxiliares/nuevo/")
     expect(page.get_by_label("Teléfono")).to_have_attribute("type", "tel")
+    assert_no_sideways_scrolling(page)
     context.close()
 
     desk = browser.new_page(viewport={"width": 1366, "height": 900})

@@ -1,10 +1,13 @@
 """The lists of auxiliaries download what they show: the OPL's, of its entity and filtered by
 aspirant, and the aspirant's own."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog, Role
+from apoyo.aspirants.services import deactivate_auxiliary
 from apoyo.capture_app.auxiliary_views import EXPORT_HEADER, OPL_EXPORT_HEADER
 from apoyo.supports.models import Channel, Support
 from apoyo.testing.capture_app import make_auxiliary
@@ -68,3 +71,20 @@ def test_the_aspirant_downloads_their_own_auxiliaries_with_their_app_captures(cl
     assert AccessLog.objects.filter(action="exportar", object_type="auxiliares").count() == 2
     page = client.get(reverse("auxiliaries:list")).text
     assert reverse("auxiliaries:export", args=["xlsx"]) in page and "(2 registros)" in page
+
+
+def test_the_opl_list_and_its_download_name_the_account_state_without_assuming_a_gender(client):
+    active = make_auxiliary()
+    stopped = make_auxiliary(active.aspirant)
+    deactivate_auxiliary(stopped)
+    client.force_login(make_user(Role.OPL_ADMIN))
+    page = client.get(reverse("auxiliaries:opl_list")).text
+    assert "Cuenta activa" in page and "Cuenta desactivada" in page
+    assert not re.search(r">(Activo|Desactivado|Registrado)<", page)
+    rows = csv_rows(client.get(reverse("auxiliaries:opl_export", args=["csv"])))
+    assert rows[0][5:7] == ["Estado", "Fecha de registro"]
+    states = {row[2]: row[5] for row in rows[1:]}
+    assert states == {
+        active.user.username: "Cuenta activa",
+        stopped.user.username: "Cuenta desactivada",
+    }

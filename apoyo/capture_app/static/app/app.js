@@ -37,9 +37,10 @@ function route() {
   if (!session || !profile || view === "entrar") {
     showLogin();
   } else if (view === "captura") {
-    const closed = home.renderNewCapture(profile, new Date());
+    const closed = home.renderNewCapture(profile, new Date(), session);
     if (closed) {
-      // Reached by its address (or a tab left open past the period's end): say why, go home.
+      // Reached by its address (or a tab left open past the period's end, or on a deactivated
+      // account): say why, go home.
       notify(closed);
       location.replace("#");
       return;
@@ -93,7 +94,7 @@ function renderHome() {
     if (!session || !profile) return;
     const now = new Date();
     renderProfile();
-    home.renderNewCapture(profile, now);
+    home.renderNewCapture(profile, now, session);
     home.renderSessionAlert(session);
     const captures = await db.listCaptures(session.username);
     const waiting = countWaiting(captures);

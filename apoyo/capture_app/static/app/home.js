@@ -1,7 +1,7 @@
 // The home screen's status, redrawn from the queue at every change, so that nothing it says goes
 // stale: the session banner (expired or deactivated), the state of the queue, "Nueva captura"
-// (disabled, with the reason, outside the collection period), the captures per day, and the
-// install button where the browser offers one.
+// (disabled, with the reason, outside the collection period or once the account is deactivated),
+// the captures per day, and the install button where the browser offers one.
 
 import * as db from "./db.js";
 import { dayInZone, displayDay, periodClosed } from "./rules.js";
@@ -31,10 +31,23 @@ export function renderSessionAlert(session) {
   $("relogin-text").textContent = SESSION_BANNERS[session.deactivated ? "deactivated" : "expired"];
 }
 
-/** "Nueva captura" is a link inside the period; outside it, a disabled link (still focusable, so
- * a screen reader reaches it) described by the reason. Returns the reason, or null. */
-export function renderNewCapture(profile, now) {
-  const reason = periodClosed(profile, now);
+// Said under "Nueva captura" once the server answered account_deactivated: the aspirant deactivated
+// the account, which the confirmation they saw says stops the volunteer capturing.
+export const DEACTIVATED_CAPTURE =
+  "Su cuenta fue desactivada: no se pueden hacer capturas nuevas hasta que el aspirante la " +
+  "reactive y usted entre de nuevo.";
+
+/** Why no new capture may be started now (the account deactivated, or outside the collection
+ * period), or null. */
+export function captureClosed(profile, now, session) {
+  if (session?.deactivated) return DEACTIVATED_CAPTURE;
+  return periodClosed(profile, now);
+}
+
+/** "Nueva captura" is a link while captures may be made; otherwise a disabled link (still
+ * focusable, so a screen reader reaches it) described by the reason. Returns the reason, or null. */
+export function renderNewCapture(profile, now, session) {
+  const reason = captureClosed(profile, now, session);
   const link = $("new-capture");
   if (reason) {
     link.removeAttribute("href");
