@@ -2,6 +2,7 @@
 the INE exchange route; and the aspirant's own results in their portal."""
 
 import tempfile
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from django import forms
@@ -64,10 +65,14 @@ REJECTED_SHOWN = 200
 
 
 def threshold_percent(valid, required):
-    """Progress towards the required supports, capped at 100."""
+    """Progress towards the required supports as a percentage with two decimals, capped at 100.
+
+    Rounded down, so that 4 of 1,440 reads 0.27% (not a bare 0%) and 100.00% only shows once the
+    threshold is really met."""
     if not required:
-        return 100
-    return min(100, valid * 100 // required)
+        return Decimal(100)
+    share = (Decimal(valid) * 100 / Decimal(required)).quantize(Decimal("0.01"), ROUND_DOWN)
+    return min(Decimal(100), share)
 
 
 def aspirant_row(result):

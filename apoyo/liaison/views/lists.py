@@ -35,7 +35,6 @@ class ConsultationListView(SivopleMixin, View):
             "form": form,
             "page_obj": page_obj,
             "today": today,
-            "query": request.GET.urlencode(),
             "empty": no_results_message(form.cleaned_data.get("q") if form.is_valid() else ""),
         }
         return page(request, "liaison/list.html", context)

@@ -1,5 +1,6 @@
 """Searching and downloading in the system Chromium: "munoz" finds MUÑOZ in the OPL's list and in
-the aspirant portal, and the downloads carry the search and filters that are on screen."""
+the aspirant portal, and the downloads carry the search and filters that are on screen; the
+aspirant does both with the keyboard alone."""
 
 import csv
 import io
@@ -14,6 +15,7 @@ from apoyo.supports.exports import OPL_HEADER
 from apoyo.supports.services import capture_support, open_cedula
 from apoyo.testing.browser import PASSWORD, log_in
 from apoyo.testing.factories import PERIOD_START, elector_key, make_aspirant, make_office, make_user
+from apoyo.tests.test_keyboard_browser import tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -104,3 +106,21 @@ def test_the_aspirant_finds_pena_typed_without_accents(page, live_server, artifa
     assert [line[1] for line in lines[1:]] == [elector_key(2)]
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=os.path.join(artifacts_dir, "busqueda-portal-390.png"), full_page=True)
+
+
+def test_the_aspirant_searches_and_downloads_with_the_keyboard_only(page, live_server):
+    aspirant = build()
+    log_in(page, live_server, aspirant.user.username)
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(3)
+    tab_to(page, page.get_by_label("Buscar (folio, clave o nombre)"))
+    page.keyboard.type("munoz")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("MUÑOZ")
+    tab_to(page, page.get_by_role("link", name="Descargar CSV"))
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    with open(info.value.path(), encoding="utf-8-sig") as handle:
+        lines = list(csv.reader(handle))
+    assert [line[1] for line in lines[1:]] == [elector_key(1)]

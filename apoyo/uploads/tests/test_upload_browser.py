@@ -1,4 +1,5 @@
-"""Carga masiva in the system Chromium: template, upload, progress, error report."""
+"""Carga masiva in the system Chromium: template, upload, progress, error report; and an upload
+done with the keyboard alone."""
 
 import os
 
@@ -11,6 +12,7 @@ from apoyo.supports.models import Support
 from apoyo.testing.browser import PASSWORD
 from apoyo.testing.factories import make_aspirant, make_user
 from apoyo.testing.files import good_row, write_csv
+from apoyo.tests.test_keyboard_browser import choose, follow_link, keyboard_log_in, tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,3 +62,30 @@ def test_capturist_uploads_a_file_and_downloads_the_error_report(
     text = report_path.read_text(encoding="utf-8-sig")
     assert "El nombre es obligatorio" in text and "1.234E+12" in text
     assert Support.objects.filter(aspirant=aspirant).count() == 8
+
+
+@pytest.fixture
+def keyboard_page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-MX")
+    yield context.new_page()
+    context.close()
+
+
+def test_capturist_uploads_a_file_with_the_keyboard_only(keyboard_page, live_server, tmp_path):
+    page = keyboard_page
+    aspirant = make_aspirant(code="A-08")
+    make_user(Role.OPL_CAPTURIST, username="teclado", password=PASSWORD)
+    upload_path = write_csv(tmp_path / "cedulas.csv", [good_row(n) for n in range(1, 4)])
+    keyboard_log_in(page, live_server, "teclado")
+    follow_link(page, "Carga masiva")
+    choose(page, "id_aspirant", str(aspirant))
+    # Space on the file field opens the system's file dialog, as it does for a keyboard user.
+    tab_to(page, page.get_by_label("Archivo (CSV o XLSX)"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(upload_path))
+    tab_to(page, page.get_by_role("button", name="Subir y procesar"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Avance de la carga")).to_have_attribute("value", "100")
+    expect(page.locator("[data-count=stored]")).to_have_text("3")
+    assert Support.objects.filter(aspirant=aspirant).count() == 3

@@ -7,12 +7,14 @@ import pytest
 from django.urls import reverse
 
 from apoyo.accounts.models import AccessLog
+from apoyo.core.display import percent
 from apoyo.supports.models import Support
 from apoyo.testing.downloads import csv_rows, xlsx_sheets
 from apoyo.verification.models import UnitResult
 from apoyo.verification.results import DISPERSION_HEADER, PORTAL_HEADER, aspirant_rows
 from apoyo.verification.services import run_check
 from apoyo.verification.tests.test_views import data, logged, office, text  # noqa: F401
+from apoyo.verification.views import threshold_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,13 @@ def test_the_chart_names_both_axes(client, office, data):  # noqa: F811
     page = text(client.get(reverse("verification:aspirant", args=[data["a"].pk])))
     assert 'data-axis="y">Válidos / requeridos</text>' in page
     assert 'data-axis="x">Municipio</text>' in page
+
+
+@pytest.mark.parametrize(
+    ("valid", "required", "shown"),
+    [(4, 1440, "0.27%"), (1439, 1440, "99.93%"), (1440, 1440, "100.00%"), (2000, 1440, "100.00%")],
+)
+def test_the_progress_towards_the_threshold_reads_with_two_decimals_and_never_rounds_up_to_met(
+    valid, required, shown
+):
+    assert percent(threshold_percent(valid, required)) == shown

@@ -114,7 +114,7 @@ def test_admin_runs_the_compulsa_and_sees_the_aspirant_table(
     assert "Cumple" in index and "No cumple" in index
     # A: 4 valid of 4 required, 3 municipalities of 2; B: 1 of 4, 25 % of the way.
     assert 'value="100" aria-label="Avance de ' + data["a"].code in index
-    assert 'value="25" aria-label="Avance de ' + data["b"].code in index
+    assert 'value="25.00" aria-label="Avance de ' + data["b"].code in index
     assert "3 / 2" in index and "1 / 2" in index
 
 
