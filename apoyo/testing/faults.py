@@ -1,22 +1,29 @@
 """Faults for the tests that kill a process mid-work (apoyo/operations/tests/test_faults_*.py).
 
 The tests run real processes against the test database: `python -m apoyo.testing.faults worker`
-is the job worker (`manage.py db_worker --batch`), `... scan` saves a cédula scan and `... row` a
-cédula row as the web does. With `--pause-at STAGE` the process stops at a chosen point inside its transaction (rows
-written, not committed; files on disk), writes `--marker` and waits there to be killed: the test
-polls for the marker instead of sleeping, then sends SIGKILL.
+is the job worker (`manage.py db_worker --batch`), `... scan` saves a cédula scan, `... row` a
+cédula row and `... photos` a capture of the app with its four photos, as the web does. With
+`--pause-at STAGE` the process stops at a chosen point inside its transaction (rows written, not
+committed; files on disk), writes `--marker` and waits there to be killed: the test polls for the
+marker instead of sleeping, then sends SIGKILL.
 
 SharedDatabase gives those processes the test's database: PostgreSQL's test database itself, or
 for SQLite (in memory in the tests) a file copy pushed before and pulled back after.
+
+DatabaseRelay stands between the web and PostgreSQL so a test can make the server go away (every
+open connection cut, new ones refused) and come back, as a restart does, without root.
 """
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from functools import wraps
 from pathlib import Path
@@ -24,7 +31,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Where each process stops: (module, function or dotted attribute in it, stop before calling it or
-# after it returned).
+# after it returned[, at which call: the first unless given]).
 STAGES = {
     # The upload's supports are inserted; its issues and its "done" not yet.
     "upload": ("apoyo.uploads.services", "insert_issues", "before"),
@@ -36,13 +43,17 @@ STAGES = {
     "scan": ("apoyo.supports.scans", "store_pages", "after"),
     # The cédula row's support and its history line are inserted; the commit not yet.
     "row": ("apoyo.supports.models", "SupportChange.objects.create", "after"),
+    # The app capture's support and its four photos (files and rows) are written; the commit not.
+    "photos": ("apoyo.capture_app.services", "store_image", "after", 4),
 }
 PAUSE_SECONDS = 300  # far longer than any test waits: the test kills the process first
 
 
 def pause_at(stage, marker):
     """Replace the stage's function with one that stops there, inside the open transaction."""
-    module_name, dotted, when = STAGES[stage]
+    module_name, dotted, when, *at_call = STAGES[stage]
+    stop_at = at_call[0] if at_call else 1
+    calls = []
     *path, name = dotted.split(".")
     owner = importlib.import_module(module_name)
     for attribute in path:
@@ -55,10 +66,11 @@ def pause_at(stage, marker):
 
     @wraps(original)
     def paused(*args, **kwargs):
-        if when == "before":
+        calls.append(True)
+        if when == "before" and len(calls) == stop_at:
             stop()
         result = original(*args, **kwargs)
-        if when == "after":
+        if when == "after" and len(calls) == stop_at:
             stop()
         return result
 
@@ -98,15 +110,31 @@ def save_row(cedula_id, user_id, number):
         raise SystemExit(f"Fila rechazada: {result.errors}")
 
 
+def save_photos(auxiliary_id, number, client_uuid):
+    """Capture citizen `number` with its four photos (capture_app.capture) as the API does."""
+    from apoyo.aspirants.models import Auxiliary
+    from apoyo.capture_app.services import capture_from_app
+    from apoyo.testing.capture_app import capture
+
+    fields = capture(number, uuid=client_uuid)
+    files = {name: value for name, value in fields.items() if hasattr(value, "read")}
+    data = {name: value for name, value in fields.items() if name not in files}
+    result = capture_from_app(Auxiliary.objects.get(pk=auxiliary_id), data, files)
+    if result.errors:
+        raise SystemExit(f"Captura rechazada: {result.errors}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m apoyo.testing.faults")
-    parser.add_argument("action", choices=["worker", "scan", "row"])
+    parser.add_argument("action", choices=["worker", "scan", "row", "photos"])
     parser.add_argument("--pause-at", choices=sorted(STAGES))
     parser.add_argument("--marker")
     parser.add_argument("--cedula", type=int)
     parser.add_argument("--file")
     parser.add_argument("--user", type=int)
     parser.add_argument("--number", type=int)
+    parser.add_argument("--auxiliary", type=int)
+    parser.add_argument("--uuid")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     import django
@@ -118,6 +146,8 @@ def main(argv=None):
         run_worker()
     elif args.action == "row":
         save_row(args.cedula, args.user, args.number)
+    elif args.action == "photos":
+        save_photos(args.auxiliary, args.number, args.uuid)
     else:
         save_scan(args.cedula, args.file)
 
@@ -188,6 +218,92 @@ class SharedDatabase:
             source.backup(self.connection.connection)
         finally:
             source.close()
+
+
+class DatabaseRelay:
+    """A TCP relay on 127.0.0.1 to the database server. `down()` cuts every connection through it
+    and refuses new ones, as PostgreSQL restarting does; `up()` listens again on the same port.
+    `cut_at=k` takes it down by itself as the k-th connection arrives (that one is cut too), so
+    a test can cut requests in flight without timing them."""
+
+    def __init__(self, host, port):
+        self.target = (host or "127.0.0.1", int(port or 5432))
+        self.port = 0
+        self.accepted = 0
+        self.cut_at = None
+        self._lock = threading.Lock()
+        self._sockets = set()
+        self._stop = threading.Event()
+        self._thread = None
+
+    def up(self):
+        listener = socket.create_server(("127.0.0.1", self.port))
+        listener.settimeout(0.05)  # so the accepting thread sees down() promptly
+        self.port = listener.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._accept, args=(listener, self._stop), daemon=True
+        )
+        self._thread.start()
+
+    def down(self):
+        self._stop.set()
+        with self._lock:
+            cut, self._sockets = self._sockets, set()
+        for sock in cut:
+            _close(sock)
+        # The port is free again once the accepting thread has closed its listener.
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _accept(self, listener, stop):
+        with listener:
+            while not stop.is_set():
+                try:
+                    client, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                self.accepted += 1
+                if self.accepted == self.cut_at:
+                    stop.set()
+                    _close(client)
+                    self.down()
+                    return
+                self._join(client, stop)
+
+    def _join(self, client, stop):
+        client.settimeout(None)
+        try:
+            server = socket.create_connection(self.target, timeout=5)
+        except OSError:
+            _close(client)
+            return
+        server.settimeout(None)
+        with self._lock:
+            if stop.is_set():  # down() ran meanwhile: this one is cut as well
+                _close(client)
+                _close(server)
+                return
+            self._sockets |= {client, server}
+        for source, sink in ((client, server), (server, client)):
+            threading.Thread(target=_pipe, args=(source, sink), daemon=True).start()
+
+
+def _pipe(source, sink):
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass  # cut by down() or by the other side
+    finally:
+        _close(source)
+        _close(sink)
+
+
+def _close(sock):
+    with contextlib.suppress(OSError):  # already closed or never connected
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 def start(action, env, *options):

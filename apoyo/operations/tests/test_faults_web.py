@@ -1,12 +1,16 @@
 """The web side of the faults: a save killed between writing its files and committing its rows
 leaves no row and only unreachable files, which clean_orphan_files removes once they are older
 than the grace period; a cédula row's save killed before its commit leaves no row and no file,
-and the same row then saves as if it had never been tried; the database unreachable answers a Spanish 503 with Retry-After (pages,
-saves, the API), stores nothing, and the next request after it comes back succeeds."""
+and the same row then saves as if it had never been tried; an app capture killed before its
+commit leaves no support and only its photos' files, and the phone's resend stores it whole; the
+database unreachable answers a Spanish 503 with Retry-After (pages, saves, the API), stores
+nothing, and the next request after it comes back succeeds (a burst through a live server:
+test_faults_database_restart.py)."""
 
 import io
 import os
 import time
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -18,10 +22,17 @@ from apoyo.accounts.models import AccessLog, Role
 from apoyo.core.unavailable import RETRY_AFTER_SECONDS
 from apoyo.operations.manifest import data_files
 from apoyo.operations.orphans import referenced_names
-from apoyo.supports.models import CedulaScan, CedulaScanPage, Support, SupportChange
+from apoyo.supports.models import (
+    CedulaScan,
+    CedulaScanPage,
+    Support,
+    SupportChange,
+    SupportImage,
+)
 from apoyo.supports.scans import add_scan
 from apoyo.supports.services import REPEATED_KEY_WARNING, capture_support, open_cedula
-from apoyo.testing.factories import PERIOD_START, make_aspirant, make_user
+from apoyo.testing.capture_app import capture, make_auxiliary, send, token_for
+from apoyo.testing.factories import PERIOD_START, make_aspirant, make_user, require_postgresql
 from apoyo.testing.factories import row as factory_row
 from apoyo.testing.faults import SharedDatabase, kill_when_paused, start
 from apoyo.testing.files import png, uploaded
@@ -109,6 +120,35 @@ def test_a_row_save_killed_before_its_commit_leaves_nothing_and_the_row_saves_ag
     assert again.support.changes.count() == 1
 
 
+def test_an_app_capture_killed_before_its_commit_leaves_no_support_and_the_resend_stores_it(
+    settings, tmp_path, client, capsys
+):
+    auxiliary = make_auxiliary()
+    client_uuid = str(uuid.uuid4())
+    shared = SharedDatabase(tmp_path)
+    shared.push()
+    marker = tmp_path / "pausa-photos"
+    options = ["--auxiliary", str(auxiliary.pk), "--number", "3", "--uuid", client_uuid]
+    process = start(
+        "photos", shared.env(), *options, "--pause-at", "photos", "--marker", str(marker)
+    )
+    kill_when_paused(process, marker)
+    shared.pull()
+
+    assert not Support.objects.exists() and not SupportImage.objects.exists()
+    assert len(unnamed_files(settings)) == 4  # the four photos, which no row names
+    call_command("clean_orphan_files", dry_run=True, older_than_hours=0)
+    assert "Se borrarían 4 archivos sin registro." in capsys.readouterr().out
+    # The phone, with no answer, sends the same capture again: stored once, whole.
+    response = send(client, token_for(auxiliary), capture(3, uuid=client_uuid))
+    assert response.status_code == 201
+    support = Support.objects.get()
+    assert str(support.client_uuid) == client_uuid
+    kinds = SupportImage.objects.filter(support=support).values_list("kind", flat=True)
+    assert sorted(kinds) == ["back", "front", "selfie", "signature"]
+    assert len(unnamed_files(settings)) == 4  # the killed save's, left for the cleaner
+
+
 # The database unreachable ---------------------------------------------------------------------
 
 
@@ -184,11 +224,11 @@ def served(send, *args):
         close_old_connections()
 
 
-def test_postgresql_restarting_mid_burst_is_survived_without_a_restart(client, cedula):
+@pytest.mark.postgres
+def test_postgresql_ending_the_connection_then_refusing_new_ones_is_survived(client, cedula):
     """PostgreSQL going away for real: the server ends this connection (as a restart does) and
     refuses new ones for a while (its port closed); then it is back."""
-    if connection.vendor != "postgresql":
-        pytest.skip("Prueba de PostgreSQL: en SQLite la base no se desconecta.")
+    require_postgresql("El servidor termina la conexión con pg_terminate_backend.")
     assert save_row(client, cedula, 1).status_code == 302
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
