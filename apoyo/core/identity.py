@@ -192,8 +192,27 @@ def _join_spanish(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " y " + items[-1]
 
 
-# Only the key's six letters matter, and they repeat with the names across a file's rows.
+# Each letter pair of the key against its one name part: a carga masiva repeats these few
+# thousand pairs across its rows, while whole (letters, three names) combinations rarely repeat.
 @functools.lru_cache(maxsize=65536)
+def _surname_agrees(pair: str, surname: str) -> bool:
+    return _matching_variant(pair, _surname_variants(surname)) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_agrees(pair: str, name: str) -> bool:
+    return _matching_variant(pair, _name_variants(name)) is not None
+
+
+def _letters_agree(letters: str, name: str, paternal: str, maternal: str) -> bool:
+    """Whether _letters_warning has nothing to say, from the cached pairs (order of _KEY_PARTS)."""
+    return (
+        _surname_agrees(letters[0:2], paternal)
+        and _surname_agrees(letters[2:4], maternal)
+        and _name_agrees(letters[4:6], name)
+    )
+
+
 def _letters_warning(letters: str, name: str, paternal: str, maternal: str) -> str | None:
     """Warn when the six letters of the key do not agree with the captured names (DOMAIN
     "Identity formats": warn, do not reject)."""
@@ -224,10 +243,10 @@ def elector_key_warnings(
     if ELECTOR_KEY_RE.fullmatch(key) is None:
         return []
     warnings = []
-    letters = _letters_warning(key[:6], name, paternal_surname, maternal_surname)
-    if letters:
-        warnings.append(letters)
-    if elector_key_birth_date(key) is None:
+    if not _letters_agree(key[:6], name, paternal_surname, maternal_surname):
+        warnings.append(_letters_warning(key[:6], name, paternal_surname, maternal_surname))
+    # The key is already normalised and well formed: its digits are read directly.
+    if _birth_date_of_digits(key[6:12]) is None:
         warnings.append(
             f"Los dígitos de fecha de nacimiento de la clave de elector ({key[6:12]}, AAMMDD) "
             "no forman una fecha real."

@@ -69,12 +69,14 @@ class Outcome:
         self._valid.close()
         self._issues.close()
 
-    def add_valid(self, row_number, row: SupportRow):
+    def add_valid(self, row_number, row: SupportRow, warnings="", search_name=""):
+        """A valid row, with what storing it needs besides (its warnings and search name)."""
         self.valid_count += 1
         if self._keep_valid:
             self.first_dates.setdefault(row.reference, row.support_date)
             day = row.support_date.toordinal()
-            self._pending_valid.append([row_number, *row[:-2], day, row.date_written])
+            extras = [warnings, search_name]
+            self._pending_valid.append([row_number, *row[:-2], day, row.date_written, *extras])
 
     def add_issue(self, kind, row_number, column, reason, values):
         self.issues_total += 1
@@ -96,11 +98,12 @@ class Outcome:
         self._pending_valid, self._pending_issues = [], []
 
     def valid_rows(self):
-        """(row_number, SupportRow) of every kept valid row, in file order."""
+        """(row_number, SupportRow, warnings, search name) of every kept valid row, in file
+        order."""
         self.flush()
         from_ordinal = datetime.date.fromordinal
-        for row_number, *fields, day, written in self._valid:
-            yield row_number, SupportRow(*fields, from_ordinal(day), written)
+        for row_number, *fields, day, written, warnings, search_name in self._valid:
+            yield row_number, SupportRow(*fields, from_ordinal(day), written), warnings, search_name
 
     def issues(self):
         """(kind value, row_number, column, reason, values) of every kept issue, in file order."""

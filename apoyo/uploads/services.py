@@ -23,7 +23,6 @@ from django.utils import timezone
 from apoyo.core.bulk import db_date, db_datetime, insert_rows
 from apoyo.core.cells import cell_text
 from apoyo.core.encrypted_storage import decrypted_copy
-from apoyo.core.identity import elector_key_warnings
 from apoyo.core.jobs import finish, set_progress
 from apoyo.core.tabular import FileRejected, open_table
 from apoyo.supports.models import (
@@ -38,12 +37,12 @@ from apoyo.supports.models import (
     UploadStatus,
     inconsistencies_for_state,
     initial_status,
-    search_name_of,
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError
-from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE, REPEATED_KEY_WARNING
+from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
 from apoyo.uploads.columnar import validate_chunk
 from apoyo.uploads.outcome import Outcome
+from apoyo.uploads.row_extras import RowExtras
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +223,9 @@ class RowClassifier:
         self.by_aspirant = upload.channel == Channel.ASPIRANT
         self.registered = registered_keys(upload.aspirant)
         self.seen = {}
+        # Worked out here, not while storing: the storing transaction (on SQLite, the only write
+        # lock) then only inserts.
+        self.extras = None if upload.dry_run else RowExtras(upload.aspirant_id)
 
     def __call__(self, row_number, values, row, errors):
         outcome = self.outcome
@@ -245,7 +247,7 @@ class RowClassifier:
             outcome.add_issue(IssueKind.SKIPPED, row_number, "", reason, self.shown(values))
             return
         self.seen[key] = row_number
-        outcome.add_valid(row_number, row)
+        outcome.add_valid(row_number, row, *(self.extras.of(row) if self.extras else ()))
 
     def shown(self, values):
         return shown_values(dict(zip(self.fields, values, strict=True)))
@@ -362,14 +364,14 @@ UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written", "warnings", "search_name"]
 
 def insert_supports(upload, valid_rows, cedula_ids):
     """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule).
-    `valid_rows` is consumed once, as it is read back from disk."""
+    `valid_rows` is consumed once, as it is read back from disk, with each row's warnings and
+    search name (row_extras.py)."""
     inconsistency_ids = dict(Inconsistency.objects.values_list("code", "id"))
     now = db_datetime(timezone.now())
     dates = DbDates()  # a file holds few distinct dates: adapt each once
     aspirant_id, user_id, upload_id = upload.aspirant_id, upload.uploaded_by_id, upload.pk
     channel = Channel(upload.channel)
     status = initial_status(channel).value
-    warnings = RowWarnings(upload.aspirant_id)
     rows = (
         (
             aspirant_id,
@@ -389,31 +391,12 @@ def insert_supports(upload, valid_rows, cedula_ids):
             "",
             upload_id,
             row.date_written,
-            warnings.of(row),
-            search_name_of(row.name, row.paternal_surname, row.maternal_surname),
+            warnings,
+            search_name,
         )
-        for _, row in valid_rows
+        for _, row, warnings, search_name in valid_rows
     )
     return insert_rows(Support._meta.db_table, UPLOAD_COLUMNS, rows)
-
-
-class RowWarnings:
-    """The warnings manual capture shows, for each stored row of a carga masiva: the clave against
-    the names (core.identity), and the same clave already captured for the aspirant, in an earlier
-    row of the file or before it (the later ones are marked). One query for the keys stored."""
-
-    def __init__(self, aspirant_id):
-        active = Support.objects.exclude(status=Status.WITHDRAWN).filter(aspirant=aspirant_id)
-        self.seen = set(active.values_list("elector_key", flat=True))
-
-    def of(self, row):
-        found = elector_key_warnings(
-            row.elector_key, row.name, row.paternal_surname, row.maternal_surname
-        )
-        if row.elector_key in self.seen:
-            found.append(REPEATED_KEY_WARNING)
-        self.seen.add(row.elector_key)
-        return "\n".join(found)
 
 
 class DbDates(dict):

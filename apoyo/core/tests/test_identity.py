@@ -336,3 +336,23 @@ def test_every_unicode_dash_is_a_hyphen_in_text_and_dropped_in_keys(dash):
 
 def test_tabs_and_non_breaking_spaces_are_spaces():
     assert normalize_text("juan\u00a0\tcarlos ") == "JUAN CARLOS"
+
+
+_KEY_LETTERS = st.text(alphabet="ABCGJLMNPRSTXZ", min_size=6, max_size=6)
+_NAME_WORDS = st.lists(
+    st.sampled_from(["MARIA", "JOSE", "DE", "LA", "PEÑA", "GARCIA", "XOCHITL", "MA.", "Y", "UZ"]),
+    max_size=3,
+).map(" ".join)
+
+
+@rules_settings
+@given(_KEY_LETTERS, _NAME_WORDS, _NAME_WORDS, _NAME_WORDS)
+def test_the_cached_letter_pairs_warn_exactly_when_the_whole_letters_check_does(
+    letters, name, paternal, maternal
+):
+    # The carga masiva checks the three letter pairs one by one (cached); the warning itself comes
+    # from the whole check, so both must agree on whether there is one.
+    from apoyo.core import identity
+
+    agree = identity._letters_agree(letters, name, paternal, maternal)
+    assert agree == (identity._letters_warning(letters, name, paternal, maternal) is None)
