@@ -13,6 +13,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from apoyo.liaison.assignments import assign
@@ -281,4 +284,58 @@ def test_the_capture_app_passes_axe(browser, live_server):
     expect(page.get_by_role("heading", name="Nueva captura")).to_be_visible()
     found += violations(page, "app: nueva captura")
     context.close()
+    report(found)
+
+
+def sign_in_with_password(page, live_server, username):
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def send_code(page, code, button):
+    page.get_by_role("textbox", name="Código").fill(code)
+    page.get_by_role("button", name=button).click()
+
+
+def lift_throttle(user):
+    """Forget the wrong code's failure: django-otp refuses every code for a while after one."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+
+
+def test_the_two_step_verification_pages_pass_axe(page, live_server, settings):
+    """Enrolment (forced on a role that requires it), its recovery codes, and the second step of
+    every later sign-in, each also with the error a wrong code shows."""
+    settings.APOYO_MFA_REQUIRED = True
+    admin = build_world().home.admin
+    sign_in_with_password(page, live_server, admin.username)
+    expect(page.get_by_role("heading", name="Activar la verificación en dos pasos")).to_be_visible()
+    found = violations(page, "dos pasos: alta")
+    send_code(page, "000000", "Confirmar")
+    expect(page.get_by_text("El código no coincide")).to_be_visible()
+    found += violations(page, "dos pasos: alta con error")
+    lift_throttle(admin)
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    send_code(page, f"{code:06d}", "Confirmar")
+    expect(page.get_by_role("heading", name="Sus códigos de recuperación")).to_be_visible()
+    found += violations(page, "dos pasos: códigos de recuperación")
+    recovery = page.locator("ul.mono li").first.inner_text()
+    page.get_by_role("button", name="Salir").click()
+
+    # Every later sign-in stops at the second step; a recovery code gets past it.
+    sign_in_with_password(page, live_server, admin.username)
+    expect(page.get_by_role("heading", name="Verificación en dos pasos")).to_be_visible()
+    assert page.url.startswith(f"{live_server.url}{reverse('mfa_verify')}")
+    found += violations(page, "dos pasos: verificar")
+    send_code(page, "123456", "Verificar")
+    expect(page.get_by_text("El código no es válido o ya se usó")).to_be_visible()
+    found += violations(page, "dos pasos: verificar con error")
+    lift_throttle(admin)
+    send_code(page, recovery, "Verificar")
+    expect(page.get_by_role("heading", name="Verificación en dos pasos")).to_be_hidden()
     report(found)
