@@ -18,8 +18,8 @@ from time import perf_counter
 from bench.api import percentile
 from bench.web_data import build, setup_django
 
-REQUESTS = 20
-WARM_UP = 2
+REQUESTS = 10
+WARM_UP = 1
 TARGET_MS = 200
 # (page, role of the user who asks it, path)
 PAGES = [

@@ -55,9 +55,10 @@ def mark_pending(aspirant_ids):
     table = Support._meta.db_table
     marks = ", ".join(["%s"] * len(aspirant_ids))
     with connection.cursor() as cursor:
+        # %% is a literal % (modulo) in a statement with parameters, on both databases.
         cursor.execute(
             f"UPDATE {table} SET status = %s, channel = %s "  # noqa: S608 - our table name
-            f"WHERE id % {PENDING_SHARE} = 0 AND aspirant_id IN ({marks})",
+            f"WHERE id %% {PENDING_SHARE} = 0 AND aspirant_id IN ({marks})",
             [Status.PENDING_REVIEW.value, Channel.ASPIRANT.value, *aspirant_ids],
         )
         return cursor.rowcount

@@ -4,12 +4,19 @@ the same support)."""
 
 import datetime
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Sum
 from django.utils import timezone
 
 from apoyo.core.identity import normalize_text
 from apoyo.review import claims
-from apoyo.supports.models import Review, ReviewOutcome, Status, Support, open_proposals
+from apoyo.supports.models import (
+    Review,
+    ReviewOutcome,
+    Status,
+    Support,
+    SupportTally,
+    open_proposals,
+)
 from apoyo.supports.search import search_supports
 
 
@@ -29,15 +36,33 @@ def review_queue(user, filters=None):
     return sampled_first(supports.select_related("aspirant__office", "cedula"))
 
 
+def queue_size(user, awaiting):
+    """How many supports the unfiltered review_queue holds: the entity's pending supports, as
+    SupportTally keeps them, less the `awaiting` ones with an open proposal (one per support at
+    most), instead of counting 200,000 pending supports at a million (0.3 s, issue 15)."""
+    pending = SupportTally.objects.visible_to(user).filter(status=Status.PENDING_REVIEW)
+    return (pending.aggregate(n=Sum("n"))["n"] or 0) - awaiting
+
+
 def sampled_first(supports):
     """The supports of an aspirant's current sample (apoyo.sampling) first, in the draw's order,
     then the rest oldest first: the sampled ones are reviewed early so the projection rests on
     reviewed supports. The sample is reached through its reverse relation (`sample_entries`,
     `active`, `rank`), not imported: sampling is a higher layer that builds on this one."""
     current = FilteredRelation("sample_entries", condition=Q(sample_entries__active=True))
-    return supports.alias(current_sample=current).order_by(
-        F("current_sample__rank").asc(nulls_last=True), "captured_at", "id"
-    )
+    supports = supports.alias(current_sample=current)
+    if not any_current_sample():
+        # No sample anywhere: every rank would be empty. Ordering by capture alone gives the same
+        # order and lets the queue's partial index serve a page, where the rank made the database
+        # sort every pending support of the entity (1.5 s at 200,000 of them, issue 15).
+        return supports.order_by("captured_at", "id")
+    return supports.order_by(F("current_sample__rank").asc(nulls_last=True), "captured_at", "id")
+
+
+def any_current_sample():
+    """Whether any aspirant has a current sample (one probe of its partial unique index)."""
+    entries = Support._meta.get_field("sample_entries").related_model
+    return entries.objects.filter(active=True).exists()
 
 
 def filter_queue(supports, filters):

@@ -26,6 +26,7 @@ from apoyo.review.queue import (
     confirmation_queue,
     next_confirmation,
     open_proposal,
+    queue_size,
     review_queue,
     visible_proposals,
 )
@@ -82,14 +83,16 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
         # Back at the queue the revisor has left the review: what they had open is free again.
         claims.release(request.user)
         form, filters, queue = filtered_queue(request)
-        page = with_claims(paginate(request, queue))
+        awaiting = visible_proposals(request.user).count()
+        size = None if any(filters.values()) else queue_size(request.user, awaiting)
+        page = with_claims(paginate(request, queue, count=size, by_ids=True))
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
             "form": form,
             "page": page,
             "query": queue_query(request.GET),
             "in_review": claims.held_by_others(queue, request.user),
-            "awaiting": visible_proposals(request.user).count(),
+            "awaiting": awaiting,
             "claim_minutes": claims.claim_minutes(),
             "q": filters.get("q", "").strip(),
         }

@@ -21,7 +21,14 @@ from apoyo.supports.forms import (
     WithdrawForm,
     show_collection_period,
 )
-from apoyo.supports.models import Channel, Inconsistency, Status, Support, open_proposals
+from apoyo.supports.models import (
+    Channel,
+    Inconsistency,
+    Status,
+    Support,
+    SupportTally,
+    open_proposals,
+)
 from apoyo.supports.policies import can_correct_own_support
 from apoyo.supports.scans import support_images
 from apoyo.supports.search import search_supports
@@ -58,14 +65,23 @@ def verified_count(queryset):
     return accepted.filter(judged).count()
 
 
-def status_counts(queryset):
+def tallied(user):
+    """The rows of grouped_counts for every support the user may see, by aspirant, read from
+    SupportTally (kept by the database) instead of counted."""
+    rows = SupportTally.objects.visible_to(user).filter(n__gt=0)
+    for row in rows.values("aspirant", "status", "channel", "rejected", "n"):
+        yield {**row, "rejected": row["n"] if row["rejected"] else 0}
+
+
+def status_counts(queryset, rows=None):
     """Supports per derived state (supports.states) and per channel, for the summaries at the top
-    of lists and portals: the same figures as states.state_counts, from one grouped pass plus the
-    open proposals and, after a compulsa, the judged supports."""
+    of lists and portals: the same figures as states.state_counts, from one grouped pass (or the
+    tally's `rows` when they cover exactly `queryset`) plus the open proposals and, after a
+    compulsa, the judged supports."""
     totals = dict.fromkeys(Status.values, 0)
     rejected = 0
     by_channel = {value: 0 for value, _ in Channel.choices}
-    for row in grouped_counts(queryset):
+    for row in grouped_counts(queryset) if rows is None else rows:
         totals[row["status"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
         if row["status"] == Status.PRELIMINARY:
@@ -87,29 +103,42 @@ def status_counts(queryset):
     }
 
 
+def per_aspirant(rows):
+    """The dashboard's figures of each aspirant from the tally's rows."""
+    figures = {}
+    for row in rows:
+        entry = figures.setdefault(
+            row["aspirant"], {"captured": 0, "pending": 0, "rejected": 0, "withdrawn": 0}
+        )
+        if row["status"] == Status.WITHDRAWN:
+            entry["withdrawn"] += row["n"]
+            continue
+        entry["captured"] += row["n"]
+        if row["status"] == Status.PENDING_REVIEW:
+            entry["pending"] += row["n"]
+        else:
+            entry["rejected"] += row["rejected"]
+    return figures
+
+
 class DashboardView(CaptureRequiredMixin, View):
     def get(self, request):
-        aspirants = (
+        rows = list(tallied(request.user))
+        figures = per_aspirant(rows)
+        aspirants = list(
             Aspirant.objects.visible_to(request.user)
             .select_related("office__process")
-            .annotate(
-                captured=Count("supports", filter=~Q(supports__status=Status.WITHDRAWN)),
-                pending=Count("supports", filter=Q(supports__status=Status.PENDING_REVIEW)),
-                rejected=Count(
-                    "supports",
-                    filter=Q(
-                        supports__status=Status.PRELIMINARY, supports__inconsistency__isnull=False
-                    ),
-                ),
-                withdrawn=Count("supports", filter=Q(supports__status=Status.WITHDRAWN)),
-            )
             .order_by("office__process", "office__code", "code")
         )
+        empty = {"captured": 0, "pending": 0, "rejected": 0, "withdrawn": 0}
+        for aspirant in aspirants:
+            for name, value in figures.get(aspirant.pk, empty).items():
+                setattr(aspirant, name, value)
         supports = Support.objects.visible_to(request.user)
         return render(
             request,
             "supports/dashboard.html",
-            {"aspirants": aspirants, "counts": status_counts(supports)},
+            {"aspirants": aspirants, "counts": status_counts(supports, rows)},
         )
 
 
@@ -129,12 +158,16 @@ def listed_supports(request):
 class SupportListView(CaptureRequiredMixin, View):
     def get(self, request):
         form, supports = listed_supports(request)
-        page = paginate(request, supports)
+        # The summary counts the same supports the pages list: its total is the list's count.
+        # Unfiltered, they are every support the user may see: the tally has them counted.
+        filtered = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+        counts = status_counts(supports, None if filtered else tallied(request.user))
+        page = paginate(request, supports, count=counts["total"], by_ids=True)
         log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
         context = {
             "form": form,
             "page": page,
-            "counts": status_counts(supports),
+            "counts": counts,
             "q": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
         }
         return render(request, "supports/support_list.html", context)
@@ -266,8 +299,11 @@ class PortalView(AspirantRequiredMixin, View):
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
         supports = own_supports(request)
-        counts = status_counts(supports)
-        page = paginate(request, portal_filtered(request, supports))
+        counts = status_counts(supports, tallied(request.user))
+        # Without a search or a state the page lists every own support: the summary's total.
+        filtered = request.GET.get("q", "").strip() or request.GET.get("state")
+        total = None if filtered else counts["total"]
+        page = paginate(request, portal_filtered(request, supports), count=total, by_ids=True)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,

@@ -1,0 +1,69 @@
+"""The mesa de control queue's size without counting it: SupportTally's pending supports less those
+with an open four-eyes proposal, equal to counting the queue; and its page read by ids."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apoyo.accounts.models import Role
+from apoyo.review.queue import queue_size, review_queue, visible_proposals
+from apoyo.supports.models import Channel, Review, ReviewOutcome
+from apoyo.supports.services import capture_support, open_cedula
+from apoyo.testing.factories import (
+    PERIOD_START,
+    elector_key,
+    make_aspirant,
+    make_office,
+    make_process,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def precapture(aspirant, n):
+    cedula, _ = open_cedula(aspirant.user, aspirant, "P-1", PERIOD_START)
+    values = {
+        "NOMBRE": "ANA",
+        "APELLIDO_PATERNO": "LOPEZ",
+        "APELLIDO_MATERNO": "",
+        "CLAVE_ELECTOR": elector_key(n),
+        "OCR": f"{n:013d}",
+    }
+    return capture_support(aspirant.user, cedula, values, channel=Channel.ASPIRANT).support
+
+
+@pytest.fixture
+def queue():
+    aspirant = make_aspirant(make_office(), with_user=True)
+    other_state = make_aspirant(make_office(make_process(state_number=14)), with_user=True)
+    supports = [precapture(aspirant, n) for n in range(1, 6)]
+    precapture(other_state, 9)
+    reviewer = make_user(Role.OPL_REVIEWER)
+    Review.objects.create(support=supports[0], reviewer=reviewer, outcome=ReviewOutcome.PROPOSED)
+    return reviewer
+
+
+def test_the_queue_size_from_the_tally_equals_counting_the_queue(queue):
+    awaiting = visible_proposals(queue).count()
+    assert awaiting == 1
+    assert queue_size(queue, awaiting) == review_queue(queue).count() == 4
+
+
+def test_the_unfiltered_queue_page_does_not_count_the_pending_supports(client, queue):
+    client.force_login(queue)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:queue"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 4
+    assert len(response.context["page"]) == 4
+    counts = [query["sql"] for query in queries if 'COUNT(*) AS "__count"' in query["sql"]]
+    # The open proposals (few) and the user's notices are counted; the pending supports are not.
+    assert not any('FROM "supports_support"' in sql for sql in counts), counts
+
+
+def test_a_filtered_queue_is_counted(client, queue):
+    client.force_login(queue)
+    response = client.get(reverse("review:queue"), {"q": "lopez"})
+    assert response.context["page"].paginator.count == 4
