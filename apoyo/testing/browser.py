@@ -1,5 +1,6 @@
 """Helpers of the browser tests (Playwright driving the system Chromium)."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from apoyo.testing.factories import PASSWORD
@@ -12,3 +13,18 @@ def log_in(page, live_server, username, password=PASSWORD):
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Entrar").click()
     expect(page.get_by_role("button", name="Salir")).to_be_visible()
+
+
+def choose_file_with_space(page, path, attempts=3):
+    """Space on the focused file field opens the dialog. A loaded headless Chromium now and then
+    drops the key's user activation and shows no dialog; a keyboard user presses again."""
+    for attempt in range(attempts):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        chooser.value.set_files(str(path))
+        return

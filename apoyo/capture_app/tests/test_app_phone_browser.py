@@ -21,6 +21,7 @@ from apoyo.capture_app.tests.test_app_browser import (
     open_app,
 )
 from apoyo.supports.models import Support
+from apoyo.testing.browser import choose_file_with_space
 from apoyo.testing.capture_app import auth, capture, send, token_for
 from apoyo.testing.factories import make_office
 
@@ -71,9 +72,7 @@ def test_the_camera_buttons_take_each_photo_and_show_its_preview(
     # The keyboard reaches the camera button and opens it too.
     page.locator("#back").focus()
     expect(page.locator("#back")).to_be_focused()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(photos["front"])
+    choose_file_with_space(page, photos["front"])
     expect(page.locator('[data-photo="back"] label.camera')).to_contain_text("Cambiar foto")
     # From the top: scrolled, the sticky app bar would be drawn over the middle of the full page.
     page.evaluate("window.scrollTo(0, 0)")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apoyo.supports.models import Support
+from apoyo.testing.browser import choose_file_with_space
 from apoyo.testing.factories import elector_key
 from apoyo.testing.files import png
 from apoyo.testing.world import build_world
@@ -48,9 +49,7 @@ def test_the_aspirant_precaptures_a_cedula_with_the_keyboard_only(
     expect(page.get_by_label("Fecha de la cédula")).to_be_focused()
     page.keyboard.type(unambiguous_date(aspirant.office).strftime("%d%m%Y"))
     tab_to(page, page.get_by_label("Escaneos de la cédula"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(scan))
+    choose_file_with_space(page, scan)
     tab_to(page, page.get_by_role("button", name="Registrar cédula"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Cédula TECLADO-P1")).to_be_visible()

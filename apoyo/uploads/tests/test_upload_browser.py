@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
-from apoyo.testing.browser import PASSWORD
+from apoyo.testing.browser import PASSWORD, choose_file_with_space
 from apoyo.testing.factories import make_aspirant, make_user
 from apoyo.testing.files import good_row, write_csv
 from apoyo.tests.test_keyboard_browser import choose, follow_link, keyboard_log_in, tab_to
@@ -81,9 +81,7 @@ def test_capturist_uploads_a_file_with_the_keyboard_only(keyboard_page, live_ser
     choose(page, "id_aspirant", str(aspirant))
     # Space on the file field opens the system's file dialog, as it does for a keyboard user.
     tab_to(page, page.get_by_label("Archivo (CSV o XLSX)"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(upload_path))
+    choose_file_with_space(page, str(upload_path))
     tab_to(page, page.get_by_role("button", name="Subir y procesar"))
     page.keyboard.press("Enter")
     expect(page.get_by_label("Avance de la carga")).to_have_attribute("value", "100")
