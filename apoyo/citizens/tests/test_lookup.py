@@ -126,6 +126,10 @@ def test_the_lookup_probes_the_aspirant_and_clave_index_instead_of_reading_every
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # A few hundred rows fit in a handful of pages, which PostgreSQL rightly reads whole;
+            # what matters is that the index can serve the lookup when the table is large.
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(explain + queries.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
 
