@@ -46,3 +46,31 @@ def test_the_deployed_schema_migrates_forward_keeping_its_rows():
 
     assert Process.objects.filter(code="PEL-MIGR").exists()
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# Kept by the database itself (supports migrations 0016 and 0017). SQLite drops a table's triggers when
+# a migration rebuilds it (any AlterField on supports_support): this test then fails, and the new
+# migration must create them again.
+SUPPORT_TRIGGERS = {
+    "sqlite": {
+        "support_tally_insert",
+        "support_tally_update",
+        "support_tally_delete",
+        "support_search_insert",
+        "support_search_update",
+        "support_search_delete",
+    },
+    "postgresql": {"support_tally_insert", "support_tally_update", "support_tally_delete"},
+}
+TRIGGER_NAMES_SQL = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'supports_support'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'supports_support'::regclass",
+}
+
+
+@pytest.mark.django_db
+def test_the_triggers_that_keep_the_counts_and_the_search_index_survive_every_migration():
+    with connection.cursor() as cursor:
+        cursor.execute(TRIGGER_NAMES_SQL[connection.vendor])
+        names = {row[0] for row in cursor.fetchall()}
+    assert SUPPORT_TRIGGERS[connection.vendor] <= names
