@@ -4,8 +4,10 @@ One service for the web page (as a background job) and the `upload_supports` com
 the file ends up stored, skipped as already registered, or rejected with row, column and reason.
 The whole file is read and validated first, a chunk of rows at a time, its decisions kept on disk
 (outcome.py); then everything is written in one transaction, so an upload is either complete or
-not stored at all, and a failed one can be run again. A file larger, expanding to more, or holding
-more rows than the limits below is refused whole, with nothing stored (DESIGN.md, security).
+not stored at all, and a failed one can be run again. On SQLite the valid rows are staged first in
+short transactions and that one transaction publishes them with a single statement (staging.py).
+A file larger, expanding to more, or holding more rows than the limits below is refused whole,
+with nothing stored (DESIGN.md, security).
 
 The aspirant's pre-capture uses the same job (`channel=Channel.ASPIRANT`): its supports enter the
 mesa de control queue as pending review, and its rows may not carry a tipo de inconsistencia.
@@ -40,9 +42,11 @@ from apoyo.supports.models import (
 )
 from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError
 from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.uploads import staging
 from apoyo.uploads.columnar import validate_chunk
 from apoyo.uploads.outcome import Outcome
 from apoyo.uploads.row_extras import RowExtras
+from apoyo.uploads.staging import DbDates
 
 logger = logging.getLogger(__name__)
 
@@ -145,13 +149,20 @@ def fail_retryable(upload, message, **counts):
 
 
 def store_or_fail(upload, outcome):
+    staged = not upload.dry_run and outcome.valid_count > 0 and staging.uses_staging()
     try:
+        if staged:
+            set_progress(upload, phase=f"Preparando {outcome.valid_count:,} apoyos")
+            staging.stage_rows(upload, outcome.valid_rows())
         with transaction.atomic():
             check_constraints_now()
-            store_outcome(upload, outcome)
+            store_outcome(upload, outcome, staged)
     except Exception:
         logger.exception("Upload %s failed while storing", upload.pk)
         return fail_retryable(upload, STORE_FAILED, stored=0)
+    finally:
+        if staged:
+            staging.discard_quietly(upload)
     return upload
 
 
@@ -166,6 +177,7 @@ def check_constraints_now():
 
 def reset_upload(upload):
     UploadIssue.objects.filter(upload=upload).delete()
+    staging.discard(upload)  # what a killed run left staged
     set_progress(
         upload,
         status=UploadStatus.RUNNING,
@@ -298,15 +310,19 @@ def shown_values(raw):
     }
 
 
-def store_outcome(upload, outcome):
+def store_outcome(upload, outcome, staged=False):
     """Write the upload's supports and issues; the caller wraps this in one transaction.
+    `staged`: the valid rows are in StagedSupport (staging.py), published from there.
 
     A dry run stores only its kept issues, and a note when its report leaves some out."""
     stored = 0
     if not upload.dry_run and outcome.valid_count:
         set_progress(upload, phase=f"Guardando {outcome.valid_count:,} apoyos")
-        cedula_ids = ensure_cedulas(upload, outcome.first_dates)
-        stored = insert_supports(upload, outcome.valid_rows(), cedula_ids)
+        register_cedulas(upload, outcome.first_dates)
+        if staged:
+            stored = staging.publish(upload, outcome.valid_count)
+        else:
+            stored = insert_supports(upload, outcome.valid_rows())
     elif upload.dry_run:
         stored = outcome.valid_count  # what a real upload would store
     insert_issues(upload, outcome.issues())
@@ -323,9 +339,9 @@ def store_outcome(upload, outcome):
     upload.refresh_from_db()
 
 
-def ensure_cedulas(upload, first_dates):
-    """The cédula id of every folio in the file, registering new folios, dated by their first row
-    (`first_dates`: folio -> date of its first valid row)."""
+def register_cedulas(upload, first_dates):
+    """Register the file's new folios, dated by their first row (`first_dates`: folio -> date of
+    its first valid row)."""
     aspirant = upload.aspirant
     existing = set(Cedula.objects.filter(aspirant=aspirant).values_list("reference", flat=True))
     now = db_datetime(timezone.now())
@@ -336,7 +352,6 @@ def ensure_cedulas(upload, first_dates):
     )
     columns = ["aspirant_id", "reference", "date", "created_by_id", "created_at"]
     insert_rows(Cedula._meta.db_table, columns, new_cedulas)
-    return dict(Cedula.objects.filter(aspirant=aspirant).values_list("reference", "id"))
 
 
 SUPPORT_COLUMNS = [
@@ -362,10 +377,13 @@ SUPPORT_COLUMNS = [
 UPLOAD_COLUMNS = [*SUPPORT_COLUMNS, "date_written", "warnings", "search_name"]
 
 
-def insert_supports(upload, valid_rows, cedula_ids):
+def insert_supports(upload, valid_rows):
     """Insert the valid rows in file order, so ids keep the order of capture (tie-break rule).
     `valid_rows` is consumed once, as it is read back from disk, with each row's warnings and
     search name (row_extras.py)."""
+    cedula_ids = dict(
+        Cedula.objects.filter(aspirant_id=upload.aspirant_id).values_list("reference", "id")
+    )
     inconsistency_ids = dict(Inconsistency.objects.values_list("code", "id"))
     now = db_datetime(timezone.now())
     dates = DbDates()  # a file holds few distinct dates: adapt each once
@@ -397,14 +415,6 @@ def insert_supports(upload, valid_rows, cedula_ids):
         for _, row, warnings, search_name in valid_rows
     )
     return insert_rows(Support._meta.db_table, UPLOAD_COLUMNS, rows)
-
-
-class DbDates(dict):
-    """Each date adapted for the database once, on first use."""
-
-    def __missing__(self, day):
-        self[day] = db_date(day)
-        return self[day]
 
 
 def insert_issues(upload, issues):
