@@ -62,6 +62,9 @@ def choose(page, field_id, option):
     """Pick an option of a select by typing its first word (type-ahead), as a keyboard user does
     (a space would open the list instead)."""
     field = page.locator(f"#{field_id}")
+    # A list filled after the previous choice (the aspirants of an office) must be there first,
+    # as a person waits to see it.
+    expect(field.locator("option", has_text=option)).to_have_count(1)
     tab_to(page, field)
     page.keyboard.type(option.split()[0])
     expect(field.locator("option:checked")).to_have_text(option)
