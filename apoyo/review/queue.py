@@ -27,13 +27,19 @@ def review_queue(user, filters=None):
     cédula's folio), date_from and date_to (capture dates, both included). Supports with an open four-eyes proposal are not here: they
     wait in `confirmation_queue`.
     """
+    return searched_queue(user, filters)[0]
+
+
+def searched_queue(user, filters=None):
+    """review_queue, and whether its search is broad (supports.search): the queue's page then
+    counts it only up to a cap."""
     supports = (
         Support.objects.visible_to(user)
         .filter(status=Status.PENDING_REVIEW)
         .filter(~Exists(open_proposals().filter(support=OuterRef("pk"))))
     )
-    supports = filter_queue(supports, filters or {})
-    return sampled_first(supports.select_related("aspirant__office", "cedula"))
+    supports, broad = filter_queue(supports, filters or {})
+    return sampled_first(supports.select_related("aspirant__office", "cedula")), broad
 
 
 def queue_size(user, awaiting):
@@ -66,7 +72,8 @@ def any_current_sample():
 
 
 def filter_queue(supports, filters):
-    supports = search_supports(supports, filters.get("q", ""))
+    """`supports` filtered as `filters` say (see review_queue), and whether the search is broad."""
+    supports, broad = search_supports(supports, filters.get("q", ""))
     if filters.get("aspirant"):
         supports = supports.filter(aspirant=filters["aspirant"])
     if filters.get("channel"):
@@ -79,7 +86,7 @@ def filter_queue(supports, filters):
     if filters.get("date_to"):
         next_day = filters["date_to"] + datetime.timedelta(days=1)
         supports = supports.filter(captured_at__lt=start_of(next_day))
-    return supports
+    return supports, broad
 
 
 def start_of(day):

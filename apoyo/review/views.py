@@ -28,10 +28,12 @@ from apoyo.review.queue import (
     open_proposal,
     queue_size,
     review_queue,
+    searched_queue,
     visible_proposals,
 )
 from apoyo.supports.models import ReviewOutcome, Support
 from apoyo.supports.scans import support_images
+from apoyo.supports.search import capped_count
 
 FILTER_FIELDS = ("q", "aspirant", "channel", "reference", "date_from", "date_to")
 NO_FREE_SUPPORT = (
@@ -69,11 +71,12 @@ def with_claims(page):
 
 
 def filtered_queue(request):
-    """The queue's filter form and the queue it selects (every pending support without filters)."""
+    """The queue's filter form, its filters, the queue they select (every pending support without
+    filters) and whether its search is broad (supports.search)."""
     filtering = any(request.GET.get(name) for name in FILTER_FIELDS)
     form = ReviewFilterForm(request.user, data=request.GET if filtering else None)
     filters = form.cleaned_data if filtering and form.is_valid() else {}
-    return form, filters, review_queue(request.user, filters)
+    return form, filters, *searched_queue(request.user, filters)
 
 
 class ReviewQueueView(ReviewerRequiredMixin, View):
@@ -82,9 +85,10 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
     def get(self, request):
         # Back at the queue the revisor has left the review: what they had open is free again.
         claims.release(request.user)
-        form, filters, queue = filtered_queue(request)
+        form, filters, queue, broad = filtered_queue(request)
         awaiting = visible_proposals(request.user).count()
         size = None if any(filters.values()) else queue_size(request.user, awaiting)
+        size, capped = capped_count(queue) if broad else (size, False)
         page = with_claims(paginate(request, queue, count=size, by_ids=True))
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
@@ -94,16 +98,18 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
             "in_review": claims.held_by_others(queue, request.user),
             "awaiting": awaiting,
             "claim_minutes": claims.claim_minutes(),
+            "capped": size if capped else None,
             "q": filters.get("q", "").strip(),
         }
         return render(request, "review/queue.html", context)
 
 
 class ReviewQueueExportView(ReviewerRequiredMixin, View):
-    """The queue as CSV or XLSX, with the page's filters and search."""
+    """The queue as CSV or XLSX, with the page's filters and search (every match of a broad
+    search, which the page counts only up to a cap)."""
 
     def get(self, request, fmt):
-        _, _, queue = filtered_queue(request)
+        _, _, queue, _ = filtered_queue(request)
         log_access(
             request, "exportar", "mesa de control", detail=f"{fmt} {request.GET.urlencode()}"
         )

@@ -31,7 +31,7 @@ from apoyo.supports.models import (
 )
 from apoyo.supports.policies import can_correct_own_support
 from apoyo.supports.scans import support_images
-from apoyo.supports.search import search_supports
+from apoyo.supports.search import capped_count, search_supports
 from apoyo.supports.states import SupportState, filter_state, results_model, with_state
 
 
@@ -143,48 +143,57 @@ class DashboardView(CaptureRequiredMixin, View):
 
 
 def listed_supports(request):
-    """The OPL list's form and its supports: scoped to the user, filtered, annotated with state."""
+    """The OPL list's form and its supports (scoped to the user, filtered, annotated with state),
+    and whether its search is broad (supports.search)."""
     form = SupportFilterForm(request.user, data=request.GET or None)
     supports = with_state(
         Support.objects.visible_to(request.user).select_related(
             "aspirant__office", "cedula", "inconsistency"
         )
     )
-    if form.is_valid():
-        supports = filter_supports(supports, form.cleaned_data)
-    return form, supports
+    if not form.is_valid():
+        return form, supports, False
+    supports, broad = filter_supports(supports, form.cleaned_data)
+    return form, supports, broad
 
 
 class SupportListView(CaptureRequiredMixin, View):
     def get(self, request):
-        form, supports = listed_supports(request)
-        # The summary counts the same supports the pages list: its total is the list's count.
-        # Unfiltered, they are every support the user may see: the tally has them counted.
-        filtered = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
-        counts = status_counts(supports, None if filtered else tallied(request.user))
-        page = paginate(request, supports, count=counts["total"], by_ids=True)
+        form, supports, broad = listed_supports(request)
+        count, capped = capped_count(supports) if broad else (None, False)
+        counts = None
+        if not capped:
+            # The summary counts the same supports the pages list: its total is the list's
+            # count. Unfiltered, they are every support the user may see: the tally has them.
+            filtered = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+            counts = status_counts(supports, None if filtered else tallied(request.user))
+            count = counts["total"]
+        page = paginate(request, supports, count=count, by_ids=True)
         log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
         context = {
             "form": form,
             "page": page,
             "counts": counts,
+            "capped": count if capped else None,
             "q": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
         }
         return render(request, "supports/support_list.html", context)
 
 
 class SupportExportView(CaptureRequiredMixin, View):
-    """The OPL list as CSV or XLSX, with the same scope, filters and search as the page."""
+    """The OPL list as CSV or XLSX, with the same scope, filters and search as the page (every
+    match of a broad search, which the page counts only up to a cap)."""
 
     def get(self, request, fmt):
-        _, supports = listed_supports(request)
+        _, supports, _ = listed_supports(request)
         log_access(request, "exportar", "apoyos", detail=f"{fmt} {request.GET.urlencode()}")
         rows = exports.opl_rows(supports)
         return list_response(fmt, "apoyos", "Apoyos", exports.OPL_HEADER, rows)
 
 
 def filter_supports(supports, data):
-    supports = search_supports(supports, data["q"])
+    """The list's supports filtered by the form's `data`, and whether its search is broad."""
+    supports, broad = search_supports(supports, data["q"])
     if data["office"]:
         supports = supports.filter(aspirant__office=data["office"])
     if data["aspirant"]:
@@ -197,7 +206,7 @@ def filter_supports(supports, data):
         supports = supports.filter(inconsistency__isnull=True)
     elif data["inconsistency"]:
         supports = supports.filter(inconsistency__code=data["inconsistency"])
-    return supports
+    return supports, broad
 
 
 def get_visible_support(request, pk):
@@ -288,9 +297,9 @@ def own_supports(request):
 
 
 def portal_filtered(request, supports):
-    """The portal's search and state filter."""
-    supports = search_supports(supports, request.GET.get("q", ""))
-    return filter_state(supports, request.GET.get("state", ""))
+    """The portal's search and state filter, and whether the search is broad."""
+    supports, broad = search_supports(supports, request.GET.get("q", ""))
+    return filter_state(supports, request.GET.get("state", "")), broad
 
 
 class PortalView(AspirantRequiredMixin, View):
@@ -303,12 +312,15 @@ class PortalView(AspirantRequiredMixin, View):
         # Without a search or a state the page lists every own support: the summary's total.
         filtered = request.GET.get("q", "").strip() or request.GET.get("state")
         total = None if filtered else counts["total"]
-        page = paginate(request, portal_filtered(request, supports), count=total, by_ids=True)
+        listed, broad = portal_filtered(request, supports)
+        total, capped = capped_count(listed) if broad else (total, False)
+        page = paginate(request, listed, count=total, by_ids=True)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,
             "counts": counts,
             "page": page,
+            "capped": total if capped else None,
             "states": SupportState.choices,
             "q": request.GET.get("q", "").strip(),
         }
@@ -320,7 +332,7 @@ class PortalExportView(AspirantRequiredMixin, View):
 
     def get(self, request, fmt):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports = portal_filtered(request, own_supports(request))
+        supports, _ = portal_filtered(request, own_supports(request))
         log_access(
             request, "exportar", "apoyos propios", aspirant.pk, f"{fmt} {request.GET.urlencode()}"
         )

@@ -46,7 +46,8 @@ def people():
 
 
 def found(text):
-    return set(search_supports(Support.objects.all(), text).values_list("pk", flat=True))
+    supports, _ = search_supports(Support.objects.all(), text)
+    return set(supports.values_list("pk", flat=True))
 
 
 def test_the_name_is_stored_for_search_surname_first_without_accents_or_enye(people):

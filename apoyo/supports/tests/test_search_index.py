@@ -45,7 +45,8 @@ def people():
 
 
 def found(text):
-    return set(search_supports(Support.objects.all(), text).values_list("pk", flat=True))
+    supports, _ = search_supports(Support.objects.all(), text)
+    return set(supports.values_list("pk", flat=True))
 
 
 def test_a_changed_name_is_found_by_the_new_one_and_no_longer_by_the_old(people):
