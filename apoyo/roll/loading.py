@@ -14,7 +14,8 @@ the table's key as they were. Rows go to the database without model instances (D
 - SQLite (store_cut, rows validated beforehand): rows are inserted in clave order, many rows per
   statement. With the rows in key order SQLite appends to the key as it goes, which measured
   cheaper than dropping it and building it again (a Sonora cut: sort 2 s + 2 s of upkeep against
-  7 s of CREATE INDEX).
+  7 s of CREATE INDEX). The table is WITHOUT ROWID (the model), so the key is the table itself:
+  there is no second b-tree to drop.
 """
 
 import io

@@ -62,7 +62,11 @@ class RollEntry(models.Model):
     cut is 100 million rows, and a second index plus a sequence call per row would be most of
     the cost of loading it. The clave goes first so that the key's sort compares claves, not
     the single cut id every row of a load shares. On PostgreSQL the import drops and rebuilds
-    this key around the load (faster than maintaining it).
+    this key around the load (faster than maintaining it). On SQLite the table is WITHOUT ROWID
+    (roll migration 0008): the rows live in the key's b-tree, so a load writes each row once
+    and a lookup of the compulsa descends one tree, not an index and then the table. Django
+    cannot declare it and its rebuild of the table (a later AlterField) would drop it; a test
+    in apoyo/tests/test_migrations.py catches that.
     """
 
     pk = models.CompositePrimaryKey("elector_key", "cut")

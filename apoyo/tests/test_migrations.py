@@ -74,3 +74,59 @@ def test_the_triggers_that_keep_the_counts_and_the_search_index_survive_every_mi
         cursor.execute(TRIGGER_NAMES_SQL[connection.vendor])
         names = {row[0] for row in cursor.fetchall()}
     assert SUPPORT_TRIGGERS[connection.vendor] <= names
+
+
+# roll migration 0008: on SQLite the roll is a WITHOUT ROWID table, its rows in the key's own
+# b-tree. Django's rebuild of a SQLite table (any AlterField on RollEntry) makes it a rowid table
+# again, silently: this test then fails, and the new migration must rebuild it as 0008 does.
+ROLL_TABLE_SQL = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'roll_rollentry'"
+
+
+def roll_table_without_rowid():
+    with connection.cursor() as cursor:
+        cursor.execute(ROLL_TABLE_SQL)
+        return cursor.fetchone()[0].rstrip().upper().endswith("WITHOUT ROWID")
+
+
+@pytest.mark.django_db
+def test_the_sqlite_roll_table_stays_without_rowid_after_every_migration():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL tables have no rowid")
+    assert roll_table_without_rowid()
+
+
+ROLL_ROW_SQL = (
+    "INSERT INTO roll_rollentry (elector_key, ocr, cic, name, paternal_surname, "
+    "maternal_surname, birth_date, sex, state_number, section_number, situation, removal_cause, "
+    "cut_id) VALUES ('GRLPJN80010126H100', '1234567890123', '123456789', 'JUAN', 'GARCIA', "
+    "'LOPEZ', '1980-01-01', 'H', 26, 1, 'LN', '', %s)"
+)
+
+
+def roll_keys():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT elector_key, cut_id FROM roll_rollentry")
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_roll_table_keeps_its_rows_both_ways_of_the_without_rowid_migration():
+    migrate_to([("roll", "0007_job_heartbeat")])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO roll_rollcut (cut_date, imported_at, source_name, entries) "
+            "VALUES ('2020-08-31', '2020-09-01 00:00:00', '', 1)"
+        )
+        cursor.execute("SELECT id FROM roll_rollcut WHERE cut_date = '2020-08-31'")
+        cut_id = cursor.fetchone()[0]
+        cursor.execute(ROLL_ROW_SQL, [cut_id])
+    expected = [("GRLPJN80010126H100", cut_id)]
+
+    migrate_to([("roll", "0008_entry_without_rowid")])
+    assert roll_keys() == expected
+    assert connection.vendor != "sqlite" or roll_table_without_rowid()
+
+    migrate_to([("roll", "0007_job_heartbeat")])
+    assert roll_keys() == expected
+    assert connection.vendor != "sqlite" or not roll_table_without_rowid()
+    migrate_to(latest_leaves())
