@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -67,6 +68,7 @@ def sqlite_database(path):
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        "CONN_MAX_AGE": env_int("APOYO_DB_CONN_MAX_AGE", 60),  # opening one: 3.5 ms of CPU
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -94,8 +96,6 @@ def instance_secret_key():
     in the data folder (0600): the published development key would let anyone forge sessions."""
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        import secrets
-
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as key_file:
             key_file.write(secrets.token_urlsafe(50))

@@ -58,3 +58,11 @@ def test_database_url_parsing():
         "5433",
         "apoyo",
     )
+
+
+def test_a_sqlite_connection_is_kept_between_requests(tmp_path, monkeypatch):
+    # Opening a SQLite connection costs more CPU than many pages' queries.
+    monkeypatch.delenv("APOYO_DB_CONN_MAX_AGE", raising=False)
+    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3")["CONN_MAX_AGE"] == 60
+    monkeypatch.setenv("APOYO_DB_CONN_MAX_AGE", "0")
+    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3")["CONN_MAX_AGE"] == 0
