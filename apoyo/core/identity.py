@@ -6,8 +6,9 @@ of every capture channel, the roll import and the searches.
 
 import functools
 import re
+import time
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from apoyo.core.cells import real_date
 
@@ -107,20 +108,56 @@ def is_valid_ocr(ocr: str) -> bool:
 # Capture warnings: the clave against the names -----------------------------------------------------
 
 
-# A carga masiva of 100,000 rows holds some 20,000 distinct birth dates.
+# A carga masiva of 100,000 rows holds some 20,000 distinct birth dates. Both centuries are cached,
+# and the one to use chosen outside the cache: it depends on today, and the process may outlive it.
 @functools.lru_cache(maxsize=65536)
+def _birth_dates(digits: str) -> tuple[date | None, date | None]:
+    """The YYMMDD digits as a date of the 1900s and of the 2000s (None where not a real date)."""
+    year, month, day = int(digits[:2]), digits[2:4], digits[4:6]
+    return real_date(str(1900 + year), month, day), real_date(str(2000 + year), month, day)
+
+
+class _TwoDigitYear:
+    """This year's last two digits ("26"), read from the clock again after each local midnight: a
+    carga masiva asks once per row, and date.today() costs more than the rest of the check."""
+
+    def __init__(self):
+        self.value, self.until = "", float("-inf")
+
+    def __call__(self) -> str:
+        if time.time() >= self.until:
+            today = date.today()
+            self.value = f"{today.year % 100:02d}"
+            self.until = datetime.combine(
+                today + timedelta(days=1), datetime.min.time()
+            ).timestamp()
+        return self.value
+
+
+_two_digit_year = _TwoDigitYear()
+
+
 def _birth_date_of_digits(digits: str) -> date | None:
-    year = int(digits[:2])
-    century = 1900 if year > date.today().year % 100 else 2000
-    return real_date(str(century + year), digits[2:4], digits[4:6])
+    # Two digits compare as their numbers do: a year not above this one is of the 2000s.
+    return _birth_dates(digits)[digits[:2] <= _two_digit_year()]
+
+
+def _well_formed_key(value: object) -> str | None:
+    """The normalised clave when it is well formed, else None. A str already of the clave's shape
+    holds nothing normalize_key would change (a carga masiva passes its keys already normalised),
+    so it is taken as it is."""
+    if type(value) is str and ELECTOR_KEY_RE.fullmatch(value) is not None:
+        return value
+    key = normalize_key(value)
+    return key if ELECTOR_KEY_RE.fullmatch(key) is not None else None
 
 
 def elector_key_birth_date(elector_key: object) -> date | None:
     """The birth date in positions 7-12 (YYMMDD) of a clave de elector (DOMAIN "Identity formats"),
     or None when the key is malformed or the digits are not a real date. A two-digit year above the
     current one is of the 1900s, otherwise of the 2000s."""
-    key = normalize_key(elector_key)
-    if ELECTOR_KEY_RE.fullmatch(key) is None:
+    key = _well_formed_key(elector_key)
+    if key is None:
         return None
     return _birth_date_of_digits(key[6:12])
 
@@ -239,8 +276,8 @@ def elector_key_warnings(
     """Capture warnings that never block (DOMAIN "Identity formats"): letters that disagree with the
     names, a birth date that is not a real date, an entity of birth outside 01..32, 87 and 88. A
     malformed key gives no warnings: validate_support_row already rejects it."""
-    key = normalize_key(elector_key)
-    if ELECTOR_KEY_RE.fullmatch(key) is None:
+    key = _well_formed_key(elector_key)
+    if key is None:
         return []
     warnings = []
     if not _letters_agree(key[:6], name, paternal_surname, maternal_surname):

@@ -75,12 +75,12 @@ def canonical_header(text) -> str:
     return _SEPARATORS.sub("_", plain).strip("_")
 
 
-def _is_blank_cell(cell):
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def _is_blank_row(cells):
-    return all(_is_blank_cell(cell) for cell in cells)
+    """No cell but None or blank text; one loop, no call per cell (it runs for every row)."""
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def _is_blank_text_row(cells):

@@ -11,7 +11,8 @@ are recognised by one regular expression; the others are normalised by the very 
 apoyo.core.identity, once per distinct value, so the two paths cannot disagree on a value.
 """
 
-from itertools import starmap
+from functools import partial
+from operator import itemgetter
 
 import polars as pl
 
@@ -48,7 +49,7 @@ class _Columns:
 
     def __init__(self, fields, chunk):
         self.size = len(chunk)
-        columns = zip(*(values for _, values in chunk), strict=True)
+        columns = zip(*map(itemgetter(1), chunk), strict=True)
         self.cells = dict(zip(fields, columns, strict=True)) if chunk else {}
         self.ok = pl.Series([True] * self.size)
 
@@ -145,8 +146,9 @@ def validate_chunk(fields, chunk, inconsistency_codes, period, default_date):
     dates, written = _dates(columns, period, default_date)
     # The ordinary rows as built here, the others by the full rules (a SupportRow is built for
     # every row: cheaper than picking the ordinary ones out first).
-    built = starmap(
-        SupportRow,
+    # tuple.__new__ builds each SupportRow without the Python frame of its __new__.
+    built = map(
+        partial(tuple.__new__, SupportRow),
         zip(
             reference.to_list(),
             given.to_list(),
@@ -161,17 +163,14 @@ def validate_chunk(fields, chunk, inconsistency_codes, period, default_date):
             strict=True,
         ),
     )
-    results = []
-    for (_, values), ok, row in zip(chunk, columns.ok.to_list(), built, strict=True):
-        if ok:
-            results.append((row, []))
-        else:
-            results.append(
-                validate_support_row(
-                    dict(zip(fields, values, strict=True)),
-                    inconsistency_codes=inconsistency_codes,
-                    period=period,
-                    default_date=default_date,
-                )
-            )
-    return results
+    return [
+        (row, [])
+        if ok
+        else validate_support_row(
+            dict(zip(fields, values, strict=True)),
+            inconsistency_codes=inconsistency_codes,
+            period=period,
+            default_date=default_date,
+        )
+        for (_, values), ok, row in zip(chunk, columns.ok.to_list(), built, strict=True)
+    ]

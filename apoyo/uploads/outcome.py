@@ -12,31 +12,41 @@ them) and only its first `max_issues` issues, counting the rest: the report of a
 """
 
 import datetime
-import json
+import functools
+import marshal
+import struct
 import tempfile
 
 from apoyo.supports.rules import SupportRow
 
+_LENGTH = struct.Struct("<Q")
+
 
 class Spool:
-    """A list written to an anonymous temporary file in blocks, read back in the same order."""
+    """A list written to an anonymous temporary file in blocks, read back in the same order.
+
+    Each block is marshalled (lists, tuples, dicts, str, int, bool and None), behind its length:
+    several times cheaper than JSON both ways, and the file is this process's own (unlinked, 0600),
+    so what is read back is what was written."""
 
     def __init__(self):
         # Closed by close(), through Outcome's context manager.
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._file = tempfile.TemporaryFile("w+b")  # noqa: SIM115
         self.count = 0
 
     def extend(self, items):
-        # One JSON array per line: json escapes line breaks inside strings.
         if items:
-            self._file.write(json.dumps(items, ensure_ascii=False) + "\n")
+            block = marshal.dumps(items)
+            self._file.write(_LENGTH.pack(len(block)) + block)
             self.count += len(items)
 
     def __iter__(self):
         self._file.flush()
         self._file.seek(0)
-        for line in self._file:
-            yield from json.loads(line)
+        read = self._file.read
+        while header := read(_LENGTH.size):
+            (size,) = _LENGTH.unpack(header)
+            yield from marshal.loads(read(size))  # noqa: S302 (written above by this process)
 
     def close(self):
         self._file.close()
@@ -73,10 +83,11 @@ class Outcome:
         """A valid row, with what storing it needs besides (its warnings and search name)."""
         self.valid_count += 1
         if self._keep_valid:
-            self.first_dates.setdefault(row.reference, row.support_date)
-            day = row.support_date.toordinal()
-            extras = [warnings, search_name]
-            self._pending_valid.append([row_number, *row[:-2], day, row.date_written, *extras])
+            day = row.support_date
+            self.first_dates.setdefault(row.reference, day)
+            texts = row[:-2]  # the fields before support_date and date_written
+            record = (row_number, texts, day.toordinal(), row.date_written, warnings, search_name)
+            self._pending_valid.append(record)
 
     def add_issue(self, kind, row_number, column, reason, values):
         self.issues_total += 1
@@ -101,9 +112,11 @@ class Outcome:
         """(row_number, SupportRow, warnings, search name) of every kept valid row, in file
         order."""
         self.flush()
-        from_ordinal = datetime.date.fromordinal
-        for row_number, *fields, day, written, warnings, search_name in self._valid:
-            yield row_number, SupportRow(*fields, from_ordinal(day), written), warnings, search_name
+        days = _Days()
+        # tuple.__new__ builds the SupportRow without the Python frame of its __new__.
+        new_row = functools.partial(tuple.__new__, SupportRow)
+        for row_number, texts, day, written, warnings, search_name in self._valid:
+            yield row_number, new_row((*texts, days[day], written)), warnings, search_name
 
     def issues(self):
         """(kind value, row_number, column, reason, values) of every kept issue, in file order."""
@@ -118,3 +131,11 @@ class Outcome:
             f"Solo validar: el reporte incluye las primeras {self.issues_kept:,} de "
             f"{self.issues_total:,} incidencias. Corrija el archivo y valídelo de nuevo."
         )
+
+
+class _Days(dict):
+    """Ordinal -> date, each made once: a file holds few distinct dates."""
+
+    def __missing__(self, ordinal):
+        day = self[ordinal] = datetime.date.fromordinal(ordinal)
+        return day

@@ -13,7 +13,10 @@ The aspirant's pre-capture uses the same job (`channel=Channel.ASPIRANT`): its s
 mesa de control queue as pending review, and its rows may not carry a tipo de inconsistencia.
 """
 
+import contextlib
+import gc
 import hashlib
+import itertools
 import json
 import logging
 
@@ -23,7 +26,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apoyo.core.bulk import db_date, db_datetime, insert_rows
-from apoyo.core.cells import cell_text
 from apoyo.core.encrypted_storage import decrypted_copy
 from apoyo.core.jobs import finish, set_progress
 from apoyo.core.tabular import FileRejected, open_table
@@ -32,7 +34,6 @@ from apoyo.supports.models import (
     Channel,
     Inconsistency,
     IssueKind,
-    Status,
     Support,
     Upload,
     UploadIssue,
@@ -40,12 +41,11 @@ from apoyo.supports.models import (
     inconsistencies_for_state,
     initial_status,
 )
-from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, RowError
-from apoyo.supports.services import ASPIRANT_INCONSISTENCY_MESSAGE
+from apoyo.supports.rules import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS
 from apoyo.uploads import staging
 from apoyo.uploads.columnar import validate_chunk
 from apoyo.uploads.outcome import Outcome
-from apoyo.uploads.row_extras import RowExtras
+from apoyo.uploads.row_extras import RowClassifier
 from apoyo.uploads.staging import DbDates
 
 logger = logging.getLogger(__name__)
@@ -114,6 +114,25 @@ STORE_FAILED = "Falló al guardar; no se guardó ninguna fila. Puede reintentar 
 def run_upload(upload):
     """The job: read, validate and store one upload. Never raises for bad input, nor for a crash
     (recorded as a failure that may be retried)."""
+    with cyclic_gc_paused():
+        return read_validate_and_store(upload)
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """An upload makes millions of tuples and lists, in no cycle: the cyclic collector, run every
+    700 new ones, went through them again and again (measured: a quarter of the upload's CPU).
+    Reference counting still frees them all; the collector resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_validate_and_store(upload):
     reset_upload(upload)
     try:
         outcome = read_and_validate(upload)
@@ -205,8 +224,7 @@ def validate_file(upload, table):
     try:
         classify = RowClassifier(upload, table.fields, outcome)
         for chunk, results in validated_chunks(table, rule_arguments(upload)):
-            for (row_number, values), (row, errors) in zip(chunk, results, strict=True):
-                classify(row_number, values, row, errors)
+            classify(chunk, results)
             outcome.flush()
             report_validation_progress(upload, outcome)
     except BaseException:
@@ -225,89 +243,18 @@ def rule_arguments(upload):
     return codes, period, timezone.localdate(upload.uploaded_at)
 
 
-class RowClassifier:
-    """Decides each validated row: rejected (its errors), skipped (already registered or repeated
-    in the file) or valid; keeps the keys seen so far for the duplicate check."""
-
-    def __init__(self, upload, fields, outcome):
-        self.fields = fields
-        self.outcome = outcome
-        self.by_aspirant = upload.channel == Channel.ASPIRANT
-        self.registered = registered_keys(upload.aspirant)
-        self.seen = {}
-        # Worked out here, not while storing: the storing transaction (on SQLite, the only write
-        # lock) then only inserts.
-        self.extras = None if upload.dry_run else RowExtras(upload.aspirant_id)
-
-    def __call__(self, row_number, values, row, errors):
-        outcome = self.outcome
-        outcome.rows_read += 1
-        if self.by_aspirant and row is not None and row.inconsistency_code:
-            errors = [RowError("TIPO_INCONSISTENCIA", ASPIRANT_INCONSISTENCY_MESSAGE)]
-        if errors:
-            outcome.rejected += 1
-            shown = self.shown(values)
-            for error in errors:
-                outcome.add_issue(
-                    IssueKind.REJECTED, row_number, error.column, error.message, shown
-                )
-            return
-        key = (row.reference, row.elector_key)
-        reason = skip_reason(key, self.registered, self.seen)
-        if reason:
-            outcome.skipped += 1
-            outcome.add_issue(IssueKind.SKIPPED, row_number, "", reason, self.shown(values))
-            return
-        self.seen[key] = row_number
-        outcome.add_valid(row_number, row, *(self.extras.of(row) if self.extras else ()))
-
-    def shown(self, values):
-        return shown_values(dict(zip(self.fields, values, strict=True)))
-
-
 def validated_chunks(table, rule_args):
     """Yield (chunk, results) in file order, validated column-wise (columnar.py); a pool of
     processes was measured slower: pickling the rows costs more than the validation it spreads."""
-    for chunk in chunked(table.rows(), CHUNK_ROWS):
+    rows = table.rows()
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
         yield chunk, validate_chunk(table.fields, chunk, *rule_args)
-
-
-def chunked(rows, size):
-    chunk = []
-    for item in rows:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def report_validation_progress(upload, outcome):
     set_progress(
         upload, rows_read=outcome.rows_read, rejected=outcome.rejected, skipped=outcome.skipped
     )
-
-
-def registered_keys(aspirant):
-    """(folio, clave) of the aspirant's active supports: a row matching one is already registered."""
-    active = Support.objects.filter(aspirant=aspirant).exclude(status=Status.WITHDRAWN)
-    return set(active.values_list("cedula__reference", "elector_key"))
-
-
-def skip_reason(key, registered, seen):
-    if key in registered:
-        return f"Ya registrado para el aspirante (cédula {key[0]}, clave {key[1]})."
-    if key in seen:
-        return f"Repetida en el archivo: la fila {seen[key]} tiene la misma cédula y clave."
-    return None
-
-
-def shown_values(raw):
-    """The row's original values as text, for the error report."""
-    return {
-        column: cell_text(raw.get(column)) for column in COLUMNS + OPTIONAL_COLUMNS if column in raw
-    }
 
 
 def store_outcome(upload, outcome, staged=False):

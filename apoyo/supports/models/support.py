@@ -1,5 +1,7 @@
 """Supports, their cédulas, the catalogue of tipos de inconsistencia and each support's history."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,9 +110,18 @@ class Cedula(models.Model):
 NAME_FIELDS = frozenset({"name", "paternal_surname", "maternal_surname"})
 
 
+# A carga masiva repeats each name part (GARCIA, MARIA) across its rows, rarely the three together:
+# each part is normalised once and the parts joined, which equals normalising the joined text (a
+# space composes with nothing; tests/test_search_name.py proves it for any text).
+_search_part = functools.lru_cache(maxsize=65536)(search_text)
+
+
 def search_name_of(name, paternal_surname, maternal_surname):
     """Support.search_name of a name: surname first, as core.search.search_text writes it."""
-    return search_text(f"{paternal_surname} {maternal_surname} {name}")
+    if not (type(name) is str and type(paternal_surname) is str and type(maternal_surname) is str):
+        return search_text(f"{paternal_surname} {maternal_surname} {name}")
+    parts = (_search_part(paternal_surname), _search_part(maternal_surname), _search_part(name))
+    return " ".join(filter(None, parts))
 
 
 class Support(models.Model):
