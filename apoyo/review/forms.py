@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from apoyo.aspirants.models import Aspirant
 from apoyo.review.services import COMMENT_REQUIRED_CODES, MAX_COMMENT
 from apoyo.supports.forms import DateInput
+from apoyo.supports.forms_rendering import Form
 from apoyo.supports.models import Channel, Inconsistency, inconsistencies_for_state
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(Form):
     """Filters of the mesa de control queue."""
 
     q = forms.CharField(label="Buscar (folio, clave o nombre)", required=False, max_length=100)
@@ -21,9 +22,9 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user).select_related(
-            "office"
-        )
+        # An option shows the aspirant's code and name only: no join of the office (~0.5 ms per
+        # page of the queue).
+        self.fields["aspirant"].queryset = Aspirant.objects.visible_to(user)
         self.fields["channel"].choices = [("", "Todos")] + list(Channel.choices)
 
     def clean(self):
@@ -40,7 +41,7 @@ class InconsistencyChoiceField(forms.ModelChoiceField):
         return f"{label} (requiere segundo revisor)" if obj.needs_confirmation else label
 
 
-class InconsistencyDecisionForm(forms.Form):
+class InconsistencyDecisionForm(Form):
     inconsistency = InconsistencyChoiceField(
         label="Tipo de inconsistencia",
         queryset=Inconsistency.objects.none(),
@@ -64,7 +65,7 @@ class InconsistencyDecisionForm(forms.Form):
         return data
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(Form):
     """The second revisor's answer to a four-eyes rejection: confirm it, or not (with a reason)."""
 
     decision = forms.ChoiceField(choices=[("confirm", "Confirmar"), ("overturn", "No confirmar")])
