@@ -131,9 +131,15 @@ def test_the_lookup_probes_the_aspirant_and_clave_index_instead_of_reading_every
             # what matters is that the index can serve the lookup when the table is large.
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(explain + queries.captured_queries[0]["sql"])
-        plan = " ".join(str(row) for row in cursor.fetchall())
+        lines = [str(row[-1]) for row in cursor.fetchall()]
 
-    assert "support_aspirant_key" in plan
+    if connection.vendor == "sqlite":
+        assert "support_aspirant_key" in " ".join(lines)
+        return
+    # PostgreSQL may reach the supports through any index whose condition holds the clave (on a
+    # tiny table it sometimes prefers a bitmap of it): never a scan of every support.
+    assert any("Index Cond" in line and "elector_key" in line for line in lines), lines
+    assert not any("Seq Scan on supports_support" in line for line in lines), lines
 
 
 def test_a_malformed_clave_or_number_is_refused_before_any_query_on_supports(client, accepted):
