@@ -205,13 +205,14 @@ def row(n, **values):
     return base | values
 
 
-def precaptured(aspirant, numbers, reference="P-1", date=PERIOD_START):
-    """The aspirant's own capture of one cédula with one row per number: pending review."""
+def precaptured(aspirant, numbers, reference="P-1", date=PERIOD_START, **values):
+    """The aspirant's own capture of one cédula with one row per number (`values` replace the
+    row's defaults, see `row`): pending review."""
     cedula, errors = open_cedula(aspirant.user, aspirant, reference, date)
     assert errors == []
     supports = []
     for n in numbers:
-        result = capture_support(aspirant.user, cedula, row(n), channel=Channel.ASPIRANT)
+        result = capture_support(aspirant.user, cedula, row(n, **values), channel=Channel.ASPIRANT)
         assert result.errors == [], result.errors
         supports.append(result.support)
     return supports

@@ -7,10 +7,8 @@ from django.urls import reverse
 
 from apoyo.accounts.models import Role
 from apoyo.supports import search
-from apoyo.supports.models import Channel
-from apoyo.supports.services import capture_support, open_cedula
 from apoyo.testing.downloads import csv_rows
-from apoyo.testing.factories import PERIOD_START, elector_key, make_aspirant, make_office, make_user
+from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +16,8 @@ CAP = 3
 
 
 def precapture(aspirant, n, name, paternal):
-    cedula, _ = open_cedula(aspirant.user, aspirant, "P-1", PERIOD_START)
-    values = {
-        "NOMBRE": name,
-        "APELLIDO_PATERNO": paternal,
-        "APELLIDO_MATERNO": "",
-        "CLAVE_ELECTOR": elector_key(n),
-        "OCR": f"{n:013d}",
-    }
-    return capture_support(aspirant.user, cedula, values, channel=Channel.ASPIRANT).support
+    names = {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": ""}
+    return precaptured(aspirant, [n], **names)[0]
 
 
 @pytest.fixture
