@@ -28,6 +28,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """A page may still be fetching when a browser test ends (the capture app refreshes its queue
+    after a login). The database is emptied after this teardown, and on SQLite the live server
+    shares the test's connection: a request still writing makes the flush fail, and the next test
+    finds this one's rows. So close what the test left open and let the server finish first."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    from apoyo.testing.browser import wait_for_live_server_requests
+
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+    wait_for_live_server_requests()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need the system Chromium: skip with a reason where it is missing (never in CI)."""
     if os.path.exists(CHROMIUM) or shutil.which("chromium"):

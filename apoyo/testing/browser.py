@@ -1,5 +1,8 @@
 """Helpers of the browser tests (Playwright driving the system Chromium)."""
 
+import threading
+import time
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -28,3 +31,18 @@ def choose_file_with_space(page, path, attempts=3):
             continue
         chooser.value.set_files(str(path))
         return
+
+
+def wait_for_live_server_requests(timeout=10.0):
+    """Wait until the live server's request threads have ended (each serves one connection; they
+    end once the browser's contexts are closed). Bounded: a stuck request must not hang the suite."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(_serves_a_request(thread) for thread in threading.enumerate()):
+            return
+        time.sleep(0.02)
+
+
+def _serves_a_request(thread):
+    # socketserver.ThreadingMixIn names each thread after its target.
+    return thread.is_alive() and thread.name.endswith("(process_request_thread)")
