@@ -216,3 +216,9 @@ def precaptured(aspirant, numbers, reference="P-1", date=PERIOD_START, **values)
         assert result.errors == [], result.errors
         supports.append(result.support)
     return supports
+
+
+def precaptured_named(aspirant, n, name, paternal):
+    """One support of `precaptured` named `name paternal` (no maternal surname)."""
+    names = {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": ""}
+    return precaptured(aspirant, [n], **names)[0]

@@ -8,16 +8,16 @@ from django.urls import reverse
 from apoyo.accounts.models import Role
 from apoyo.supports import search
 from apoyo.testing.downloads import csv_rows
-from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured
+from apoyo.testing.factories import (
+    make_aspirant,
+    make_office,
+    make_user,
+    precaptured_named,
+)
 
 pytestmark = pytest.mark.django_db
 
 CAP = 3
-
-
-def precapture(aspirant, n, name, paternal):
-    names = {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": ""}
-    return precaptured(aspirant, [n], **names)[0]
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def pending(monkeypatch):
     monkeypatch.setattr(search, "LISTED_BY_ID", CAP)
     aspirant = make_aspirant(make_office(), with_user=True)
     names = ["Ana", "Eva", "Luis", "José", "Rosa"]
-    lopez = [precapture(aspirant, n, name, "López") for n, name in enumerate(names, start=1)]
-    return {"lopez": lopez, "munoz": precapture(aspirant, 9, "Iván", "Muñoz")}
+    lopez = [precaptured_named(aspirant, n, name, "López") for n, name in enumerate(names, start=1)]
+    return {"lopez": lopez, "munoz": precaptured_named(aspirant, 9, "Iván", "Muñoz")}
 
 
 @pytest.fixture

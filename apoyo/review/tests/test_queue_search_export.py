@@ -7,31 +7,16 @@ from django.urls import reverse
 from apoyo.accounts.models import AccessLog, Role
 from apoyo.review.exports import QUEUE_HEADER
 from apoyo.review.queue import review_queue
-from apoyo.supports.models import Channel
-from apoyo.supports.services import capture_support, open_cedula
 from apoyo.testing.downloads import csv_rows, xlsx_sheets
 from apoyo.testing.factories import (
-    PERIOD_START,
-    elector_key,
     make_aspirant,
     make_office,
     make_process,
     make_user,
+    precaptured_named,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def precapture(aspirant, n, name, paternal):
-    cedula, _ = open_cedula(aspirant.user, aspirant, "P-1", PERIOD_START)
-    values = {
-        "NOMBRE": name,
-        "APELLIDO_PATERNO": paternal,
-        "APELLIDO_MATERNO": "",
-        "CLAVE_ELECTOR": elector_key(n),
-        "OCR": f"{n:013d}",
-    }
-    return capture_support(aspirant.user, cedula, values, channel=Channel.ASPIRANT).support
 
 
 @pytest.fixture
@@ -39,9 +24,9 @@ def pending():
     aspirant = make_aspirant(make_office(), with_user=True)
     other_state = make_aspirant(make_office(make_process(state_number=14)), with_user=True)
     return {
-        "munoz": precapture(aspirant, 1, "José", "Muñoz"),
-        "lopez": precapture(aspirant, 2, "Ana", "López"),
-        "jalisco": precapture(other_state, 3, "Eva", "Muñoz"),
+        "munoz": precaptured_named(aspirant, 1, "José", "Muñoz"),
+        "lopez": precaptured_named(aspirant, 2, "Ana", "López"),
+        "jalisco": precaptured_named(other_state, 3, "Eva", "Muñoz"),
     }
 
 

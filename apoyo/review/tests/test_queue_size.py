@@ -8,38 +8,24 @@ from django.urls import reverse
 
 from apoyo.accounts.models import Role
 from apoyo.review.queue import queue_size, review_queue, visible_proposals
-from apoyo.supports.models import Channel, Review, ReviewOutcome
-from apoyo.supports.services import capture_support, open_cedula
+from apoyo.supports.models import Review, ReviewOutcome
 from apoyo.testing.factories import (
-    PERIOD_START,
-    elector_key,
     make_aspirant,
     make_office,
     make_process,
     make_user,
+    precaptured_named,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def precapture(aspirant, n):
-    cedula, _ = open_cedula(aspirant.user, aspirant, "P-1", PERIOD_START)
-    values = {
-        "NOMBRE": "ANA",
-        "APELLIDO_PATERNO": "LOPEZ",
-        "APELLIDO_MATERNO": "",
-        "CLAVE_ELECTOR": elector_key(n),
-        "OCR": f"{n:013d}",
-    }
-    return capture_support(aspirant.user, cedula, values, channel=Channel.ASPIRANT).support
 
 
 @pytest.fixture
 def queue():
     aspirant = make_aspirant(make_office(), with_user=True)
     other_state = make_aspirant(make_office(make_process(state_number=14)), with_user=True)
-    supports = [precapture(aspirant, n) for n in range(1, 6)]
-    precapture(other_state, 9)
+    supports = [precaptured_named(aspirant, n, "ANA", "LOPEZ") for n in range(1, 6)]
+    precaptured_named(other_state, 9, "ANA", "LOPEZ")
     reviewer = make_user(Role.OPL_REVIEWER)
     Review.objects.create(support=supports[0], reviewer=reviewer, outcome=ReviewOutcome.PROPOSED)
     return reviewer
