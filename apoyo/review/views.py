@@ -89,7 +89,8 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
         awaiting = visible_proposals(request.user).count()
         size = None if any(filters.values()) else queue_size(request.user, awaiting)
         size, capped = capped_count(queue) if broad else (size, False)
-        page = with_claims(paginate(request, queue, count=size, by_ids=True))
+        # The page's rows are read by id without the filters, which chose them already.
+        page = with_claims(paginate(request, queue, count=size, rows=review_queue(request.user)))
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
             "form": form,

@@ -142,15 +142,20 @@ class DashboardView(CaptureRequiredMixin, View):
         )
 
 
+def visible_supports(user):
+    """Every support the user may see, with its state and what the OPL list shows of it."""
+    return with_state(
+        Support.objects.visible_to(user).select_related(
+            "aspirant__office", "cedula", "inconsistency"
+        )
+    )
+
+
 def listed_supports(request):
     """The OPL list's form and its supports (scoped to the user, filtered, annotated with state),
     and whether its search is broad (supports.search)."""
     form = SupportFilterForm(request.user, data=request.GET or None)
-    supports = with_state(
-        Support.objects.visible_to(request.user).select_related(
-            "aspirant__office", "cedula", "inconsistency"
-        )
-    )
+    supports = visible_supports(request.user)
     if not form.is_valid():
         return form, supports, False
     supports, broad = filter_supports(supports, form.cleaned_data)
@@ -168,7 +173,8 @@ class SupportListView(CaptureRequiredMixin, View):
             filtered = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
             counts = status_counts(supports, None if filtered else tallied(request.user))
             count = counts["total"]
-        page = paginate(request, supports, count=count, by_ids=True)
+        # The page's rows are read by id without the filters, which chose them already.
+        page = paginate(request, supports, count=count, rows=visible_supports(request.user))
         log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
         context = {
             "form": form,
@@ -322,7 +328,7 @@ class PortalView(AspirantRequiredMixin, View):
         total = summary_count(counts, request.GET.get("q", ""), request.GET.get("state"))
         listed, broad = portal_filtered(request, supports)
         total, capped = capped_count(listed) if broad else (total, False)
-        page = paginate(request, listed, count=total, by_ids=True)
+        page = paginate(request, listed, count=total, rows=supports)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,

@@ -3,6 +3,8 @@ lowered here to three) only up to that cap and says so, as the OPL list and the 
 download still has every match."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apoyo.accounts.models import Role
@@ -58,3 +60,18 @@ def test_a_narrow_search_of_the_queue_keeps_its_exact_count(client, pending, rev
 def test_the_queue_export_of_a_broad_search_has_every_match(client, pending, reviewer):
     rows = csv_rows(client.get(reverse("review:queue_export", args=["csv"]), {"q": "lopez"}))
     assert {row[4] for row in rows[1:]} == {s.elector_key for s in pending["lopez"]}
+
+
+def test_a_broad_search_is_run_to_find_it_broad_to_count_and_for_the_ids_not_for_the_rows(
+    client, pending, reviewer
+):
+    # Each run gathers every match anew (SQLite: the word index's whole list), so the page's
+    # rows are read by their ids alone. PostgreSQL gets the search as a condition its word index
+    # serves, never as LIKE tests of each row.
+    searched = "MATCH" if connection.vendor == "sqlite" else "to_tsquery"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:queue"), {"q": "lopez"})
+    assert len(response.context["page"].object_list) == CAP
+    runs = [query["sql"] for query in queries if searched in query["sql"]]
+    assert len(runs) == 3
+    assert not any("LIKE" in sql for sql in runs)

@@ -46,9 +46,9 @@ def test_the_portal_filtered_by_a_state_alone_takes_its_count_from_the_summary(
     counts = []
     paginate = views.paginate
 
-    def recording(request, queryset, count=None, by_ids=False):
+    def recording(request, queryset, count=None, **options):
         counts.append(count)
-        return paginate(request, queryset, count=count, by_ids=by_ids)
+        return paginate(request, queryset, count=count, **options)
 
     monkeypatch.setattr(views, "paginate", recording)
     client.force_login(aspirant.user)

@@ -104,8 +104,8 @@ def test_a_name_is_read_through_the_word_index(people):
     ["perez", "gil", "o'brien ana", "jose munoz", "f-9", "grlpjn00000026h", "zzz", '"'],
 )
 def test_a_search_finding_many_supports_finds_the_same_ones(people, monkeypatch, typed):
-    # Past LISTED_BY_ID the list keeps the indexes' query (SQLite) or tests each row
-    # (PostgreSQL): the same supports as the ids read once.
+    # Past LISTED_BY_ID the list keeps the indexes' query (SQLite) or gets it as a condition on
+    # each row (PostgreSQL): the same supports as the ids read once.
     listed = found(typed)
     monkeypatch.setattr(search, "LISTED_BY_ID", 0)
     assert found(typed) == listed
