@@ -5,8 +5,11 @@ XLSX. This process builds a Sonora-scale database (bench.web_data: the roll, the
 of them in the mesa de control, the accounts), starts gunicorn (as in production, no debug) and the
 job worker (`manage.py db_worker`, as scripts/serve.sh), registers the XLSX's carga masiva, and lets
 the simulated users of bench.web_users work for `--seconds` on 127.0.0.1 while the worker stores
-it. It prints p50/p95/p99 and errors per page type; the last stdout line is the JSON the parent
-reads.
+it. It does so once per value of `--pauses`: the users' mean pause between requests, 1 s (people
+twenty times quicker than a capturista typing a row) and then 0 (the stress run: every user sends
+its next request the moment the last one is answered, so the two cores are saturated whatever
+the code does), each run with an upload of its own. It prints p50/p95/p99 and errors per page
+type; the last stdout line is the JSON the parent reads.
 """
 
 import argparse
@@ -47,6 +50,9 @@ def parse_args(argv):
     parser.add_argument("--support-rows", type=int, required=True)
     parser.add_argument("--xlsx", type=Path, required=True, help="la carga masiva simultánea")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--pauses", default="1,0", help="pausa media entre solicitudes de cada corrida (s)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="procesos de gunicorn")
     parser.add_argument("--threads", type=int, default=2, help="hilos por proceso")
     return parser.parse_args(argv)
@@ -88,22 +94,26 @@ def start_worker(log):
     )
 
 
-def start_upload(world):
-    """Register the XLSX's carga masiva and queue it for the worker, as the upload page does."""
+def start_upload(world, path, run):
+    """Register the XLSX's carga masiva for an aspirant of its own (so that no row is already
+    registered) and queue it for the worker, as the upload page does."""
     from apoyo.accounts.models import User
     from apoyo.aspirants.models import Aspirant
     from apoyo.uploads.services import register_upload
     from apoyo.uploads.tasks import process_upload
 
-    def run(path):
-        user = User.objects.get(username=world.capturists[0])
-        aspirant = Aspirant.objects.get(pk=world.upload_aspirant_id)
-        with open(path, "rb") as source:
-            upload = register_upload(user, aspirant, source, path.name)
-        process_upload.enqueue(upload.pk)
-        return upload.pk
-
-    return run
+    user = User.objects.get(username=world.capturists[0])
+    aspirant = Aspirant.objects.create(
+        office_id=world.office_id,
+        code=f"A-CARGA-{run}",
+        name="CARGA",
+        paternal_surname="MASIVA",
+        email="c@e.org",
+    )
+    with open(path, "rb") as source:
+        upload = register_upload(user, aspirant, source, path.name)
+    process_upload.enqueue(upload.pk)
+    return upload.pk
 
 
 def upload_state(pk):
@@ -113,11 +123,17 @@ def upload_state(pk):
     return upload.status, upload.stored, upload.rows_read
 
 
-def make_users(port, world, deadline, start_event, results, ready):
+def make_users(port, world, deadline, start_event, results, ready, pause):
     from django.utils import timezone
 
     captured_at = timezone.localtime(timezone.now() - datetime.timedelta(minutes=1)).isoformat()
-    common = {"start_event": start_event, "deadline": deadline, "results": results, "ready": ready}
+    common = {
+        "start_event": start_event,
+        "deadline": deadline,
+        "results": results,
+        "ready": ready,
+        "pause": pause,
+    }
     users = [
         *(web_users.Capturist(port, world, name, n, **common) for n, name in enumerate(world.capturists)),
         *(web_users.Reviewer(port, world, name, 100 + n, **common) for n, name in enumerate(world.reviewers)),
@@ -155,16 +171,20 @@ def summarise(results):
     return summary
 
 
-def run_load(label, args, world, port):
+def run_load(label, args, world, port, pause, run):
     results, start_event, deadline = [], threading.Event(), [0.0]
     people = [world.capturists, world.reviewers, world.admins, world.aspirants, world.api_keys]
     ready = threading.Barrier(sum(map(len, people)) + 1)
-    users = make_users(port, world, deadline, start_event, results, ready)
+    users = make_users(port, world, deadline, start_event, results, ready, pause)
     for user in users:
         user.start()
     ready.wait()
-    say(label, f"{len(users)} usuarios entraron; la carga masiva de {args.xlsx.name} en cola.")
-    upload_pk = start_upload(world)(args.xlsx)
+    say(
+        label,
+        f"{len(users)} usuarios entraron ({pace(pause)}); "
+        f"la carga masiva de {args.xlsx.name} en cola.",
+    )
+    upload_pk = start_upload(world, args.xlsx, run)
     began = time.monotonic()
     deadline[0] = perf_counter() + args.seconds
     start_event.set()
@@ -179,9 +199,38 @@ def run_load(label, args, world, port):
     return results, status
 
 
+def pace(pause):
+    if not pause:
+        return "sin pausas: prueba de esfuerzo"
+    return f"pausa media de {pause:g} s entre solicitudes"
+
+
 def locked_in(log_path):
     text = Path(log_path).read_text(encoding="utf-8", errors="replace")
     return text.count("database is locked")
+
+
+def measured_run(label, args, world, port, log_path, pause, run):
+    """One load of the users at this pause: its summary, as the parent's table reads it."""
+    locked_before = locked_in(log_path)
+    results, upload_status = run_load(label, args, world, port, pause, run)
+    summary = summarise(results)
+    for kind, entry in summary.items():
+        say(
+            label,
+            f"{kind}: {entry['n']:,} solicitudes, p50 {entry['p50_ms']:.0f} ms, p95 "
+            f"{entry['p95_ms']:.0f} ms, p99 {entry['p99_ms']:.0f} ms, {entry['errors']} errores "
+            + "; ".join(entry["first_errors"]),
+        )
+    return {
+        "pages": summary,
+        "pause": pause,
+        "locked": locked_in(log_path) - locked_before,
+        "upload_status": upload_status,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "threads": args.threads,
+    }
 
 
 def main(argv=None):
@@ -193,33 +242,20 @@ def main(argv=None):
     world = build(label, say, files, args.roll_rows, args.support_rows, MIX, PHONES)
     port = free_port()
     log_path = Path(os.environ["APOYO_DATA_DIR"]) / "servidor.log"
+    pauses = [float(value) for value in args.pauses.split(",")]
     with open(log_path, "w") as log:
         server = start_server(port, args.workers, args.threads, log)
         worker = start_worker(log)
         try:
             wait_for(server, port)
-            results, upload_status = run_load(label, args, world, port)
+            runs = [
+                measured_run(label, args, world, port, log_path, pause, run)
+                for run, pause in enumerate(pauses)
+            ]
         finally:
             stop_server(server)
             stop_server(worker)
-    summary = summarise(results)
-    locked = locked_in(log_path)
-    for kind, entry in summary.items():
-        say(
-            label,
-            f"{kind}: {entry['n']:,} solicitudes, p50 {entry['p50_ms']:.0f} ms, p95 "
-            f"{entry['p95_ms']:.0f} ms, p99 {entry['p99_ms']:.0f} ms, {entry['errors']} errores "
-            + "; ".join(entry["first_errors"]),
-        )
-    result = {
-        "pages": summary,
-        "locked": locked,
-        "upload_status": upload_status,
-        "seconds": args.seconds,
-        "workers": args.workers,
-        "threads": args.threads,
-    }
-    print(json.dumps({"database": label, "results": [result]}), flush=True)
+    print(json.dumps({"database": label, "results": runs}), flush=True)
 
 
 if __name__ == "__main__":

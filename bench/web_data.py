@@ -28,7 +28,6 @@ class World:
     admins: list = field(default_factory=list)
     api_keys: list = field(default_factory=list)
     support_ids: dict = field(default_factory=dict)  # aspirant id -> some of its support ids
-    upload_aspirant_id: int = 0
 
 
 def setup_django(label):
@@ -100,7 +99,6 @@ def sample_support_ids(aspirant_ids, per_aspirant=200):
 
 def build(label, say, files, roll_rows, supports, counts, api_clients):
     """Roll, supports, pending share, accounts; returns the World the clients use."""
-    from apoyo.aspirants.models import Aspirant
     from bench.api import make_fixtures as api_fixtures
 
     if roll_rows:
@@ -112,10 +110,6 @@ def build(label, say, files, roll_rows, supports, counts, api_clients):
     say(label, f"{pending:,} apoyos esperan en la mesa de control.")
     world = World(office.pk, office.process_id, aspirant_ids)
     make_accounts(world, aspirants, counts)
-    upload_aspirant = Aspirant.objects.create(
-        office=office, code="A-CARGA", name="CARGA", paternal_surname="MASIVA", email="c@e.org"
-    )
-    world.upload_aspirant_id = upload_aspirant.pk
     if api_clients:
         _, world.api_keys = api_fixtures(api_clients)
     world.support_ids = sample_support_ids(aspirant_ids)

@@ -1,6 +1,10 @@
 """The simulated users of `make bench ONLY=web`: each a thread with its own session and keep-alive
 connection to gunicorn on 127.0.0.1, repeating what that role does all day until the deadline.
 
+After each request a user pauses `pause` seconds on average (uniformly between half and one and a
+half times it), as a person reads a page or types the next row; 0 is the stress run, where each
+user sends its next request the moment the last one is answered.
+
 Every request is recorded as (page type, seconds, error or None). A redirect after a form (302) is
 what a save answers; any other status outside 2xx, or a page that mentions "database is locked",
 is an error.
@@ -10,6 +14,7 @@ import http.client
 import random
 import re
 import threading
+import time
 from http.cookies import SimpleCookie
 from time import perf_counter
 from urllib.parse import urlencode, urlsplit
@@ -80,16 +85,26 @@ class Session:
 class User(threading.Thread):
     """A simulated person; subclasses define `work` (one round of their flow)."""
 
-    def __init__(self, port, world, username, seed, start_event, deadline, results, ready):
+    def __init__(
+        self, port, world, username, seed, start_event, deadline, results, ready, pause=0.0
+    ):
         super().__init__(daemon=True)
         self.world, self.username, self.rng = world, username, random.Random(seed)
         self.start_event, self.deadline, self.ready = start_event, deadline, ready
-        self.results, self.lock = results, threading.Lock()
+        self.results, self.lock, self.pause = results, threading.Lock(), pause
         self.session = Session(port, self.record)
 
     def record(self, kind, seconds, error):
         with self.lock:
             self.results.append((kind, seconds, error))
+        self.think()
+
+    def think(self):
+        """The pause after a request, never past the deadline (the signing in has none)."""
+        if not self.pause or not self.start_event.is_set():
+            return
+        left = self.deadline[0] - perf_counter()
+        time.sleep(max(0.0, min(left, self.pause * self.rng.uniform(0.5, 1.5))))
 
     def sign_in(self):
         self.session.sign_in(self.username)
