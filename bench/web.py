@@ -34,6 +34,7 @@ MIX = (8, 4, 3, 1)
 PHONES = 4
 SAVES = frozenset({"abrir cédula", "guardar fila", "aceptar", "API: envío", "entrar"})
 PAGE_TARGET_MS = 200
+WARM_UP_SECONDS = 10.0
 SAVE_TARGET_MS = 300
 
 
@@ -171,7 +172,9 @@ def summarise(results):
     return summary
 
 
-def run_load(label, args, world, port, pause, run):
+def start_users(port, world, pause):
+    """The 20 users started and signed in, waiting for the clock: (users, start, deadline,
+    results)."""
     results, start_event, deadline = [], threading.Event(), [0.0]
     people = [world.capturists, world.reviewers, world.admins, world.aspirants, world.api_keys]
     ready = threading.Barrier(sum(map(len, people)) + 1)
@@ -179,6 +182,27 @@ def run_load(label, args, world, port, pause, run):
     for user in users:
         user.start()
     ready.wait()
+    return users, start_event, deadline, results
+
+
+def let_work(users, start_event, deadline, seconds):
+    deadline[0] = perf_counter() + seconds
+    start_event.set()
+    for user in users:
+        user.join(timeout=seconds + 180)
+
+
+def warm_up(label, world, port):
+    """The whole mix for a few seconds, not recorded, before the measured runs: every gunicorn
+    worker has then loaded its views and compiled its templates, as a server in service has (the
+    first requests of a cold worker took up to half a second)."""
+    users, start_event, deadline, _ = start_users(port, world, pause=0)
+    let_work(users, start_event, deadline, WARM_UP_SECONDS)
+    say(label, f"Servidor en calor: {WARM_UP_SECONDS:g} s de todas las páginas, sin medir.")
+
+
+def run_load(label, args, world, port, pause, run):
+    users, start_event, deadline, results = start_users(port, world, pause)
     say(
         label,
         f"{len(users)} usuarios entraron ({pace(pause)}); "
@@ -186,10 +210,7 @@ def run_load(label, args, world, port, pause, run):
     )
     upload_pk = start_upload(world, args.xlsx, run)
     began = time.monotonic()
-    deadline[0] = perf_counter() + args.seconds
-    start_event.set()
-    for user in users:
-        user.join(timeout=args.seconds + 180)
+    let_work(users, start_event, deadline, args.seconds)
     status, stored, read = upload_state(upload_pk)
     say(
         label,
@@ -248,6 +269,7 @@ def main(argv=None):
         worker = start_worker(log)
         try:
             wait_for(server, port)
+            warm_up(label, world, port)
             runs = [
                 measured_run(label, args, world, port, log_path, pause, run)
                 for run, pause in enumerate(pauses)

@@ -158,6 +158,9 @@ def paper_regime_sections(process):
 # capture order; a support without a written date (a bulk row without FECHA_APOYO) after every
 # written one, by upload (captured_at: one instant per upload) then row order (id). written_date
 # is NULL for all of those, so the databases' different NULL ordering never matters.
+# PostgreSQL materializes registry and classified (their plan is kept apart from what follows);
+# SQLite would write each to a temporary b-tree of 100,000 wide rows, and runs them as part of the
+# next step instead: 23 % less CPU at 100,000 supports (1.38 -> 1.07 s).
 CLASSIFY_SQL = """
 INSERT INTO verification_supportresult
     (run_id, support_id, aspirant_id, registry_status, removal_cause, ocr_match,
@@ -172,7 +175,7 @@ WITH base AS MATERIALIZED (
     WHERE a.office_id = %s AND s.status = %s
     ORDER BY s.elector_key
 ),
-registry AS MATERIALIZED (
+registry AS {materialized} (
     SELECT b.support_id, b.aspirant_id, b.channel, b.elector_key, b.inconsistency_id,
            b.undated, b.written_date, b.captured_at,
            CASE WHEN i.support_id IS NOT NULL THEN i.registry_status ELSE r.situation END
@@ -189,7 +192,7 @@ registry AS MATERIALIZED (
     LEFT JOIN roll_rollentry r ON r.cut_id = %s AND r.elector_key = b.elector_key
     LEFT JOIN verification_ineanswer i ON i.support_id = b.support_id
 ),
-classified AS MATERIALIZED (
+classified AS {materialized} (
     SELECT g.*,
            CASE
                WHEN g.situation IS NULL OR g.situation = 'NO_ENCONTRADO' THEN 'NO_ENCONTRADO'
@@ -248,6 +251,7 @@ def classify_supports(run, office, plan):
     regime_sql, regime_params = subquery(paper_regime_sections(process))
     paper = sorted(PAPER_CHANNELS)
     sql = CLASSIFY_SQL.format(
+        materialized="MATERIALIZED" if connection.vendor == "postgresql" else "",
         territory=territory_sql,
         regime=regime_sql,
         paper=", ".join(["%s"] * len(paper)),
