@@ -80,3 +80,20 @@ def test_without_a_known_count_the_list_is_counted():
         page = page_of(supports, 9, by_ids=True)
     assert page.number == 2  # past the end: the last page
     assert any("COUNT(" in query["sql"].upper() for query in queries)
+
+
+@override_settings(APOYO_PAGE_SIZE=4)
+def test_rows_given_apart_are_read_by_id_without_the_lists_filters_in_the_lists_order():
+    supports = make_supports(8)
+    listed = supports.filter(name__endswith="1") | supports.filter(name__endswith="2")
+    listed = listed.order_by("-captured_at", "-id")
+    withdrawn = supports.get(name="NOMBRE 2")
+    Support.objects.filter(pk=withdrawn.pk).update(status=Status.WITHDRAWN)
+    rows = supports.exclude(status=Status.WITHDRAWN)
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(listed, 1, rows=rows)
+        names = [support.name for support in page]
+    # The withdrawn one left `rows` after it was listed: left out, as a row decided meanwhile.
+    assert names == ["NOMBRE 1"]
+    rows_query = queries[-1]["sql"]
+    assert "NOMBRE" not in rows_query and "%1" not in rows_query
