@@ -14,18 +14,13 @@ from apoyo.testing.factories import (
     make_aspirant,
     make_office,
     make_user,
-    precaptured,
+    precaptured_named,
 )
 
 pytestmark = pytest.mark.django_db
 
 CAP = 3
 NOTICE = f"Más de {CAP} apoyos coinciden con «lopez»: se muestran los primeros {CAP}."
-
-
-def add(aspirant, n, name, paternal):
-    names = {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": ""}
-    return precaptured(aspirant, [n], **names)[0]
 
 
 @pytest.fixture
@@ -37,14 +32,14 @@ def world(monkeypatch):
     a = make_aspirant(office, with_user=True)
     b = make_aspirant(office, with_user=True)
     names = ["Ana", "Eva", "Luis", "José", "Rosa"]
-    lopez = [add(a, n, name, "López") for n, name in enumerate(names, start=1)]
-    b_lopez = [add(b, n, name, "López") for n, name in enumerate(names[:2], start=10)]
+    lopez = [precaptured_named(a, n, name, "López") for n, name in enumerate(names, start=1)]
+    b_lopez = [precaptured_named(b, n, name, "López") for n, name in enumerate(names[:2], start=10)]
     return {
         "a": a,
         "b": b,
         "lopez": lopez,
         "b_lopez": b_lopez,
-        "munoz": add(a, 20, "Iván", "Muñoz"),
+        "munoz": precaptured_named(a, 20, "Iván", "Muñoz"),
     }
 
 

@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 
 from apoyo.supports import views
-from apoyo.supports.models import Channel, Status, Support
-from apoyo.supports.services import capture_support, open_cedula
+from apoyo.supports.models import Status, Support
 from apoyo.supports.states import SupportState, filter_state, with_state
-from apoyo.testing.factories import PERIOD_START, elector_key, make_aspirant, make_office
+from apoyo.testing.factories import make_aspirant, make_office, precaptured
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +16,8 @@ pytestmark = pytest.mark.django_db
 def aspirant():
     """Four pending supports, one of them then withdrawn."""
     aspirant = make_aspirant(make_office(), with_user=True)
-    cedula, _ = open_cedula(aspirant.user, aspirant, "P-1", PERIOD_START)
-    for n in range(1, 5):
-        values = {
-            "NOMBRE": "ANA",
-            "APELLIDO_PATERNO": "PEREZ",
-            "APELLIDO_MATERNO": "",
-            "CLAVE_ELECTOR": elector_key(n),
-            "OCR": f"{n:013d}",
-        }
-        capture_support(aspirant.user, cedula, values, channel=Channel.ASPIRANT)
-    first = Support.objects.filter(aspirant=aspirant).order_by("pk").first()
+    names = {"NOMBRE": "ANA", "APELLIDO_PATERNO": "PEREZ", "APELLIDO_MATERNO": ""}
+    first, *_ = precaptured(aspirant, range(1, 5), **names)
     Support.objects.filter(pk=first.pk).update(status=Status.WITHDRAWN)
     return aspirant
 
