@@ -33,13 +33,18 @@ def review_queue(user, filters=None):
 def searched_queue(user, filters=None):
     """review_queue, and whether its search is broad (supports.search): the queue's page then
     counts it only up to a cap."""
-    supports = (
+    supports, broad = filter_queue(waiting_supports(user), filters or {})
+    return sampled_first(supports), broad
+
+
+def waiting_supports(user):
+    """The queue's supports without filters or order: what its page reads its rows from by id."""
+    return (
         Support.objects.visible_to(user)
         .filter(status=Status.PENDING_REVIEW)
         .filter(~Exists(open_proposals().filter(support=OuterRef("pk"))))
+        .select_related("aspirant__office", "cedula")
     )
-    supports, broad = filter_queue(supports, filters or {})
-    return sampled_first(supports.select_related("aspirant__office", "cedula")), broad
 
 
 def queue_size(user, awaiting):

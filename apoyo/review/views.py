@@ -30,6 +30,7 @@ from apoyo.review.queue import (
     review_queue,
     searched_queue,
     visible_proposals,
+    waiting_supports,
 )
 from apoyo.supports.models import ReviewOutcome, Support
 from apoyo.supports.scans import support_images
@@ -90,7 +91,9 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
         size = None if any(filters.values()) else queue_size(request.user, awaiting)
         size, capped = capped_count(queue) if broad else (size, False)
         # The page's rows are read by id without the filters, which chose them already.
-        page = with_claims(paginate(request, queue, count=size, rows=review_queue(request.user)))
+        page = with_claims(
+            paginate(request, queue, count=size, rows=waiting_supports(request.user))
+        )
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {
             "form": form,

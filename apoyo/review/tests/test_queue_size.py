@@ -53,3 +53,13 @@ def test_a_filtered_queue_is_counted(client, queue):
     client.force_login(queue)
     response = client.get(reverse("review:queue"), {"q": "lopez"})
     assert response.context["page"].paginator.count == 4
+
+
+def test_the_queue_page_reads_its_rows_without_asking_again_for_a_current_sample(client, queue):
+    # The order puts a current sample first; reading the page's rows by id needs no order.
+    client.force_login(queue)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:queue"))
+    assert len(response.context["page"].object_list) == 4
+    probes = [q["sql"] for q in queries if "sampling_sampledsupport" in q["sql"]]
+    assert len(probes) == 1, probes
