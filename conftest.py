@@ -45,7 +45,27 @@ def _live_server_idle_before_flush(request):
     wait_for_live_server_requests()
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        reach_every_database(item)
+    skip_browser_tests_without_chromium(items)
+
+
+def reach_every_database(item):
+    """A test that uses the database may use all of them: on SQLite the bitácora, which nearly
+    every view writes, is a database of its own (apoyo.accounts.routers)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return
+    options = dict(marker.kwargs) if marker else {}
+    options["databases"] = "__all__"
+    item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **options), False)
+
+
+def skip_browser_tests_without_chromium(items):
     """Browser tests need the system Chromium: skip with a reason where it is missing (never in CI)."""
     if os.path.exists(CHROMIUM) or shutil.which("chromium"):
         return

@@ -4,12 +4,11 @@ import datetime
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from csp.constants import NONE, SELF
 
+from apoyo.core.databases import AUDIT, databases
 from apoyo.core.file_keys import file_keys
-from apoyo.core.private_files import private_sqlite_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,46 +37,6 @@ def env_rate(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def database_from_url(url):
-    """Turn DATABASE_URL (sqlite:///path or postgres://user:pass@host:port/name) into a DATABASES entry."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        # sqlite:///relative/path has a path of "/relative/path"; sqlite:////abs/path an absolute one.
-        name = unquote(parsed.path)[1:]
-        return sqlite_database(Path(name) if name else DATA_DIR / "apoyo.sqlite3")
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")) or "apoyo",
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": env_int("APOYO_DB_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ValueError(f"DATABASE_URL no reconocida: {parsed.scheme}://…")
-
-
-def sqlite_database(path):
-    # The database holds personal data: made 0600 before SQLite opens it (its -wal/-shm copy its mode).
-    private_sqlite_file(path)
-    # WAL + IMMEDIATE + busy timeout let the web server and the job worker share one file.
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(path),
-        "CONN_MAX_AGE": env_int("APOYO_DB_CONN_MAX_AGE", 60),  # opening one: 3.5 ms of CPU
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-            ),
-        },
-    }
 
 
 DATA_DIR = Path(env_str("APOYO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -204,7 +163,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///"))}
+# On SQLite the bitácora has a file of its own (apoyo.core.databases, apoyo.accounts.routers).
+DATABASES = databases(env_str("DATABASE_URL", "sqlite:///"), DATA_DIR)
+AUDIT_DATABASE = AUDIT
+DATABASE_ROUTERS = ["apoyo.accounts.routers.AuditRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -28,6 +28,8 @@ from time import perf_counter
 
 import django
 
+from bench import migrate_every_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARY = "apoyo-bench-8f2c1d"
 WARM_UP_REQUESTS = 5
@@ -58,11 +60,10 @@ def parse_args(argv):
 def setup_django(label):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     say(label, f"Migrando la base de datos ({connection.vendor})…")
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate_every_database()
 
 
 def make_fixtures(clients):

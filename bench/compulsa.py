@@ -20,6 +20,7 @@ import django
 import duckdb
 import polars as pl
 
+from bench import migrate_every_database
 from bench.roll_data import (
     ASPIRANTS,
     CUT_DATE,
@@ -56,14 +57,13 @@ def timed(function, *args):
 def setup_django(label, geo_path=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from apoyo.geo.services import SONORA_CATALOGUE, import_geo
 
     say(label, f"Migrando la base de datos ({connection.vendor}) y cargando la geografía…")
     start = perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate_every_database()
     import_geo(geo_path or SONORA_CATALOGUE)
     say(label, f"Base de datos lista en {perf_counter() - start:.1f} s.")
 

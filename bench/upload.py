@@ -17,6 +17,8 @@ from time import perf_counter, process_time
 import django
 from python_calamine import CalamineWorkbook
 
+from bench import migrate_every_database
+
 
 def say(label, text):
     print(f"  [{label}] {text}", flush=True)
@@ -34,12 +36,11 @@ def parse_args(argv):
 def setup_django(label):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apoyo.settings")
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     say(label, f"Migrando la base de datos ({connection.vendor})…")
     start = perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate_every_database()
     say(label, f"Base de datos lista en {perf_counter() - start:.1f} s.")
     # Imported before timing (polars, the readers): the table compares the upload with the bare
     # read, whose reader is imported already; an `upload_supports` process pays it at start-up.

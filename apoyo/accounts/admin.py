@@ -16,9 +16,11 @@ class ApoyoUserAdmin(UserAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "object_type", "object_id", "address"]
+    # The name as written (username), not the user: on SQLite the bitácora is a database of its
+    # own and cannot be joined to the users (accounts.routers).
+    list_display = ["at", "username", "action", "object_type", "object_id", "address"]
     list_filter = ["action", "object_type"]
-    search_fields = ["user__username", "object_id", "detail"]
+    search_fields = ["username", "object_id", "detail"]
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,9 @@ LGPDPPSO art. 31 asks for security measures that let the institute know who acce
 
 Entries form a hash chain in id order (see AccessLog): `record` takes a database lock only for
 the short insert, reads the last hash and writes the new entry with its own. On PostgreSQL the
-web's database user needs only INSERT and SELECT on the table (README, "Bitácora").
+web's database user needs only INSERT and SELECT on the table (README, "Bitácora"). On SQLite the
+entries are written to a database file of their own (accounts.routers), in a transaction apart
+from the page's: the entry is committed before the page that shows the data is answered.
 """
 
 import datetime
@@ -13,9 +15,10 @@ import ipaddress
 import json
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, transaction
 
 from apoyo.accounts.models import AccessLog
+from apoyo.accounts.routers import audit_database
 
 # Any constant identifies the lock; this one spells "bitacora" in ASCII.
 CHAIN_LOCK = 0x6269746163
@@ -76,7 +79,7 @@ def record(user, action, object_type, object_id="", detail="", address=None, use
         detail=str(detail)[:300],
         address=normalized_address(address) if address else None,
     )
-    with transaction.atomic():
+    with transaction.atomic(using=audit_database()):
         lock_chain()
         last = AccessLog.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         entry.previous_hash = last or ""
@@ -88,6 +91,7 @@ def record(user, action, object_type, object_id="", detail="", address=None, use
 def lock_chain():
     """Serialise writers so each entry chains to the one written just before. SQLite's writes are
     already serialised (transactions begin IMMEDIATE)."""
+    connection = connections[audit_database()]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
@@ -127,7 +131,7 @@ def purge_before(cutoff):
     last = old.order_by("-id").values_list("id", "entry_hash").first()
     if last is None:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(using=audit_database()):
         lock_chain()
         deleted, _ = AccessLog.objects.filter(id__lte=last[0]).delete()
     detail = f"{deleted} entradas hasta la {last[0]}; huella {last[1]}"

@@ -4,6 +4,7 @@ administrators, with filters and CSV/XLSX export (each view and export is itself
 import datetime
 
 from django import forms
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from apoyo.accounts import policies
 from apoyo.accounts.audit import CITIZEN_USER, CLI_USER, log_access
 from apoyo.accounts.models import AccessLog, User
 from apoyo.accounts.permissions import PolicyRequiredMixin
+from apoyo.accounts.routers import audit_database
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import paginate
 
@@ -45,13 +47,22 @@ def entity_entries(user):
     usernames, the command line's (run by the institute's operators) and the public consulta
     ciudadana's (no entity: an unmatched query belongs to none; they hold no clave, only its
     keyed hash)."""
-    usernames = User.objects.filter(state=user.state_id).values("username")
     return AccessLog.objects.filter(
-        Q(user__state=user.state_id)
-        | Q(user__isnull=True, username__in=usernames)
+        Q(user__in=entity_users(user, "id"))
+        | Q(user__isnull=True, username__in=entity_users(user, "username"))
         | Q(username__startswith=CLI_USER)
         | Q(user__isnull=True, username=CITIZEN_USER)
     )
+
+
+def entity_users(user, field):
+    """`field` of the users of the administrator's entity: a subquery where the bitácora shares
+    the database, else the values themselves (on SQLite it is a file of its own, which a query
+    cannot join to the main one)."""
+    users = User.objects.filter(state=user.state_id)
+    if audit_database() == DEFAULT_DB_ALIAS:
+        return users.values(field)
+    return list(users.values_list(field, flat=True))
 
 
 def filtered(entries, data):

@@ -51,7 +51,11 @@ class AccessLog(models.Model):
     its own fields, so an entry changed or removed in the database breaks the chain at that point
     (manage.py verify_audit_log). Written only by accounts.audit."""
 
-    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Named by id without a constraint: on SQLite the bitácora is a database of its own
+    # (accounts.routers). Deleting a user leaves the id as written, which the chain covers.
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     # The name as it was when the entry was written: kept if the account is renamed or deleted.
     username = models.CharField("usuario", max_length=150, blank=True)
     at = models.DateTimeField("fecha y hora", default=timezone.now, db_index=True)

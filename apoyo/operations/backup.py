@@ -7,6 +7,9 @@ rewritten under the same name. So the files are copied before the database's sna
 that appeared meanwhile after it: every file a row of the snapshot names is in the backup, unless
 it was deleted in the seconds between the snapshot and the second pass (a scan removed then). A
 file no row names (a save interrupted) is copied too, harmless: `clean_orphan_files` removes them.
+On SQLite the bitácora's own file is copied right after the main one: its entries name rows by id,
+without a constraint, so the moment between the two copies breaks nothing; the backup's own entry
+is written after both, and so is not in them.
 
 The keys are not in the backup (APOYO_SECRET_KEY, APOYO_FILE_KEYS, or their files in the data
 folder): a backup that travels off-site is then of encrypted files without their key.
@@ -39,9 +42,10 @@ def create_backup(out):
     out = prepare(Path(out))
     try:
         copied = copy_data_files(out, {})
-        database_file, counts = database.dump(out)
+        main = database.dump(out)
+        audit = database.dump_audit(out)
         copy_data_files(out, copied)
-        manifest = build_manifest(out, database_file, counts, copied)
+        manifest = build_manifest(out, main, audit, copied)
         write_manifest(out, manifest)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -75,23 +79,33 @@ def copy_data_files(out, copied):
     return copied
 
 
-def build_manifest(out, database_file, counts, copied):
-    size, digest = sha256_of(out / database_file)
-    entries = [{"ruta": database_file, "bytes": size, "sha256": digest}]
+def build_manifest(out, main, audit, copied):
+    """The manifest of the backup in `out`: `main` and `audit` are (file name, {table: rows}) of
+    the database's copy and of the bitácora's own (None where it is in the main database)."""
+    databases = [main] if audit is None else [main, audit]
+    entries = [file_entry(out, name) for name, _ in databases]
     entries += [
         {"ruta": f"{FILES}/{name}", "bytes": file_size, "sha256": file_digest}
         for name, (file_size, file_digest) in sorted(copied.items())
     ]
-    return {
+    manifest = {
         "formato": FORMAT,
         "aplicacion": "Apoyo",
         "creado": timezone.localtime().isoformat(timespec="seconds"),
         "motor": database.engine(),
-        "base": database_file,
+        "base": main[0],
         "migraciones": last_migrations(),
-        "tablas": counts,
-        "archivos": entries,
+        "tablas": main[1],
     }
+    if audit is not None:
+        # Apart from "tablas": both files have tables of the same name (django_migrations).
+        manifest |= {"bitacora": audit[0], "tablas_bitacora": audit[1]}
+    return manifest | {"archivos": entries}
+
+
+def file_entry(out, name):
+    size, digest = sha256_of(out / name)
+    return {"ruta": name, "bytes": size, "sha256": digest}
 
 
 def last_migrations():

@@ -3,7 +3,8 @@ of every table in that same copy, and putting a copy back.
 
 - SQLite: the online backup API (sqlite3.Connection.backup) copies the database page by page as
   of one moment, while the web and the worker keep writing (WAL); the copy is made a single
-  self-contained file (no -wal beside it).
+  self-contained file (no -wal beside it). The bitácora has a file of its own there
+  (accounts.routers), copied and put back the same way.
 - PostgreSQL: pg_dump in its custom format reads an exported snapshot, and the rows are counted
   in the transaction that exported it, so the counts are those of the dump. pg_restore puts it
   back in one transaction (all or nothing), without owners or grants, so that it restores on
@@ -17,11 +18,13 @@ import subprocess
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
+from apoyo.accounts.routers import audit_database
 from apoyo.core.private_files import open_private, private_sqlite_file
 from apoyo.operations.manifest import BackupError
 
 SQLITE_FILE = "base.sqlite3"
 POSTGRES_FILE = "base.dump"
+AUDIT_FILE = "bitacora.sqlite3"
 ENGINES = {"sqlite": SQLITE_FILE, "postgresql": POSTGRES_FILE}
 
 
@@ -55,28 +58,75 @@ def current_counts():
         return postgresql_counts(cursor)
 
 
+# The bitácora's own file (SQLite) -----------------------------------------------------------------
+
+
+def separate_audit():
+    """The alias of the bitácora's database when it is a file of its own (SQLite), else None
+    (PostgreSQL: it is in the main database, and its dump)."""
+    alias = audit_database()
+    return None if alias == DEFAULT_DB_ALIAS else alias
+
+
+def dump_audit(folder):
+    """Copy the bitácora's own file into `folder`; (file name, {table: rows} of the copy), or
+    None where the bitácora is in the main database."""
+    alias = separate_audit()
+    if alias is None:
+        return None
+    return AUDIT_FILE, snapshot_sqlite(folder / AUDIT_FILE, alias)
+
+
+def load_audit(path):
+    """Replace the bitácora's own file with the copy at `path` (made by `dump_audit`)."""
+    load_sqlite(path, separate_audit())
+
+
+def audit_counts():
+    """{table: rows} of the bitácora's own file as it is now."""
+    audit = connections[separate_audit()]
+    audit.ensure_connection()
+    return sqlite_counts(audit.connection)
+
+
+def empty_audit():
+    """Leave the bitácora's own file without a table: copying an empty database over it."""
+    source = sqlite3.connect(":memory:")
+    try:
+        load_into(source, separate_audit())
+    finally:
+        source.close()
+
+
 # SQLite -------------------------------------------------------------------------------------------
 
 
-def snapshot_sqlite(path):
+def snapshot_sqlite(path, alias=DEFAULT_DB_ALIAS):
     private_sqlite_file(path)
-    connection.ensure_connection()
+    live = connections[alias]
+    live.ensure_connection()
     target = sqlite3.connect(path)
     try:
-        connection.connection.backup(target)
+        live.connection.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")
         return sqlite_counts(target)
     finally:
         target.close()
 
 
-def load_sqlite(path):
-    connection.ensure_connection()
+def load_sqlite(path, alias=DEFAULT_DB_ALIAS):
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        source.backup(connection.connection)
+        load_into(source, alias)
     finally:
         source.close()
+
+
+def load_into(source, alias):
+    """Replace the content of the database `alias` with that of the sqlite3 connection `source`."""
+    live = connections[alias]
+    live.ensure_connection()
+    source.backup(live.connection)
 
 
 def sqlite_counts(raw):

@@ -2,6 +2,7 @@
 
     DIR/manifest.json        written last: a folder without it is an unfinished backup
     DIR/base.sqlite3         SQLite's copy, or DIR/base.dump (pg_dump, custom format)
+    DIR/bitacora.sqlite3     SQLite only: the bitácora's own file (PostgreSQL's is in the dump)
     DIR/archivos/...         the data folder's files (MEDIA_ROOT) under their own names
 
 The sums let `restore` refuse a damaged or altered backup before it touches anything. They are
@@ -100,3 +101,14 @@ def problems(folder, manifest):
         if (size, digest) != (listed[name]["bytes"], listed[name]["sha256"]):
             found.append(f"{name}: la suma SHA-256 no coincide")
     return found
+
+
+def data_file_entries(manifest):
+    """The manifest's entries of the data folder's files (not the databases' copies)."""
+    return [entry for entry in manifest["archivos"] if entry["ruta"].startswith(f"{FILES}/")]
+
+
+def database_rows(manifest):
+    """(rows, tables) of the databases' copies: the main one and, on SQLite, the bitácora's."""
+    counts = [manifest["tablas"], manifest.get("tablas_bitacora", {})]
+    return sum(sum(c.values()) for c in counts), sum(len(c) for c in counts)

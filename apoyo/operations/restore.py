@@ -5,7 +5,9 @@ file's size and SHA-256 checked (a damaged or altered backup is refused whole); 
 be of the same database engine; the instance must be empty (no accounts, processes, supports,
 roll cuts or geography, and no file in the data folder) unless `force`. Then the database is
 replaced, the files are put back, and the row count of every table is compared with the
-backup's. With `force`, the data folder's current files are moved aside, never deleted.
+backup's; on SQLite the bitácora's own file likewise, last, so that the restore's own entry is
+written into the restored bitácora. With `force`, the data folder's current files are moved
+aside, never deleted.
 
 The web and the worker are stopped while it runs (README, "Respaldo y restauración").
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -54,7 +57,8 @@ def restore_backup(folder, force=False):
     moved = move_files_aside() if force else None
     database.load(folder / manifest["base"])
     put_files_back(folder, manifest)
-    compare_counts(manifest["tablas"])
+    compare_counts(manifest["tablas"], database.current_counts(), "La base restaurada")
+    restore_audit(folder, manifest)
     log_command("restaurar", "respaldo", "", f"{folder} (creado {manifest['creado']})")
     return manifest, moved
 
@@ -108,8 +112,26 @@ def put_files_back(folder, manifest):
             copy_private(folder / entry["ruta"], root / name)
 
 
-def compare_counts(expected):
-    current = database.current_counts()
+def restore_audit(folder, manifest):
+    """Put the bitácora's own file back where this instance keeps it apart (SQLite)."""
+    if database.separate_audit() is None:
+        return
+    if "bitacora" in manifest:
+        database.load_audit(folder / manifest["bitacora"])
+        counts = database.audit_counts()
+        compare_counts(manifest["tablas_bitacora"], counts, "La bitácora restaurada")
+        return
+    # A backup made before the bitácora had a file of its own keeps the entries in its main
+    # database: the file starts empty, and migrating it moves them there with their ids and
+    # hashes (accounts 0006), as for an instance upgraded in place. Without its table the
+    # restore's own entry could not be written.
+    database.empty_audit()
+    call_command("migrate", database=database.separate_audit(), interactive=False, verbosity=0)
+
+
+def compare_counts(expected, current, restored):
+    """Refuse, in Spanish, a restored database (`restored` names it) whose {table: rows}
+    `current` differs from the backup's `expected`."""
     wrong = [
         f"{table}: {current.get(table, 'sin tabla')} en lugar de {rows}"
         for table, rows in sorted(expected.items())
@@ -117,5 +139,5 @@ def compare_counts(expected):
     ]
     if wrong:
         raise BackupError(
-            "La base restaurada no tiene las filas del respaldo: " + "; ".join(wrong[:10]) + "."
+            f"{restored} no tiene las filas del respaldo: " + "; ".join(wrong[:10]) + "."
         )

@@ -4,8 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from apoyo.core.databases import database_from_url, databases
 from apoyo.core.encryption import new_key as new_file_key
-from apoyo.settings import database_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,10 +47,10 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_database_url_parsing():
-    sqlite = database_from_url("sqlite:////srv/apoyo/db.sqlite3")
+    sqlite = database_from_url("sqlite:////srv/apoyo/db.sqlite3", "/srv/apoyo")
     assert sqlite["NAME"] == "/srv/apoyo/db.sqlite3"
     assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-    pg = database_from_url("postgres://apoyo:s%40crt@db.local:5433/apoyo")
+    pg = database_from_url("postgres://apoyo:s%40crt@db.local:5433/apoyo", "/srv")
     assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
         "apoyo",
         "s@crt",
@@ -60,9 +60,16 @@ def test_database_url_parsing():
     )
 
 
+def test_on_sqlite_the_bitacora_has_a_file_of_its_own_beside_the_database(tmp_path):
+    on_sqlite = databases(f"sqlite:///{tmp_path}/datos/apoyo.sqlite3", tmp_path)
+    assert on_sqlite["audit"]["NAME"] == str(tmp_path / "datos" / "apoyo-bitacora.sqlite3")
+    assert on_sqlite["audit"]["OPTIONS"] == on_sqlite["default"]["OPTIONS"]
+    assert list(databases("postgres://apoyo@db.local/apoyo", tmp_path)) == ["default"]
+
+
 def test_a_sqlite_connection_is_kept_between_requests(tmp_path, monkeypatch):
     # Opening a SQLite connection costs more CPU than many pages' queries.
     monkeypatch.delenv("APOYO_DB_CONN_MAX_AGE", raising=False)
-    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3")["CONN_MAX_AGE"] == 60
+    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3", tmp_path)["CONN_MAX_AGE"] == 60
     monkeypatch.setenv("APOYO_DB_CONN_MAX_AGE", "0")
-    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3")["CONN_MAX_AGE"] == 0
+    assert database_from_url(f"sqlite:///{tmp_path}/apoyo.sqlite3", tmp_path)["CONN_MAX_AGE"] == 0

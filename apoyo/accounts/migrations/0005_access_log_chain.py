@@ -9,12 +9,15 @@ def chain_existing_entries(apps, schema_editor):
     from apoyo.accounts.audit import entry_digest
 
     AccessLog = apps.get_model("accounts", "AccessLog")
+    User = apps.get_model("accounts", "User")
+    entries = AccessLog.objects.using(schema_editor.connection.alias)
+    usernames = dict(User.objects.values_list("id", "username"))
     previous = ""
-    for entry in AccessLog.objects.select_related("user").order_by("id").iterator():
-        entry.username = entry.user.username if entry.user_id else ""
+    for entry in entries.order_by("id").iterator():
+        entry.username = usernames.get(entry.user_id, "")
         entry.previous_hash = previous
         entry.entry_hash = entry_digest(previous, entry)
-        entry.save(update_fields=["username", "previous_hash", "entry_hash"])
+        entry.save(using=entries.db, update_fields=["username", "previous_hash", "entry_hash"])
         previous = entry.entry_hash
 
 
@@ -57,5 +60,8 @@ class Migration(migrations.Migration):
             model_name='accesslog',
             index=models.Index(fields=['object_type', 'object_id'], name='accesslog_object'),
         ),
-        migrations.RunPython(chain_existing_entries, migrations.RunPython.noop),
+        # Runs where the bitácora lives (accounts.routers).
+        migrations.RunPython(
+            chain_existing_entries, migrations.RunPython.noop, hints={"model_name": "accesslog"}
+        ),
     ]

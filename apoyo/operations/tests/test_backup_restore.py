@@ -4,6 +4,7 @@ engine's, or a non-empty instance is refused in Spanish with nothing changed."""
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,11 @@ from apoyo.testing.files import good_row, png, uploaded, write_csv
 from apoyo.uploads.services import register_upload, run_upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+separate_audit = pytest.mark.skipif(
+    settings.AUDIT_DATABASE not in settings.DATABASES,
+    reason="En PostgreSQL la bitácora está en la base principal y en su volcado: no hay archivo "
+    "de bitácora aparte que respaldar.",
+)
 
 
 def file_sums(root):
@@ -59,6 +65,7 @@ class FreshInstance:
         self.folder = Path(folder)
         self.data = self.folder / "datos"
         self.sqlite = self.folder / "nueva.sqlite3"
+        self.audit = self.folder / "nueva-bitacora.sqlite3"  # beside it, as settings.py names it
         settings_dict = connection.settings_dict
         self.pg_name = f"{settings_dict['NAME']}_restaurada"
         self.shared = SharedDatabase(folder)
@@ -86,8 +93,6 @@ class FreshInstance:
 
     def counts(self):
         if self.shared.is_sqlite:
-            import sqlite3
-
             raw = sqlite3.connect(self.sqlite)
             try:
                 return database.sqlite_counts(raw)
@@ -110,17 +115,8 @@ def fresh(tmp_path):
     instance.drop()
 
 
-def test_a_backup_rebuilds_an_empty_instance_with_every_row_and_file(instance, fresh, tmp_path):
-    before = database.current_counts()
-    sums = file_sums(_media())
-    out = tmp_path / "respaldo"
-    call_command("backup", out=str(out))
-
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["tablas"] == before
-    assert before["supports_support"] == 8 and before["supports_cedulascan"] == 1
-    assert len(sums) == 2  # the upload and the scan
-    assert AccessLog.objects.latest("id").action == "respaldar"
+def restore_into(fresh, out):
+    """`manage.py restore` of the backup `out` in the fresh instance, as an operator runs it."""
     restored = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "restore", str(out)],
         cwd=ROOT,
@@ -133,9 +129,105 @@ def test_a_backup_rebuilds_an_empty_instance_with_every_row_and_file(instance, f
     assert restored.returncode == 0, restored.stderr
     assert "restaurado" in restored.stdout
 
-    # Every table as in the backup, plus the restore's own entry in the bitácora.
-    assert fresh.counts() == before | {"accounts_accesslog": before["accounts_accesslog"] + 1}
+
+def chain():
+    return list(AccessLog.objects.order_by("id").values_list("id", "action", "entry_hash"))
+
+
+def read_restored_bitacora(fresh):
+    """Bring the fresh instance's bitácora file into the test's, to read it with the ORM."""
+    database.load_sqlite(fresh.audit, settings.AUDIT_DATABASE)
+    return chain()
+
+
+def test_a_backup_rebuilds_an_empty_instance_with_every_row_and_file(instance, fresh, tmp_path):
+    before = database.current_counts()
+    sums = file_sums(_media())
+    out = tmp_path / "respaldo"
+    call_command("backup", out=str(out))
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tablas"] == before
+    assert before["supports_support"] == 8 and before["supports_cedulascan"] == 1
+    assert len(sums) == 2  # the upload and the scan
+    assert AccessLog.objects.latest("id").action == "respaldar"
+    restore_into(fresh, out)
+
+    # Every table as in the backup, plus the restore's own entry in the bitácora where it is in
+    # the main database (PostgreSQL; SQLite's own file: the test below).
+    log = "accounts_accesslog"
+    assert fresh.counts() == before | ({log: before[log] + 1} if log in before else {})
     assert file_sums(fresh.data / "files") == sums
+
+
+@separate_audit
+def test_on_sqlite_the_bitacora_file_is_backed_up_and_restored_with_its_chain(
+    instance, fresh, tmp_path, capsys
+):
+    entries = chain()
+    out = tmp_path / "respaldo"
+    call_command("backup", out=str(out))
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    copy = out / "bitacora.sqlite3"
+    size, digest = sha256_of(copy)
+    assert manifest["bitacora"] == "bitacora.sqlite3"
+    assert {"ruta": "bitacora.sqlite3", "bytes": size, "sha256": digest} in manifest["archivos"]
+    assert manifest["tablas_bitacora"]["accounts_accesslog"] == len(entries) > 0
+    assert "accounts_accesslog" not in manifest["tablas"]
+    assert copy.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(copy) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    restore_into(fresh, out)
+
+    restored = read_restored_bitacora(fresh)
+    assert restored[:-1] == entries  # the backup's own entry came after its copy
+    assert restored[-1][1] == "restaurar"
+    capsys.readouterr()
+    call_command("verify_audit_log")
+    assert f"Bitácora íntegra: {len(entries) + 1} entradas" in capsys.readouterr().out
+
+
+def as_before_the_bitacora_file(out):
+    """Rewrite a backup as one made before the bitácora had a file of its own: its entries in
+    base.sqlite3, accounts 0006 not applied there, no bitacora.sqlite3 nor its manifest keys."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    audit = out / manifest.pop("bitacora")
+    del manifest["tablas_bitacora"]
+    base = sqlite3.connect(out / "base.sqlite3")
+    try:
+        base.execute("ATTACH DATABASE ? AS bitacora", [str(audit)])
+        table = "SELECT sql FROM bitacora.sqlite_master WHERE name = 'accounts_accesslog'"
+        base.execute(base.execute(table).fetchone()[0])
+        base.execute("INSERT INTO accounts_accesslog SELECT * FROM bitacora.accounts_accesslog")
+        base.execute("DELETE FROM django_migrations WHERE name = '0006_access_log_own_database'")
+        base.commit()
+        base.execute("DETACH DATABASE bitacora")
+        manifest["tablas"] = database.sqlite_counts(base)
+    finally:
+        base.close()
+    audit.unlink()
+    files = [entry for entry in manifest["archivos"] if entry["ruta"] != audit.name]
+    size, digest = sha256_of(out / "base.sqlite3")
+    files[0] |= {"bytes": size, "sha256": digest}
+    (out / "manifest.json").write_text(json.dumps(manifest | {"archivos": files}), "utf-8")
+
+
+@separate_audit
+def test_a_backup_from_before_the_bitacora_had_its_own_file_moves_its_entries_there(
+    instance, fresh, tmp_path
+):
+    entries = chain()
+    out = tmp_path / "respaldo"
+    call_command("backup", out=str(out))
+    as_before_the_bitacora_file(out)
+    restore_into(fresh, out)
+
+    assert "accounts_accesslog" not in fresh.counts()  # moved, not kept twice
+    restored = read_restored_bitacora(fresh)
+    assert restored[:-1] == entries
+    assert restored[-1][1] == "restaurar"
+    call_command("verify_audit_log")
 
 
 def refusal(capsys, *args, **options):

@@ -2,7 +2,12 @@ from django.core.management.base import BaseCommand
 
 from apoyo.core.cli import fail
 from apoyo.operations.backup import create_backup
-from apoyo.operations.manifest import MANIFEST, BackupError
+from apoyo.operations.manifest import (
+    MANIFEST,
+    BackupError,
+    data_file_entries,
+    database_rows,
+)
 
 
 class Command(BaseCommand):
@@ -23,10 +28,10 @@ class Command(BaseCommand):
             manifest = create_backup(options["out"])
         except BackupError as error:
             fail(str(error))
-        files = manifest["archivos"]
-        size = sum(entry["bytes"] for entry in files)
+        size = sum(entry["bytes"] for entry in manifest["archivos"])
+        rows, tables = database_rows(manifest)
         self.stdout.write(
             f"Respaldo completo en {options['out']}: base de datos {manifest['motor']} "
-            f"({sum(manifest['tablas'].values()):,} filas en {len(manifest['tablas'])} tablas) y "
-            f"{len(files) - 1:,} archivos; {size / 1024**2:,.1f} MB. Sumas en {MANIFEST}."
+            f"({rows:,} filas en {tables} tablas) y {len(data_file_entries(manifest)):,} "
+            f"archivos; {size / 1024**2:,.1f} MB. Sumas en {MANIFEST}."
         )

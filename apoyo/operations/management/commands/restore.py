@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apoyo.core.cli import fail
-from apoyo.operations.manifest import BackupError
+from apoyo.operations.manifest import BackupError, data_file_entries, database_rows
 from apoyo.operations.restore import restore_backup
 
 
@@ -30,8 +30,9 @@ class Command(BaseCommand):
         if moved:
             self.stdout.write(f"Los archivos que había se apartaron en {moved}.")
         self.stdout.write(
-            f"Respaldo del {manifest['creado']} restaurado: {len(manifest['tablas'])} tablas con "
-            f"las filas del respaldo y {len(manifest['archivos']) - 1:,} archivos verificados. "
+            f"Respaldo del {manifest['creado']} restaurado: {database_rows(manifest)[1]} tablas "
+            f"con las filas del respaldo y {len(data_file_entries(manifest)):,} archivos "
+            "verificados. "
             "Si esta versión de Apoyo es más reciente que la del respaldo, ejecute ahora "
             "`manage.py migrate`."
         )
