@@ -11,7 +11,6 @@ from apoyo.core.identity import normalize_text
 from apoyo.review import claims
 from apoyo.supports.models import (
     Review,
-    ReviewOutcome,
     Status,
     Support,
     SupportTally,
@@ -129,9 +128,13 @@ def claim_next(user, queue, current=None):
 
 
 def visible_proposals(user):
-    """Open four-eyes proposals on the pending supports of the user's entity."""
+    """Open four-eyes proposals on the pending supports of the user's entity.
+
+    Picked by id from the partial index of open proposals (`open_proposals`, a handful): as a
+    plain join SQLite walked every review, or every pending support of the entity, to find them
+    (20–120 ms per mesa view at 105,000 supports, and growing with the reviews)."""
     return Review.objects.visible_to(user).filter(
-        outcome=ReviewOutcome.PROPOSED, confirmation="", support__status=Status.PENDING_REVIEW
+        pk__in=open_proposals().values("pk"), support__status=Status.PENDING_REVIEW
     )
 
 
