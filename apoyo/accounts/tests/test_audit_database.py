@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 MAIN = "apoyo.sqlite3"
 BITACORA = "apoyo-bitacora.sqlite3"
-# Less than the 20 s SQLite waits for a lock (settings.sqlite_database): a write that waits for
+# Less than the 20 s SQLite waits for a lock (core.databases.sqlite_database): a write that waits for
 # the main file's lock runs out of this first.
 SECONDS_WITHOUT_WAITING = 10
 

@@ -22,7 +22,7 @@ def test_collected_static_files_stay_readable_by_the_proxy():
 
 
 def test_the_sqlite_database_file_is_created_owner_only(tmp_path):
-    from apoyo.settings import sqlite_database
+    from apoyo.core.databases import sqlite_database
 
     previous = os.umask(0o022)
     try:
