@@ -255,6 +255,9 @@ AXES_FAILURE_LIMIT = env_int("APOYO_SIGNIN_FAILURES", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("APOYO_SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Sign-ins and sign-outs are recorded in the bitácora (accounts.audit), which is chained and
+# purged on schedule; axes' own log would keep a second copy of each address and browser.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "apoyo.accounts.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "apoyo.accounts.audit.client_address"
 # Behind the institute's proxy (APOYO_NUM_PROXIES=1) the client's address is read from

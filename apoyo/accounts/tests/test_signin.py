@@ -54,6 +54,21 @@ def test_the_capture_app_login_is_throttled_the_same_way(client):
     assert AccessLog.objects.filter(action="inicio bloqueado").exists()
 
 
+def test_a_sign_in_is_recorded_once_in_the_bitacora_not_again_by_the_lockout_library(client):
+    """django-axes would keep its own log of every sign-in and sign-out, with address and browser:
+    a second copy of personal data that no purge reaches, and one more write per sign-in."""
+    from axes.models import AccessLog as LockoutLog
+
+    user = make_user(Role.OPL_CAPTURIST, username="ana")
+    assert sign_in(client, "ana", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 302
+    client.post(reverse("logout"))
+
+    entry = AccessLog.objects.get(action="inicio de sesión")
+    assert (entry.user, entry.address) == (user, "198.51.100.9")
+    assert AccessLog.objects.filter(action="cierre de sesión", user=user).exists()
+    assert not LockoutLog.objects.exists()
+
+
 @pytest.mark.parametrize("password", ["Sonora26", "Hermosillo1", "123456789012", "password1234"])
 def test_short_or_common_passwords_are_refused(password):
     with pytest.raises(ValidationError):
