@@ -18,6 +18,13 @@ def log_in(page, live_server, username, password=PASSWORD):
     expect(page.get_by_role("button", name="Salir")).to_be_visible()
 
 
+def press_shortcut(page, key):
+    """Press a page's single-key shortcut once its scripts listen. A page just reached shows its
+    heading while its deferred scripts may still be waiting to run: a key pressed then is lost."""
+    page.wait_for_load_state("domcontentloaded")
+    page.keyboard.press(key)
+
+
 def choose_file_with_space(page, path, attempts=3):
     """Space on the focused file field opens the dialog. A loaded headless Chromium now and then
     drops the key's user activation and shows no dialog; a keyboard user presses again."""

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Support
+from apoyo.testing.browser import press_shortcut
 from apoyo.testing.factories import PASSWORD, elector_key
 from apoyo.testing.world import build_world
 
@@ -130,13 +131,13 @@ def test_a_revisor_decides_in_the_mesa_de_control_with_the_keyboard_only(
     expect(heading).to_be_visible()
     first = heading.inner_text().split()[-1]
 
-    page.keyboard.press("a")
+    press_shortcut(page, "a")
     expect(page.get_by_text(f"Apoyo {first} aceptado.")).to_be_visible()
     second = heading.inner_text().split()[-1]
     assert second != first
 
     # R goes to the type, type-ahead picks it, Tab reaches the comment and Enter records it.
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     expect(page.get_by_label("Tipo de inconsistencia")).to_be_focused()
     page.keyboard.type("ILEG")
     page.keyboard.press("Tab")

@@ -18,7 +18,7 @@ from apoyo.core.tests.urls import REASON
 from apoyo.liaison.tests.helpers import World
 from apoyo.supports.models import Upload, UploadStatus
 from apoyo.supports.scans import add_scan
-from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.browser import PASSWORD, log_in, press_shortcut
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 from apoyo.testing.files import PDF, png, uploaded
 
@@ -157,14 +157,14 @@ def test_mesa_de_control_shows_the_scans_and_keeps_its_keys_under_the_policy(
     expect(page.locator("figure.viewer:visible img")).to_be_visible()
     page.keyboard.press("+")
     expect(page.locator("figure.viewer:visible .zoom-level")).to_have_text("125%")
-    page.keyboard.press("i")
+    press_shortcut(page, "i")
     expect(page.get_by_role("tab", name="2. Cédula P-1 · reverso.png")).to_have_attribute(
         "aria-selected", "true"
     )
     screenshot(page, artifacts_dir, "csp-mesa-de-control-1366.png", DESKTOP)
     screenshot(page, artifacts_dir, "csp-mesa-de-control-390.png", PHONE_SIZE)
     # The PDF scan is shown as its pages, drawn as images and served from the same origin.
-    page.keyboard.press("i")
+    press_shortcut(page, "i")
     pdf = page.locator("figure.viewer:visible img[data-zoomable]")
     expect(pdf).to_have_attribute("src", re.compile(r"/escaneos/\d+/paginas/1/$"))
     expect(pdf).to_have_js_property("complete", True)

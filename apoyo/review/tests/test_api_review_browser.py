@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.capture_app.services import capture_from_app
 from apoyo.supports.models import Status
+from apoyo.testing.browser import press_shortcut
 from apoyo.testing.capture_app import PASSWORD, capture, make_auxiliary
 from apoyo.testing.factories import make_user
 from apoyo.testing.files import png, uploaded
@@ -53,15 +54,15 @@ def test_a_revisor_sees_the_four_photos_side_by_side_and_accepts(page, live_serv
     page.screenshot(path=os.path.join(artifacts_dir, "mesa-de-control-app.png"), full_page=True)
 
     # I moves to the next photo; + zooms the photo that has the focus, not the others.
-    page.keyboard.press("i")
-    page.keyboard.press("i")
+    press_shortcut(page, "i")
+    press_shortcut(page, "i")
     page.keyboard.press("+")
     levels = page.locator(".app-images .zoom-level")
     expect(levels.nth(2)).to_have_text("125%")
     expect(levels.nth(0)).to_have_text("100%")
 
     page.locator(".app-images .zoom-frame").nth(2).blur()
-    page.keyboard.press("a")
+    press_shortcut(page, "a")
     expect(page.get_by_text(f"Apoyo {support.elector_key} aceptado.")).to_be_visible()
     support.refresh_from_db()
     assert support.status == Status.PRELIMINARY

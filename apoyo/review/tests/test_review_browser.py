@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Status, Support
 from apoyo.supports.scans import add_scan
-from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.browser import PASSWORD, log_in, press_shortcut
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 from apoyo.testing.files import png, uploaded
 
@@ -42,19 +42,19 @@ def test_revisor_works_the_queue_with_the_keyboard(page, live_server, artifacts_
     expect(picture).to_be_visible()
     page.keyboard.press("+")
     expect(page.locator("figure.viewer:visible .zoom-level")).to_have_text("125%")
-    page.keyboard.press("i")
+    press_shortcut(page, "i")
     expect(page.get_by_role("tab", name="2. Cédula P-1 · reverso.png")).to_have_attribute(
         "aria-selected", "true"
     )
     page.screenshot(path=os.path.join(artifacts_dir, "mesa-de-control.png"), full_page=True)
 
     # A accepts and opens the next support of the queue.
-    page.keyboard.press("a")
+    press_shortcut(page, "a")
     expect(heading(page, second)).to_be_visible()
     expect(page.get_by_text(f"Apoyo {first.elector_key} aceptado.")).to_be_visible()
 
     # R goes to the type; type-ahead picks it, Tab to the comment, Enter records it.
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     kind = page.get_by_label("Tipo de inconsistencia")
     expect(kind).to_be_focused()
     page.keyboard.type("ILEG")
@@ -66,16 +66,16 @@ def test_revisor_works_the_queue_with_the_keyboard(page, live_server, artifacts_
     expect(heading(page, third)).to_be_visible()
 
     # Shortcuts never fire while typing: an "a" in the comment accepts nothing.
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     page.keyboard.press("Tab")
     page.keyboard.type("a")
     page.keyboard.press("Escape")
     # N skips to the next one without deciding.
-    page.keyboard.press("n")
+    press_shortcut(page, "n")
     expect(heading(page, fourth)).to_be_visible()
 
     # A four-eyes type only proposes the rejection; the queue wraps to the skipped support.
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     page.keyboard.type("SIMU")
     page.keyboard.press("Tab")
     page.keyboard.type("Holograma impreso")
@@ -103,7 +103,7 @@ def test_revisor_works_the_queue_with_the_keyboard(page, live_server, artifacts_
     page.screenshot(
         path=os.path.join(artifacts_dir, "mesa-de-control-confirmar.png"), full_page=True
     )
-    page.keyboard.press("c")
+    press_shortcut(page, "c")
     expect(page.get_by_text("No quedan rechazos por confirmar.")).to_be_visible()
     confirmed = Support.objects.get(pk=fourth.pk)
     assert (confirmed.status, confirmed.inconsistency.code) == (Status.PRELIMINARY, "SIMULACION")

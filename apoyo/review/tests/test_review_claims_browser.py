@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from apoyo.accounts.models import Role
 from apoyo.review.models import ReviewClaim
-from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.browser import PASSWORD, log_in, press_shortcut
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 
 pytestmark = [
@@ -80,7 +80,7 @@ def test_two_revisors_get_different_supports_and_the_queue_shows_who_has_each(
         # Saltar (N) frees what Ana had and hands her the next support nobody has open.
         ana.goto(f"{live_server.url}/mesa/apoyos/{first.pk}/")
         expect(heading(ana, first)).to_be_visible()
-        ana.keyboard.press("n")
+        press_shortcut(ana, "n")
         expect(heading(ana, third)).to_be_visible()
         held = dict(ReviewClaim.objects.values_list("support", "reviewer__username"))
         assert held == {second.pk: "beto", third.pk: "ana"}

@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from apoyo.accounts.models import Role
 from apoyo.supports.scans import add_scan
-from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.browser import PASSWORD, log_in, press_shortcut
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 from apoyo.testing.files import uploaded
 
@@ -95,7 +95,7 @@ def test_revisor_zooms_turns_and_pages_through_a_pdf_scan(page, live_server, art
     expect(viewer(page).locator(".zoom-level")).to_have_text("100%")
 
     # G turns it a quarter: the landscape page now stands upright, still inside its canvas.
-    page.keyboard.press("g")
+    press_shortcut(page, "g")
     expect(viewer(page)).to_have_attribute("data-turn", "90")
     turned = picture.bounding_box()
     assert turned["height"] > turned["width"]
@@ -109,7 +109,7 @@ def test_revisor_zooms_turns_and_pages_through_a_pdf_scan(page, live_server, art
     expect(viewer(page)).to_have_attribute("data-turn", "0")
 
     # I shows the next page; the buttons page back and forth.
-    page.keyboard.press("i")
+    press_shortcut(page, "i")
     expect(picture).to_have_attribute("src", reverse("supports:scan_page", args=[scan.pk, 2]))
     expect(viewer(page).locator(".page-label")).to_have_text("Página 2 de 2")
     expect(picture).to_have_attribute("alt", "Cédula P-1 · cedula-P-1.pdf, página 2 de 2")

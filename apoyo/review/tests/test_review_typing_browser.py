@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from apoyo.accounts.models import Role
 from apoyo.review import services as review
 from apoyo.supports.models import Inconsistency, Review, Status, Support
-from apoyo.testing.browser import PASSWORD, log_in
+from apoyo.testing.browser import PASSWORD, log_in, press_shortcut
 from apoyo.testing.factories import make_aspirant, make_user, precaptured
 
 pytestmark = [
@@ -45,7 +45,7 @@ def test_typing_after_a_refused_otra_decides_nothing(page, live_server, artifact
     page.wait_for_load_state()  # review.js listens to the keys
 
     # R, OTRA, Tab, Enter with no comment: refused, and the cursor is back in the comment.
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     page.keyboard.type("OTRA")
     kind = page.get_by_label("Tipo de inconsistencia")
     expect(kind.locator("option:checked")).to_have_text(re.compile("^OTRA"))
@@ -91,7 +91,7 @@ def test_typing_after_an_overturn_without_reason_decides_nothing(page, live_serv
     page.wait_for_load_state()
 
     # D, Enter with an empty reason: refused, and the cursor is back in the reason.
-    page.keyboard.press("d")
+    press_shortcut(page, "d")
     page.keyboard.press("Enter")
     reason = page.get_by_label("Motivo para no confirmarlo")
     expect(page.get_by_text("por qué no confirma el rechazo")).to_be_visible()
