@@ -1,5 +1,5 @@
 """Where the bitácora (AccessLog) is read, written and migrated: settings.AUDIT_DATABASE when
-settings define it (SQLite: a file of its own, see settings.py), otherwise the one database.
+settings define it (SQLite: a file of its own, see core/databases.py), otherwise the one database.
 Every other model stays in "default", and only the bitácora is created in the audit file."""
 
 from django.conf import settings
