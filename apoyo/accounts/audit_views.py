@@ -47,22 +47,24 @@ def entity_entries(user):
     usernames, the command line's (run by the institute's operators) and the public consulta
     ciudadana's (no entity: an unmatched query belongs to none; they hold no clave, only its
     keyed hash)."""
+    ids, usernames = entity_users(user)
     return AccessLog.objects.filter(
-        Q(user__in=entity_users(user, "id"))
-        | Q(user__isnull=True, username__in=entity_users(user, "username"))
+        Q(user__in=ids)
+        | Q(user__isnull=True, username__in=usernames)
         | Q(username__startswith=CLI_USER)
         | Q(user__isnull=True, username=CITIZEN_USER)
     )
 
 
-def entity_users(user, field):
-    """`field` of the users of the administrator's entity: a subquery where the bitácora shares
-    the database, else the values themselves (on SQLite it is a file of its own, which a query
-    cannot join to the main one)."""
+def entity_users(user):
+    """(ids, usernames) of the users of the administrator's entity: subqueries where the
+    bitácora shares the database, else the values, read in one query (on SQLite the bitácora is
+    a file of its own, which a query cannot join to the main one)."""
     users = User.objects.filter(state=user.state_id)
     if audit_database() == DEFAULT_DB_ALIAS:
-        return users.values(field)
-    return list(users.values_list(field, flat=True))
+        return users.values("id"), users.values("username")
+    pairs = list(users.values_list("id", "username"))
+    return [pk for pk, _ in pairs], [username for _, username in pairs]
 
 
 def filtered(entries, data):

@@ -22,7 +22,13 @@ def move_entries_from_main_database(apps, schema_editor):
     with main.cursor() as source, target.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608 - constant names
         if cursor.fetchone()[0]:
-            return
+            # Two chains, each with its own ids: merging them would break both. Stop, loudly,
+            # rather than leave the older entries where no page reads them.
+            raise RuntimeError(
+                "La bitácora tiene entradas en la base principal y en su archivo propio: "
+                "no se pueden unir sin romper su cadena. Respalde ambos archivos y consulte "
+                "al equipo técnico antes de migrar."
+            )
         source.execute(f"SELECT {COLUMNS} FROM {TABLE} ORDER BY id")  # noqa: S608
         marks = ", ".join(["%s"] * len(COLUMNS.split(",")))
         insert = f"INSERT INTO {TABLE} ({COLUMNS}) VALUES ({marks})"  # noqa: S608

@@ -103,19 +103,24 @@ def test_an_entry_is_written_while_the_main_database_is_locked_for_writing(site)
     assert entries(bitacora) == ["1"]
 
 
-def test_an_instance_from_before_keeps_its_entries_and_their_chain(site):
-    manage, main, bitacora = site
-    for number in range(3):
-        log_command(manage, str(number))
-    # As an instance migrated before the bitácora had a file of its own: its entries in the main
-    # file, and the bitácora's file without the last migration.
+def as_from_before(manage, main, bitacora, keep_new_entries=False):
+    """As an instance migrated before the bitácora had a file of its own: its entries in the main
+    file, and the bitácora's file without the last migration (and, if asked, entries of its own)."""
     manage("migrate", "accounts", "0005", "--database=audit", "-v0")
     with sqlite3.connect(main) as database:
         database.execute(f"ATTACH DATABASE '{bitacora}' AS audit")
         database.execute(
             "CREATE TABLE accounts_accesslog AS SELECT * FROM audit.accounts_accesslog"
         )
-        database.execute("DELETE FROM audit.accounts_accesslog")
+        if not keep_new_entries:
+            database.execute("DELETE FROM audit.accounts_accesslog")
+
+
+def test_an_instance_from_before_keeps_its_entries_and_their_chain(site):
+    manage, main, bitacora = site
+    for number in range(3):
+        log_command(manage, str(number))
+    as_from_before(manage, main, bitacora)
 
     manage("migrate", "-v0")
 
@@ -123,3 +128,15 @@ def test_an_instance_from_before_keeps_its_entries_and_their_chain(site):
     assert "accounts_accesslog" not in tables(main)
     verified = manage("verify_audit_log")
     assert "Bitácora íntegra: 3 entradas encadenadas." in verified.stdout
+
+
+def test_entries_in_both_files_stop_the_migration_and_neither_is_touched(site):
+    manage, main, bitacora = site
+    log_command(manage, "1")
+    as_from_before(manage, main, bitacora, keep_new_entries=True)
+
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        manage("migrate", "-v0")
+
+    assert "no se pueden unir sin romper su cadena" in refused.value.stderr
+    assert entries(main) == entries(bitacora) == ["1"]
