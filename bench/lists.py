@@ -27,9 +27,12 @@ PAGES = [
     ("lista: búsqueda por nombre", "admin", "/apoyos/?q=garcia+maria"),
     ("lista: búsqueda por clave", "admin", "/apoyos/?q=GRLP"),
     ("lista: página 1000", "admin", "/apoyos/?page=1000"),
+    # A page number past the end is the last page: the oldest supports.
+    ("lista: última página", "admin", "/apoyos/?page=999999"),
     ("tablero", "admin", "/tablero/"),
     ("mesa de control", "reviewer", "/mesa/"),
     ("mesa: búsqueda", "reviewer", "/mesa/?q=lopez"),
+    ("mesa: última página", "reviewer", "/mesa/?page=999999"),
     ("portal del aspirante", "aspirant", "/portal/"),
     ("portal: búsqueda", "aspirant", "/portal/?q=munoz"),
     ("portal: pendientes", "aspirant", "/portal/?state=pending"),

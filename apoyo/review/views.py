@@ -92,7 +92,7 @@ class ReviewQueueView(ReviewerRequiredMixin, View):
         size, capped = capped_count(queue) if broad else (size, False)
         # The page's rows are read by id without the filters, which chose them already.
         page = with_claims(
-            paginate(request, queue, count=size, rows=waiting_supports(request.user))
+            paginate(request, queue, count=size, rows=waiting_supports(request.user), capped=capped)
         )
         log_access(request, "listar", "mesa de control", detail=request.GET.urlencode())
         context = {

@@ -174,7 +174,9 @@ class SupportListView(CaptureRequiredMixin, View):
             counts = status_counts(supports, None if filtered else tallied(request.user))
             count = counts["total"]
         # The page's rows are read by id without the filters, which chose them already.
-        page = paginate(request, supports, count=count, rows=visible_supports(request.user))
+        page = paginate(
+            request, supports, count=count, rows=visible_supports(request.user), capped=capped
+        )
         log_access(request, "listar", "apoyos", detail=request.GET.urlencode())
         context = {
             "form": form,
@@ -328,7 +330,7 @@ class PortalView(AspirantRequiredMixin, View):
         total = summary_count(counts, request.GET.get("q", ""), request.GET.get("state"))
         listed, broad = portal_filtered(request, supports)
         total, capped = capped_count(listed) if broad else (total, False)
-        page = paginate(request, listed, count=total, rows=supports)
+        page = paginate(request, listed, count=total, rows=supports, capped=capped)
         log_access(request, "listar", "apoyos propios", aspirant.pk)
         context = {
             "aspirant": aspirant,

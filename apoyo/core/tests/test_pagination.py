@@ -97,3 +97,45 @@ def test_rows_given_apart_are_read_by_id_without_the_lists_filters_in_the_lists_
     assert names == ["NOMBRE 1"]
     rows_query = queries[-1]["sql"]
     assert "NOMBRE" not in rows_query and "%1" not in rows_query
+
+
+def ids_query(queries):
+    """The query that read the page's ids (it selects nothing else)."""
+    return next(q["sql"] for q in queries if q["sql"].startswith('SELECT "supports_support"."id"'))
+
+
+@override_settings(APOYO_PAGE_SIZE=4)
+@pytest.mark.parametrize("size", [1, 4, 5, 11, 12])
+def test_every_page_read_from_either_end_holds_the_rows_of_a_plain_page(size):
+    supports = make_supports(size)
+    pages = -(-size // 4)
+    for number in range(1, pages + 1):
+        plain = [support.pk for support in page_of(supports, number)]
+        from_ids = page_of(supports, number, count=size, by_ids=True)
+        assert [support.pk for support in from_ids] == plain, f"página {number} de {pages}"
+
+
+@override_settings(APOYO_PAGE_SIZE=4)
+def test_the_last_page_skips_no_rows_it_reads_them_from_the_end_of_the_list():
+    supports = make_supports(11)
+    with CaptureQueriesContext(connection) as queries:
+        list(page_of(supports, 3, count=11, by_ids=True))
+    sql = ids_query(queries.captured_queries)
+    assert "OFFSET" not in sql.upper()
+    assert '"captured_at" ASC' in sql  # the list is newest first: read oldest first
+
+
+@override_settings(APOYO_PAGE_SIZE=4)
+def test_a_capped_count_is_not_taken_for_the_lists_end():
+    supports = make_supports(11)  # a search shows at most its first 8 here
+    plain = [support.pk for support in page_of(supports, 2)]
+    page = page_of(supports, 2, count=8, by_ids=True, capped=True)
+    assert [support.pk for support in page] == plain
+
+
+@override_settings(APOYO_PAGE_SIZE=4)
+def test_an_order_that_can_tie_is_read_from_its_start():
+    supports = make_supports(11).order_by("support_date")  # every row ties
+    with CaptureQueriesContext(connection) as queries:
+        list(page_of(supports, 3, count=11, by_ids=True))
+    assert "OFFSET 8" in ids_query(queries.captured_queries).upper()

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from apoyo.accounts.models import AccessLog, Role
@@ -95,6 +97,22 @@ def test_the_mesa_de_control_queue_shows_the_sampled_supports_first_in_draw_orde
     assert queue[:15] == in_order
     rest = [s.pk for s in pending if s.pk not in set(in_order)]
     assert queue[15:] == rest  # then the others, oldest capture first
+
+
+@override_settings(APOYO_PAGE_SIZE=30)
+def test_every_page_of_the_mesa_follows_the_queue_with_the_sample_first(
+    client, aspirant, pending, admin, reviewer
+):
+    # The far pages are read from the end of the queue, in its order reversed: the supports
+    # outside the sample (no rank) then come first, and the sampled ones last.
+    draw_sample(admin, aspirant, size=15, seed=5)
+    queue = list(review_queue(reviewer).values_list("id", flat=True))
+    client.force_login(reviewer)
+    listed = []
+    for number in range(1, 7):
+        page = client.get(reverse("review:queue"), {"page": number}).context["page"]
+        listed += [support.pk for support in page]
+    assert listed == queue
 
 
 def test_after_the_last_sampled_support_the_next_one_is_the_oldest_outside_the_sample(
