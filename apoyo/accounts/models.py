@@ -74,6 +74,11 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["username", "at"], name="accesslog_username_at"),
             models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+            # The bitácora page: its list of actions, one probe per action
+            # (audit_views.logged_actions) instead of reading every entry, and the entries of an
+            # action newest first. An index on the action alone would have the database gather
+            # and sort every entry of a frequent action (2.2 s for 1 of 3 million on SQLite).
+            models.Index(fields=["action", "at"], name="accesslog_action_at"),
         ]
 
     def __str__(self):

@@ -35,7 +35,7 @@ class ListPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.by_ids = by_ids or rows is not None
         self.rows = object_list if rows is None else rows
-        # A capped count (supports.search.capped_count) is not where the list ends.
+        # A capped count (count_up_to) is not where the list ends.
         self.count_is_exact = not capped
         if count is not None:
             # Paginator.count is a cached_property: a known count is simply stored.
@@ -81,6 +81,14 @@ def ends_in_id(queryset):
     if not order or not isinstance(order[-1], str):
         return False
     return order[-1].lstrip("-") in {"pk", queryset.model._meta.pk.attname}
+
+
+def count_up_to(queryset, limit):
+    """(how many rows, at most `limit`; whether there are more): the rows are counted no further
+    than one past `limit`, by id and without the list's order, so that the database may stop at
+    the first rows it finds instead of counting millions."""
+    count = queryset.order_by().values("pk")[: limit + 1].count()
+    return min(count, limit), count > limit
 
 
 def paginate(request, queryset, count=None, by_ids=False, rows=None, capped=False):

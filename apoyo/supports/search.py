@@ -32,6 +32,7 @@ from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from apoyo.core.identity import normalize_key, normalize_text
+from apoyo.core.pagination import count_up_to
 from apoyo.core.search import search_words
 from apoyo.supports.models import Cedula, Support
 
@@ -178,7 +179,5 @@ def tested_in_list_order(sql, params):
 
 def capped_count(queryset):
     """How many rows a broadly searched list shows, and whether it holds more: a list shows at
-    most its first LISTED_BY_ID, so its rows are counted no further than one past them. Only their
-    ids and without the list's order, so that the database may stop at the first rows it finds."""
-    count = queryset.order_by().values("pk")[: LISTED_BY_ID + 1].count()
-    return min(count, LISTED_BY_ID), count > LISTED_BY_ID
+    most its first LISTED_BY_ID."""
+    return count_up_to(queryset, LISTED_BY_ID)
