@@ -44,26 +44,42 @@ class AuditFilterForm(forms.Form):
 # The bitácora keeps five years of entries (APOYO_AUDIT_RETENTION_DAYS): millions. Its page
 # counts and lists at most this many per filter, the most recent; the exports hold them all.
 LISTED_ENTRIES = 10_000
-# Each next action is the smallest one after the last: one probe of accesslog_action_at per
-# action, where SELECT DISTINCT reads every entry (0.7 s at 3 million on SQLite).
-ACTIONS_SQL = """
-WITH RECURSIVE logged(action) AS (
-    SELECT MIN(action) FROM accounts_accesslog
+# Each next value is the smallest one after the last: one probe of the index that the column
+# leads (accesslog_action_at, accesslog_username_at) per distinct value, where SELECT DISTINCT
+# reads every entry (0.7 s at 3 million on SQLite).
+DISTINCT_SQL = """
+WITH RECURSIVE logged(value) AS (
+    SELECT MIN({column}) FROM accounts_accesslog
     UNION ALL
-    SELECT (SELECT MIN(action) FROM accounts_accesslog WHERE action > logged.action)
-    FROM logged WHERE logged.action IS NOT NULL
+    SELECT (SELECT MIN({column}) FROM accounts_accesslog WHERE {column} > logged.value)
+    FROM logged WHERE logged.value IS NOT NULL
 )
-SELECT action FROM logged WHERE action IS NOT NULL
+SELECT value FROM logged WHERE value IS NOT NULL
 """
 
 
-def logged_actions():
-    """Every action the bitácora holds, in order (of every entity: they are the code's words,
-    not anyone's data)."""
+def logged_values(column):
+    """Every distinct action or username in the bitácora (of every entity: the code's words, or
+    names that only narrow a filter of the entity's entries)."""
     with connections[audit_database()].cursor() as cursor:
-        cursor.execute(ACTIONS_SQL)
-        # Sorted here as well: PostgreSQL orders by the database's collation.
-        return sorted(action for (action,) in cursor.fetchall())
+        cursor.execute(DISTINCT_SQL.format(column=column))  # a constant column name
+        return [value for (value,) in cursor.fetchall()]
+
+
+def logged_actions():
+    # Sorted here: PostgreSQL orders by the database's collation.
+    return sorted(logged_values("action"))
+
+
+def person_entries(entries, text):
+    """Entries of the usernames that contain `text`, whatever its case. The usernames are found
+    first: none found answers at once, and one is read newest first from its index, where a
+    filter on part of the name tests every entry (1.2 s at 3 million when none matches)."""
+    wanted = text.strip().casefold()
+    names = [name for name in logged_values("username") if wanted in name.casefold()]
+    if len(names) == 1:
+        return entries.filter(username=names[0])
+    return entries.filter(username__in=names)
 
 
 def entity_entries(user):
@@ -93,7 +109,7 @@ def entity_users(user):
 
 def filtered(entries, data):
     if data.get("person"):
-        entries = entries.filter(username__icontains=data["person"].strip())
+        entries = person_entries(entries, data["person"])
     if data.get("date_from"):
         entries = entries.filter(at__gte=start_of(data["date_from"]))
     if data.get("date_to"):
