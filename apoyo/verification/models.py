@@ -102,7 +102,14 @@ class SupportResult(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["run", "aspirant", "motive"], name="result_run_aspirant"),
+            # An aspirant's results in capture order, a page at a time (the results page and the
+            # garantía de audiencia), all of them or those of one motivo: without these each page
+            # joined and sorted every result of the aspirant (0.7 s for 300,000 at a million
+            # supports on SQLite). The first also serves the counts by motivo.
+            models.Index(
+                fields=["run", "aspirant", "motive", "support"], name="result_run_aspirant"
+            ),
+            models.Index(fields=["run", "aspirant", "support"], name="result_run_aspirant_support"),
             models.Index(fields=["support", "run"], name="result_support_run"),
         ]
 

@@ -214,12 +214,13 @@ class AspirantResultsView(PolicyRequiredMixin, View):
 
 
 def aspirant_results(request, run, aspirant):
-    """The aspirant's supports in the run, scoped to the user, in capture order."""
+    """The aspirant's supports in the run, scoped to the user, in capture order (the id breaks no
+    tie: a support has one result per run; it lets a far page be read from the end)."""
     return (
         SupportResult.objects.visible_to(request.user)
         .filter(run=run, aspirant=aspirant)
         .select_related("support__cedula", "support__inconsistency")
-        .order_by("support_id")
+        .order_by("support_id", "id")
     )
 
 
@@ -234,7 +235,7 @@ def aspirant_context(request, run, aspirant):
         "row": aspirant_row(result) if result else None,
         "units": units,
         "chart": dispersion_chart(units),
-        "page": paginate(request, filter_by_motive(results, motive)),
+        "page": paginate(request, filter_by_motive(results, motive), by_ids=True),
         "motive": motive,
         "motive_label": dict(motive_options()).get(motive, ""),
         "motive_options": motive_options(),

@@ -140,12 +140,12 @@ def invalid_rows(request, window, aspirant):
     results = (
         services.invalid_results(window, aspirant)
         .select_related("support__cedula", "support__inconsistency")
-        .order_by("support_id")
+        .order_by("support_id", "id")
     )
     motive = request.GET.get("motivo", "")
     if motive in Motive.values:
         results = results.filter(motive=motive)
-    page = paginate(request, results)
+    page = paginate(request, results, by_ids=True)
     ids = [r.support_id for r in page]
     states = services.hearing_state_by_support(window, ids)
     blocked = services.blocked_support_ids(window, ids)

@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -20,6 +22,7 @@ from apoyo.testing.factories import (
     nominal_list,
     support,
 )
+from apoyo.testing.plans import plan
 from apoyo.verification.exchange import EXPORT_HEADER
 from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
 from apoyo.verification.results import ASPIRANT_HEADER, SUPPORT_HEADER
@@ -245,6 +248,35 @@ def test_motivo_filter(client, office, data):
     assert all(k in valid for k in data["keys"][:4]) and data["missing"] not in valid
     everything = text(client.get(url, {"motivo": ""}))
     assert data["missing"] in everything and data["keys"][1] in everything
+
+
+@override_settings(APOYO_PAGE_SIZE=2)
+def test_every_page_of_an_aspirants_results_follows_capture_order(client, office, data):
+    # The last pages are read from the end of the list (core.pagination), by the index of the
+    # aspirant's results in capture order.
+    run_check(office)
+    logged(client)
+    url = reverse("verification:aspirant", args=[data["a"].pk])
+    results = SupportResult.objects.filter(aspirant=data["a"]).order_by("support_id")
+    for motive, expected in [
+        ("", list(results.values_list("support_id", flat=True))),
+        ("validos", list(results.filter(valid=True).values_list("support_id", flat=True))),
+    ]:
+        listed = []
+        for number in range(1, -(-len(expected) // 2) + 1):
+            page = client.get(url, {"motivo": motive, "page": number}).context["page"]
+            listed += [result.support_id for result in page]
+        assert listed == expected, motive
+
+
+def test_a_page_of_results_is_read_from_the_index_in_capture_order(office, data):
+    if connection.vendor != "sqlite":
+        pytest.skip("a plan of SQLite's")
+    run = run_check(office)
+    results = SupportResult.objects.filter(run=run, aspirant=data["a"]).order_by("support_id", "id")
+    for listed in [results, results.filter(motive="NO_ENCONTRADO")]:
+        steps = plan(listed.values("pk")[:50])
+        assert not any("TEMP B-TREE" in step for step in steps), steps
 
 
 def test_pages_say_when_there_is_no_run_yet(client, office, data):
