@@ -1,11 +1,12 @@
 """Child process of `make bench ONLY=lists`: the lists at a million supports in one entity.
 
-The parent sets DATABASE_URL and APOYO_DATA_DIR and passes bench.roll_data's supports file (the roll
-itself is not imported: no list reads it). This process stores the supports directly
-(bench.web_data), then asks each list page in-process through Django's test client, signed in
-as the role that sees it: the OPL's supports list (first page, a name search, a far page), the
-mesa de control queue and the aspirant portal (first page, a search). It prints p50/p95 per page;
-the last stdout line is the JSON the parent reads.
+The parent sets DATABASE_URL and APOYO_DATA_DIR and passes bench.roll_data's roll and supports
+files. This process imports the roll, stores the supports directly (bench.web_data) and runs the
+compulsa (neither measured here), then asks each list page in-process through Django's test
+client, signed in as the role that sees it: the OPL's supports list (first page, a name search, a
+far page, the last page), the mesa de control queue, the aspirant portal (first page, a search)
+and an aspirant's results (first page, last page, one motivo). It prints p50/p95 per page; the
+last stdout line is the JSON the parent reads.
 """
 
 import argparse
@@ -73,6 +74,25 @@ def fill_search_names(label):
     refresh_statistics(label, say)
 
 
+def run_compulsa(label, office_id):
+    from apoyo.processes.models import Office
+    from apoyo.verification.services import run_check
+
+    start = perf_counter()
+    run = run_check(Office.objects.get(pk=office_id))
+    say(label, f"Compulsa {run.pk} en {perf_counter() - start:.1f} s (se mide en ONLY=compulsa).")
+
+
+def result_pages(aspirant_id):
+    """An aspirant's results in the compulsa, as the OPL reads them (their largest list)."""
+    path = f"/resultados/aspirantes/{aspirant_id}/"
+    return [
+        ("resultados del aspirante", "admin", path),
+        ("resultados: última página", "admin", f"{path}?page=999999"),
+        ("resultados: un motivo", "admin", f"{path}?motivo=INCONSISTENCIA"),
+    ]
+
+
 def clients(world):
     from django.test import Client
 
@@ -111,10 +131,12 @@ def main(argv=None):
     os.environ["APOYO_MFA_REQUIRED"] = "0"
     setup_django(args.label)
     files = {"roll": args.roll, "supports": args.supports}
-    world = build(args.label, say, files, 0, args.support_rows, (0, 1, 1, 1), 0)
+    world = build(args.label, say, files, args.roll_rows, args.support_rows, (0, 1, 1, 1), 0)
     fill_search_names(args.label)
+    run_compulsa(args.label, world.office_id)
     signed_in = clients(world)
-    results = [measure(args.label, signed_in[role], page, path) for page, role, path in PAGES]
+    pages = PAGES + result_pages(world.aspirant_ids[0])
+    results = [measure(args.label, signed_in[role], page, path) for page, role, path in pages]
     print(json.dumps({"database": args.label, "results": results}), flush=True)
 
 
