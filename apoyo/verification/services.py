@@ -71,6 +71,7 @@ def run_check(office, user=None, run=None):
             set_progress(run, through, phase="Compulsa y cruces")
             classify_supports(run, office, plan)
             count_results(run, office, plan)
+            analyze_results()
             close_run(run, plan)
     except CheckError as error:
         set_progress(
@@ -78,6 +79,18 @@ def run_check(office, user=None, run=None):
         )
         raise
     return run
+
+
+def analyze_results():
+    """PostgreSQL: fresh statistics of the results, in the run's transaction. Every list counts
+    the supports a compulsa verified (supports.states); planned with the statistics of an empty
+    table, that count looked each of a million supports up one by one (4.7 s on the supports list
+    right after a compulsa, against 0.4 s by a hash join). SQLite's plan for it does not depend on
+    them, and analysing a million results there costs the compulsa a second."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(SupportResult._meta.db_table)}")
 
 
 def close_run(run, plan):

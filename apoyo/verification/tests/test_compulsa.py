@@ -2,6 +2,7 @@ import datetime
 import math
 
 import pytest
+from django.db import connection
 
 from apoyo.supports.models import Channel, Status, Support
 from apoyo.testing.factories import (
@@ -304,3 +305,19 @@ def test_a_compulsa_records_its_verdict_as_a_result_and_leaves_the_support_row_a
     run = run_check(office)
     assert Support.objects.filter(pk=s.pk).values().get() == before
     assert SupportResult.objects.get(run=run, support=s).valid
+
+
+def test_on_postgresql_the_results_have_fresh_statistics_when_the_run_ends(office):
+    """The lists count the verified supports right after a compulsa: with the statistics of an
+    empty table PostgreSQL looked each support up one by one (4.7 s at a million)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics; SQLite's plan for that count does not use them")
+    a = make_aspirant(office)
+    for _ in range(3):
+        support(a, elector_key())
+    run_check(office)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'verification_supportresult'"
+        )
+        assert cursor.fetchone()[0] == 3
