@@ -1,12 +1,13 @@
 """Child process of `make bench ONLY=lists`: the lists at a million supports in one entity.
 
 The parent sets DATABASE_URL and APOYO_DATA_DIR and passes bench.roll_data's roll and supports
-files. This process imports the roll, stores the supports directly (bench.web_data) and runs the
-compulsa (neither measured here), then asks each list page in-process through Django's test
+files. This process imports the roll, stores the supports directly (bench.web_data), runs the
+compulsa (neither measured here) and asks each list page in-process through Django's test
 client, signed in as the role that sees it: the OPL's supports list (first page, a name search, a
-far page, the last page), the mesa de control queue, the aspirant portal (first page, a search)
-and an aspirant's results (first page, last page, one motivo). It prints p50/p95 per page; the
-last stdout line is the JSON the parent reads.
+far page, the last page), the mesa de control queue and the aspirant portal (first page, a
+search), before the compulsa and again after it; then an aspirant's results (first page, last
+page, one motivo). It prints p50/p95 per page; the last stdout line is the JSON the parent
+reads.
 """
 
 import argparse
@@ -38,6 +39,7 @@ PAGES = [
     ("portal: búsqueda", "aspirant", "/portal/?q=munoz"),
     ("portal: pendientes", "aspirant", "/portal/?state=pending"),
 ]
+AFTER_COMPULSA = "(tras la compulsa)"
 
 
 def say(label, text):
@@ -133,10 +135,13 @@ def main(argv=None):
     files = {"roll": args.roll, "supports": args.supports}
     world = build(args.label, say, files, args.roll_rows, args.support_rows, (0, 1, 1, 1), 0)
     fill_search_names(args.label)
-    run_compulsa(args.label, world.office_id)
     signed_in = clients(world)
-    pages = PAGES + result_pages(world.aspirant_ids[0])
-    results = [measure(args.label, signed_in[role], page, path) for page, role, path in pages]
+    results = [measure(args.label, signed_in[role], page, path) for page, role, path in PAGES]
+    # Once a compulsa judged them, the summaries count the verified supports as well.
+    run_compulsa(args.label, world.office_id)
+    after = [(f"{page} {AFTER_COMPULSA}", role, path) for page, role, path in PAGES]
+    pages = after + result_pages(world.aspirant_ids[0])
+    results += [measure(args.label, signed_in[role], page, path) for page, role, path in pages]
     print(json.dumps({"database": args.label, "results": results}), flush=True)
 
 
