@@ -69,25 +69,32 @@ def tallied(user):
     """The rows of grouped_counts for every support the user may see, by aspirant, read from
     SupportTally (kept by the database) instead of counted."""
     rows = SupportTally.objects.visible_to(user).filter(n__gt=0)
-    for row in rows.values("aspirant", "status", "channel", "rejected", "n"):
-        yield {**row, "rejected": row["n"] if row["rejected"] else 0}
+    for row in rows.values("aspirant", "status", "channel", "rejected", "judged", "n"):
+        verified = row["judged"] and not row["rejected"]
+        yield {
+            **row,
+            "rejected": row["n"] if row["rejected"] else 0,
+            "verified": row["n"] if verified else 0,
+        }
 
 
 def status_counts(queryset, rows=None):
     """Supports per derived state (supports.states) and per channel, for the summaries at the top
-    of lists and portals: the same figures as states.state_counts, from one grouped pass (or the
-    tally's `rows` when they cover exactly `queryset`) plus the open proposals and, after a
-    compulsa, the judged supports."""
+    of lists and portals: the same figures as states.state_counts, from the tally's `rows` when
+    they cover exactly `queryset` (judged supports included), else from one grouped pass and,
+    after a compulsa, a count of the judged ones; plus the open proposals."""
     totals = dict.fromkeys(Status.values, 0)
-    rejected = 0
+    rejected = verified = 0
     by_channel = {value: 0 for value, _ in Channel.choices}
     for row in grouped_counts(queryset) if rows is None else rows:
         totals[row["status"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
         if row["status"] == Status.PRELIMINARY:
             rejected += row["rejected"]
+            verified += row.get("verified", 0)
     awaiting = awaiting_count(queryset) if totals[Status.PENDING_REVIEW] else 0
-    verified = verified_count(queryset) if totals[Status.PRELIMINARY] > rejected else 0
+    if rows is None and totals[Status.PRELIMINARY] > rejected:
+        verified = verified_count(queryset)
     counts = {
         SupportState.PENDING: totals[Status.PENDING_REVIEW] - awaiting,
         SupportState.AWAITING: awaiting,

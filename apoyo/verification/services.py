@@ -17,6 +17,7 @@ from django.utils import timezone
 from apoyo.core.jobs import fail_dead, own_connection, set_progress
 from apoyo.geo.models import Section
 from apoyo.roll.models import NominalListStat, RollCut
+from apoyo.supports.judged import record_judged
 from apoyo.supports.models import PAPER_CHANNELS, Status, Support
 from apoyo.verification.counting import count_results
 from apoyo.verification.models import CheckRun, RunStatus, Source, SupportResult
@@ -71,7 +72,8 @@ def run_check(office, user=None, run=None):
             set_progress(run, through, phase="Compulsa y cruces")
             classify_supports(run, office, plan)
             count_results(run, office, plan)
-            analyze_results()
+            analyze_results()  # first: record_judged reads the results just written
+            record_judged(SupportResult.objects.filter(run=run).values("support_id"))
             close_run(run, plan)
     except CheckError as error:
         set_progress(

@@ -31,7 +31,7 @@ from apoyo.supports.models.support import (  # noqa: F401
     initial_status,
     search_name_of,
 )
-from apoyo.supports.models.tally import SupportTally  # noqa: F401
+from apoyo.supports.models.tally import JudgedSupport, SupportTally  # noqa: F401
 from apoyo.supports.models.upload import (  # noqa: F401
     IssueKind,
     Upload,
