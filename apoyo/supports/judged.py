@@ -9,6 +9,7 @@ once its results are written, which moves the newly judged supports' counts to j
 
 from django.db import connection
 
+from apoyo.core.dbstats import refresh_statistics
 from apoyo.supports.models import JudgedSupport, Support, SupportTally
 
 # Literal table names only: nothing here comes from outside.
@@ -50,12 +51,13 @@ def record_judged(support_ids):
     or so at a million results): a support changed meanwhile would be counted out of the bucket
     it left before this counted it in."""
     sql, params = support_ids.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {SUPPORTS} IN SHARE ROW EXCLUSIVE MODE")
-            # Its size as it is now: planned as an empty table, the test of each support against
-            # it would read all of it once per support.
-            cursor.execute(f"ANALYZE {JUDGED}")
+        # Its size as it is now: planned as an empty table, the test of each support against it
+        # would read all of it once per support.
+        refresh_statistics([JUDGED])
+    with connection.cursor() as cursor:
         cursor.execute(FRESH_GROUPS.format(judged=sql), params)
         groups = cursor.fetchall()
         for aspirant_id, status, channel, rejected, n in groups:

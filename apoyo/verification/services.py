@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apoyo.core.dbstats import refresh_statistics
 from apoyo.core.jobs import fail_dead, own_connection, set_progress
 from apoyo.geo.models import Section
 from apoyo.roll.models import NominalListStat, RollCut
@@ -89,10 +90,8 @@ def analyze_results():
     table, that count looked each of a million supports up one by one (4.7 s on the supports list
     right after a compulsa, against 0.4 s by a hash join). SQLite's plan for it does not depend on
     them, and analysing a million results there costs the compulsa a second."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(SupportResult._meta.db_table)}")
+    if connection.vendor == "postgresql":
+        refresh_statistics([SupportResult._meta.db_table])
 
 
 def close_run(run, plan):
