@@ -25,6 +25,7 @@ control up to a second at a million supports. Its list counts at most LISTED_BY_
 write every match.
 """
 
+import json
 import re
 
 from django.db import connection
@@ -131,11 +132,16 @@ def indexed_row_match(words, text, key):
 
 
 def listed_ids(ids):
-    """`ids` as the right side of pk__in. PostgreSQL gets them as one array: as a list of
-    parameters, a page's own `pk IN (...)` beside them makes its planner cost one index probe per
-    pair of the two lists and read the whole table instead (130 ms a page at a million)."""
+    """`ids` as the right side of pk__in, as one parameter. PostgreSQL gets them as an array: as a
+    list of parameters, a page's own `pk IN (...)` beside them makes its planner cost one index
+    probe per pair of the two lists and read the whole table instead (130 ms a page at a
+    million). SQLite gets a JSON array: a list's three or four queries each compiled thousands of
+    parameters in Python (50 ms a search of 4,679 matches, and the garbage collector's passes
+    over them)."""
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 - a parameter only
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])  # noqa: S611
     return ids
 
 
