@@ -24,6 +24,7 @@ from apoyo.supports.forms import (
 from apoyo.supports.models import (
     Channel,
     Inconsistency,
+    JudgedSupport,
     Status,
     Support,
     SupportTally,
@@ -32,18 +33,23 @@ from apoyo.supports.models import (
 from apoyo.supports.policies import can_correct_own_support
 from apoyo.supports.scans import support_images
 from apoyo.supports.search import capped_count, search_supports
-from apoyo.supports.states import SupportState, filter_state, results_model, with_state
+from apoyo.supports.states import SupportState, filter_state, with_state
 
 
-def grouped_counts(queryset, *by):
-    """Supports per (*by, status, channel) with how many of each group carry a tipo de
-    inconsistencia: one pass over the supports, without the per-row subqueries of with_state
+def grouped_counts(queryset):
+    """Supports per (status, channel) with how many of each group carry a tipo de inconsistencia
+    and, once a compulsa judged any support, how many are accepted and judged (JudgedSupport, kept
+    with the tally): one pass over the supports, without the per-row subqueries of with_state
     (which the lists need only for the 50 rows of a page)."""
-    return (
-        queryset.order_by()
-        .values(*by, "status", "channel")
-        .annotate(n=Count("id"), rejected=Count("id", filter=Q(inconsistency__isnull=False)))
-    )
+    counts = {
+        "n": Count("id"),
+        "rejected": Count("id", filter=Q(inconsistency__isnull=False)),
+    }
+    if JudgedSupport.objects.exists():
+        judged = Exists(JudgedSupport.objects.filter(support_id=OuterRef("pk")))
+        accepted = Q(status=Status.PRELIMINARY, inconsistency__isnull=True)
+        counts["verified"] = Count("id", filter=accepted & Q(judged))
+    return queryset.order_by().values("status", "channel").annotate(**counts)
 
 
 def awaiting_count(queryset):
@@ -53,16 +59,6 @@ def awaiting_count(queryset):
     if not proposed:
         return 0
     return queryset.filter(status=Status.PENDING_REVIEW, pk__in=proposed).count()
-
-
-def verified_count(queryset):
-    """Accepted supports judged by a compulsa; only looked for when some compulsa judged any."""
-    results = results_model().objects
-    if not results.exists():
-        return 0
-    judged = Exists(results.filter(support=OuterRef("pk")))
-    accepted = queryset.filter(status=Status.PRELIMINARY, inconsistency__isnull=True)
-    return accepted.filter(judged).count()
 
 
 def tallied(user):
@@ -81,8 +77,8 @@ def tallied(user):
 def status_counts(queryset, rows=None):
     """Supports per derived state (supports.states) and per channel, for the summaries at the top
     of lists and portals: the same figures as states.state_counts, from the tally's `rows` when
-    they cover exactly `queryset` (judged supports included), else from one grouped pass and,
-    after a compulsa, a count of the judged ones; plus the open proposals."""
+    they cover exactly `queryset` (judged supports included), else from one grouped pass; plus
+    the open proposals."""
     totals = dict.fromkeys(Status.values, 0)
     rejected = verified = 0
     by_channel = {value: 0 for value, _ in Channel.choices}
@@ -93,8 +89,6 @@ def status_counts(queryset, rows=None):
             rejected += row["rejected"]
             verified += row.get("verified", 0)
     awaiting = awaiting_count(queryset) if totals[Status.PENDING_REVIEW] else 0
-    if rows is None and totals[Status.PRELIMINARY] > rejected:
-        verified = verified_count(queryset)
     counts = {
         SupportState.PENDING: totals[Status.PENDING_REVIEW] - awaiting,
         SupportState.AWAITING: awaiting,

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from apoyo.accounts.models import Role
 from apoyo.supports.models import Inconsistency, JudgedSupport, Status, Support, SupportTally
+from apoyo.supports.states import state_counts, with_state
 from apoyo.supports.views import status_counts, tallied
 from apoyo.testing.factories import (
     citizen,
@@ -60,8 +61,12 @@ def tally():
 
 
 def summaries_agree(user):
+    """The summary from the tally, the one counted over the supports (JudgedSupport) and the one
+    each support's own state gives (its results) say the same."""
     supports = Support.objects.visible_to(user)
-    return status_counts(supports, tallied(user)) == status_counts(supports)
+    counted = status_counts(supports)
+    from_results = state_counts(with_state(supports))
+    return status_counts(supports, tallied(user)) == counted and counted["by_state"] == from_results
 
 
 def verified(user):
