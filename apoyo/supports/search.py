@@ -25,7 +25,6 @@ control up to a second at a million supports. Its list counts at most LISTED_BY_
 write every match.
 """
 
-import json
 import re
 
 from django.db import connection
@@ -35,6 +34,7 @@ from django.db.models.expressions import RawSQL
 from apoyo.core.identity import normalize_key, normalize_text
 from apoyo.core.pagination import count_up_to
 from apoyo.core.search import search_words
+from apoyo.core.value_lists import as_one_parameter
 from apoyo.supports.models import Cedula, Support
 
 # What both word indexes take as a word: letters and digits (a hyphen or an apostrophe splits).
@@ -138,11 +138,7 @@ def listed_ids(ids):
     million). SQLite gets a JSON array: a list's three or four queries each compiled thousands of
     parameters in Python (50 ms a search of 4,679 matches, and the garbage collector's passes
     over them)."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 - a parameter only
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])  # noqa: S611
-    return ids
+    return as_one_parameter(ids, connection.vendor, "bigint")
 
 
 def search_supports(queryset, text):
