@@ -18,6 +18,7 @@ from apoyo.accounts.permissions import PolicyRequiredMixin
 from apoyo.accounts.routers import audit_database
 from apoyo.core.exports import csv_response, xlsx_response
 from apoyo.core.pagination import count_up_to, paginate
+from apoyo.core.value_lists import as_one_parameter
 
 COLUMNS = ["FECHA_HORA", "USUARIO", "ACCION", "TIPO_OBJETO", "OBJETO", "DETALLE", "DIRECCION_IP"]
 # Object types a person looks up by number (a support's or a cédula's history of access).
@@ -79,7 +80,9 @@ def person_entries(entries, text):
     names = [name for name in logged_values("username") if wanted in name.casefold()]
     if len(names) == 1:
         return entries.filter(username=names[0])
-    return entries.filter(username__in=names)
+    # One parameter, however many: a password spray leaves a made-up username per attempt.
+    vendor = connections[audit_database()].vendor
+    return entries.filter(username__in=as_one_parameter(names, vendor, "text"))
 
 
 def entity_entries(user):
