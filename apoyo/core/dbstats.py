@@ -17,7 +17,7 @@ from django.db import connection
 SQLITE_ANALYSIS_LIMIT = 0
 
 
-# The indexes led by a column of these types: sqlite_stat1 of each such index.
+# The statistics of the indexes whose first column is a date or a time, not marked yet.
 TIME_LED_INDEXES = """
     SELECT stat.tbl, stat.idx FROM sqlite_stat1 stat
     JOIN pragma_index_info(stat.idx) lead ON lead.seqno = 0
