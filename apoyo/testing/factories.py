@@ -5,6 +5,7 @@ import itertools
 import os
 
 from django.db import connection
+from django.utils import timezone
 
 from apoyo.accounts.models import Role, User
 from apoyo.aspirants.models import Aspirant
@@ -222,3 +223,22 @@ def precaptured_named(aspirant, n, name, paternal):
     """One support of `precaptured` named `name paternal` (no maternal surname)."""
     names = {"NOMBRE": name, "APELLIDO_PATERNO": paternal, "APELLIDO_MATERNO": ""}
     return precaptured(aspirant, [n], **names)[0]
+
+
+def stored_at_one_instant(aspirant, count):
+    """`count` supports of one carga masiva: one capture time; one in ten named LOPEZ."""
+    at = timezone.now() - datetime.timedelta(days=1)
+    Support.objects.bulk_create(
+        Support(
+            aspirant=aspirant,
+            channel=Channel.BULK,
+            name="ANA",
+            paternal_surname="LOPEZ" if n % 10 == 0 else "PEREZ",
+            search_name="LOPEZ ANA" if n % 10 == 0 else "PEREZ ANA",
+            elector_key=elector_key(n + 10000 * aspirant.pk),
+            support_date=datetime.date(2021, 1, 10),
+            captured_at=at,
+            status=Status.PRELIMINARY,
+        )
+        for n in range(1, count + 1)
+    )

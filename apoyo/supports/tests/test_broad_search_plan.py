@@ -7,15 +7,12 @@ when its statistics were taken while most supports shared one capture time (a ca
 every row with one instant); once app captures had added a few thousand capture times, one
 portal search took 2.7 s of CPU (make bench ONLY=web)."""
 
-import datetime
-
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from apoyo.supports import search
-from apoyo.supports.models import Channel, Status, Support
-from apoyo.testing.factories import elector_key, make_aspirant
+from apoyo.supports.models import Support
+from apoyo.testing.factories import make_aspirant, stored_at_one_instant
 from apoyo.testing.plans import plan, with_bench_statistics
 
 pytestmark = pytest.mark.django_db
@@ -25,25 +22,6 @@ pytestmark = pytest.mark.django_db
 def sqlite_only():
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL gets a broad search as a condition on each row (search.py)")
-
-
-def stored_at_one_instant(aspirant, count):
-    """`count` supports of one carga masiva: one capture time; one in ten named LOPEZ."""
-    at = timezone.now() - datetime.timedelta(days=1)
-    Support.objects.bulk_create(
-        Support(
-            aspirant=aspirant,
-            channel=Channel.BULK,
-            name="ANA",
-            paternal_surname="LOPEZ" if n % 10 == 0 else "PEREZ",
-            search_name="LOPEZ ANA" if n % 10 == 0 else "PEREZ ANA",
-            elector_key=elector_key(n + 10000 * aspirant.pk),
-            support_date=datetime.date(2021, 1, 10),
-            captured_at=at,
-            status=Status.PRELIMINARY,
-        )
-        for n in range(1, count + 1)
-    )
 
 
 def test_a_broad_search_page_is_not_read_by_a_skip_scan_per_match(monkeypatch):

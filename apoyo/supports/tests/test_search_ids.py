@@ -10,8 +10,13 @@ from apoyo.accounts.models import Role
 from apoyo.core.dbstats import refresh_statistics
 from apoyo.supports.models import Support
 from apoyo.supports.search import listed_ids
-from apoyo.supports.tests.test_broad_search_plan import stored_at_one_instant
-from apoyo.testing.factories import make_aspirant, make_office, make_user, precaptured_named
+from apoyo.testing.factories import (
+    make_aspirant,
+    make_office,
+    make_user,
+    precaptured_named,
+    stored_at_one_instant,
+)
 from apoyo.testing.plans import plan
 
 pytestmark = pytest.mark.django_db
