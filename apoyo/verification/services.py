@@ -85,11 +85,12 @@ def run_check(office, user=None, run=None):
 
 
 def analyze_results():
-    """PostgreSQL: fresh statistics of the results, in the run's transaction. Every list counts
-    the supports a compulsa verified (supports.states); planned with the statistics of an empty
-    table, that count looked each of a million supports up one by one (4.7 s on the supports list
-    right after a compulsa, against 0.4 s by a hash join). SQLite's plan for it does not depend on
-    them, and analysing a million results there costs the compulsa a second."""
+    """PostgreSQL: fresh statistics of the results, in the run's transaction. What follows reads
+    them in bulk: record_judged groups the newly judged supports from them, and the results pages
+    read them right after the run. Planned with the statistics of an empty table, PostgreSQL looked
+    each of a million supports up one by one (4.7 s on a page right after a compulsa, against
+    0.4 s by a hash join). SQLite's plans for them do not depend on them, and analysing a million
+    results there costs the compulsa a second."""
     if connection.vendor == "postgresql":
         refresh_statistics([SupportResult._meta.db_table])
 

@@ -1,6 +1,6 @@
 """How many supports each aspirant has per status, channel, rejection and whether a compulsa judged
-them: the figures at the top of
-the supports list, the portal and the dashboard, kept up to date instead of recounted.
+them: the figures at the top of the supports list, the portal and the dashboard, kept up to date
+instead of recounted.
 
 Counting a million supports per page view costs about a second on SQLite (issue 15); these rows
 are read in microseconds. The database keeps them itself, with triggers on the supports table

@@ -308,10 +308,11 @@ def test_a_compulsa_records_its_verdict_as_a_result_and_leaves_the_support_row_a
 
 
 def test_on_postgresql_the_results_have_fresh_statistics_when_the_run_ends(office):
-    """The lists count the verified supports right after a compulsa: with the statistics of an
-    empty table PostgreSQL looked each support up one by one (4.7 s at a million)."""
+    """Right after a compulsa its results are read in bulk (the judged supports of the tally, the
+    results pages): with the statistics of an empty table PostgreSQL looked each support up one
+    by one (4.7 s at a million)."""
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's statistics; SQLite's plan for that count does not use them")
+        pytest.skip("PostgreSQL's statistics; SQLite's plans for those reads do not use them")
     a = make_aspirant(office)
     for _ in range(3):
         support(a, elector_key())
