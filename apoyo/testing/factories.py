@@ -163,6 +163,20 @@ def nominal_list(counts, state=26, cut_date=CUT):
     )
 
 
+# The Lista Nominal of make_sections' sections that the compulsa tests share: 1, 2 (Aconchi,
+# mun 1, DL 18, DF 4), 3 (Agua Prieta, mun 2, DL 7, DF 2), 900 (Hermosillo 49, DL 8, DF 3), 901
+# (Hermosillo 49, DL 9, DF 5).
+SECTIONS_LN = {1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100}
+
+
+def office_ready_for_compulsa(**fields):
+    """An office of Sonora whose sections (make_sections) have SECTIONS_LN and a roll cut."""
+    make_sections()
+    nominal_list(SECTIONS_LN)
+    make_cut()
+    return make_office(**fields)
+
+
 def support(
     aspirant,
     elector_key,

@@ -15,11 +15,8 @@ from apoyo.testing.factories import (
     citizen,
     elector_key,
     make_aspirant,
-    make_cut,
-    make_office,
-    make_sections,
     make_user,
-    nominal_list,
+    office_ready_for_compulsa,
     support,
 )
 from apoyo.testing.faults import wait_until
@@ -43,10 +40,7 @@ def results(run):
 
 @pytest.fixture
 def office():
-    make_sections()
-    nominal_list({1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100})
-    make_cut()
-    office = make_office()
+    office = office_ready_for_compulsa()
     first, second = make_aspirant(office), make_aspirant(office, code="A-02")
     for n in range(1, 30):
         key = elector_key(n)

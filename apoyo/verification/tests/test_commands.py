@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from apoyo.roll.models import RollCut, RollEntry
 from apoyo.testing.factories import (
+    SECTIONS_LN,
     citizen,
     elector_key,
     make_aspirant,
@@ -14,6 +15,7 @@ from apoyo.testing.factories import (
     make_office,
     make_sections,
     nominal_list,
+    office_ready_for_compulsa,
     support,
 )
 from apoyo.verification.models import AspirantResult, Motive, SupportResult
@@ -23,15 +25,12 @@ from apoyo.verification.tests.routes import ine_answer_file, read
 
 pytestmark = pytest.mark.django_db
 
-LN = {1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100}
+LN = SECTIONS_LN
 
 
 @pytest.fixture
 def office():
-    make_sections()
-    nominal_list(LN)
-    make_cut()
-    return make_office(
+    return office_ready_for_compulsa(
         code="GOB", dispersion_unit="municipality", dispersion_min_units=1, dispersion_min_percent=1
     )
 

@@ -6,6 +6,7 @@ from django.db import connection
 
 from apoyo.supports.models import Channel, Status, Support
 from apoyo.testing.factories import (
+    SECTIONS_LN,
     citizen,
     elector_key,
     make_aspirant,
@@ -14,6 +15,7 @@ from apoyo.testing.factories import (
     make_process,
     make_sections,
     nominal_list,
+    office_ready_for_compulsa,
     support,
 )
 from apoyo.verification.models import AspirantResult, SupportResult, UnitResult
@@ -21,17 +23,12 @@ from apoyo.verification.services import CheckError, run_check
 
 pytestmark = pytest.mark.django_db
 
-# Sections of apoyo.testing.make_sections(): 1, 2 (Aconchi, mun 1, DL 18, DF 4), 3 (Agua Prieta,
-# mun 2, DL 7, DF 2), 900 (Hermosillo 49, DL 8, DF 3), 901 (Hermosillo 49, DL 9, DF 5).
-LN = {1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100}
+LN = SECTIONS_LN
 
 
 @pytest.fixture
 def office():
-    make_sections()
-    nominal_list(LN)
-    make_cut()
-    return make_office()
+    return office_ready_for_compulsa()
 
 
 def outcome(run, s):

@@ -16,11 +16,9 @@ from apoyo.testing.factories import (
     citizen,
     elector_key,
     make_aspirant,
-    make_cut,
     make_office,
-    make_sections,
     make_user,
-    nominal_list,
+    office_ready_for_compulsa,
     support,
 )
 from apoyo.verification.models import SupportResult
@@ -34,10 +32,7 @@ VERIFICATION_0008 = importlib.import_module("apoyo.verification.migrations.0008_
 
 @pytest.fixture
 def office():
-    make_sections()
-    nominal_list({1: 1000, 2: 500, 3: 2000, 900: 3000, 901: 100})
-    make_cut()
-    return make_office()
+    return office_ready_for_compulsa()
 
 
 def recounted():
